@@ -1,0 +1,15 @@
+"""Shared code for the ALS/MS stem-cell teaching series.
+
+Notebooks import from here; logic lives here, teaching lives in the notebooks.
+
+* :mod:`helpers.data` — load and validate the knowledge base in ``data/``.
+* :mod:`helpers.queries` — pure questions asked of the knowledge base.
+* :mod:`helpers.models` — small teaching models (pure numpy functions).
+* :mod:`helpers.figures` — functions that take data and return matplotlib Figures.
+* :mod:`helpers.widgets` — thin ipywidgets views over the pure functions (see
+  :mod:`helpers.widgets.common` for the nbval-clean pattern they follow).
+* :mod:`helpers.style` — the one colour-blind-safe palette and figure defaults.
+* :mod:`helpers.lesson` — small display helpers used by every lesson (badges, checks, references).
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,212 @@
+"""Developer tools for the notebooks themselves (not imported by lessons).
+
+``python -m helpers.notebook_tools execute [NOTEBOOK ...]`` re-executes notebooks in place
+from a fresh kernel, offline, and cleans their metadata, so the committed outputs are
+exactly what nbval expects. ``python3 run.py execute`` calls this.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+OFFLINE_IPYTHONDIR = ROOT / "tests" / "ipython_offline"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+KEEP_CELL_METADATA = {"tags"}
+
+
+def lesson_notebooks() -> list[Path]:
+    """The lesson notebooks, in series order (file names start with a two-digit number)."""
+    return sorted(p for p in NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def offline_kernel_env() -> dict[str, str]:
+    """Environment for kernels: the offline guard, no user IPython config, stable hashing."""
+    env = dict(os.environ)
+    env["IPYTHONDIR"] = str(OFFLINE_IPYTHONDIR)
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("MPLBACKEND", None)  # the inline backend must store figures as outputs
+    return env
+
+
+def clean_notebook(nb) -> None:
+    """Strip per-user and per-run metadata, keeping only what the series needs."""
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    for cell in nb.cells:
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
+
+
+def execute_notebook(path: Path, timeout: int = 300):
+    """Execute one notebook from a fresh kernel; return the executed notebook (not written)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    clean_notebook(nb)
+    saved = dict(os.environ)
+    os.environ.update(offline_kernel_env())
+    try:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                                store_widget_state=False, resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    clean_notebook(nb)
+    return nb
+
+
+GLOSSARY_PAGE = ROOT / "docs" / "glossary.md"
+
+
+def glossary_markdown() -> str:
+    """The glossary page (docs/glossary.md), generated from data/glossary.csv."""
+    from .data import load_knowledge_base
+
+    glossary = load_knowledge_base().glossary.sort_values("term", key=lambda s: s.str.lower())
+    lines = ["# Glossary", "",
+             "Generated from `data/glossary.csv` by `python3 run.py execute`; edit the CSV, not this page.",
+             "Each term names the lesson that introduces it.", "",
+             "[Contents](../README.md)", ""]
+    for row in glossary.itertuples():
+        lines.append(f"**{row.term}** (lesson {int(row.lesson):02d}): {row.definition}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def cmd_execute(names: list[str]) -> int:
+    import nbformat
+
+    GLOSSARY_PAGE.parent.mkdir(exist_ok=True)
+    GLOSSARY_PAGE.write_text(glossary_markdown(), encoding="utf-8")
+
+    paths = [Path(n).resolve() for n in names] if names else lesson_notebooks()
+    for path in paths:
+        print(f"executing {path.relative_to(ROOT)}", flush=True)
+        nb = execute_notebook(path)
+        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+        if errors:
+            print(f"  error output in {path.name}: {errors[0].get('ename')}: {errors[0].get('evalue')}")
+            return 1
+        nbformat.write(nb, path)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("execute", "html"):
+        print(__doc__)
+        return 2
+    if argv[0] == "execute":
+        return cmd_execute(argv[1:])
+    from .site import build_site
+
+    build_site(*argv[1:2])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+
+
+# --------------------------------------------------------------------------- hygiene rules
+import re  # noqa: E402  (kept next to the rules that use it)
+
+TITLE_RE = re.compile(r"^# (\d\d) · \S.*")
+RANDOM_CALL_RE = re.compile(r"\b(?:np\.random\.(?!default_rng\(\s*\d)|numpy\.random\.|random\.(?:random|randint|choice|shuffle|seed)\b|default_rng\(\s*\))")
+SEED_NONE_RE = re.compile(r"\bseed\s*=\s*None\b")
+IMPORT_RE = re.compile(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\s)", re.MULTILINE)
+BOX_PARTS = ("Questions", "Learning objectives", "Time", "Prerequisites")
+
+
+def _source(cell) -> str:
+    return cell.source if isinstance(cell.source, str) else "".join(cell.source)
+
+
+def navigation_problems(text: str, path: Path, notebooks: list[Path]) -> list[str]:
+    """A navigation line links the previous lesson, the contents (README) and the next lesson."""
+    names = [p.name for p in notebooks]
+    index = names.index(path.name) if path.name in names else -1
+    problems = []
+    if "](../README.md" not in text:
+        problems.append("navigation line does not link the contents (../README.md)")
+    if index > 0 and f"]({names[index - 1]})" not in text:
+        problems.append(f"navigation line does not link the previous lesson ({names[index - 1]})")
+    if 0 <= index < len(names) - 1 and f"]({names[index + 1]})" not in text:
+        problems.append(f"navigation line does not link the next lesson ({names[index + 1]})")
+    return problems
+
+
+def hygiene_problems(nb, path: Path, notebooks: list[Path] | None = None) -> list[str]:
+    """Every way a lesson notebook breaks the house rules, as readable strings (empty = clean)."""
+    notebooks = notebooks if notebooks is not None else lesson_notebooks()
+    problems: list[str] = []
+    cells = nb.cells
+    code_cells = [c for c in cells if c.cell_type == "code"]
+    markdown = [_source(c) for c in cells if c.cell_type == "markdown"]
+
+    # Executed cleanly, in order.
+    for number, cell in enumerate(code_cells, start=1):
+        if cell.execution_count != number:
+            problems.append(f"code cell {number} has execution count {cell.execution_count}, expected {number} "
+                            "(re-execute with `python3 run.py execute`)")
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                problems.append(f"code cell {number} has an error output: {output.get('ename')}")
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                problems.append(f"code cell {number} writes to stderr (warnings belong fixed, not shown)")
+
+    # Lesson template.
+    if not markdown or not TITLE_RE.match(markdown[0].splitlines()[0] if markdown[0] else ""):
+        problems.append("first cell must be the title '# NN · Topic'")
+    else:
+        number = TITLE_RE.match(markdown[0].splitlines()[0]).group(1)
+        if not path.name.startswith(number + "_"):
+            problems.append(f"title number {number} does not match the file name {path.name}")
+    if cells and cells[0].cell_type == "markdown":
+        problems += navigation_problems(_source(cells[0]), path, notebooks)
+    if cells and cells[-1].cell_type == "markdown":
+        problems += [p.replace("navigation line", "closing navigation line")
+                     for p in navigation_problems(_source(cells[-1]), path, notebooks)]
+    else:
+        problems.append("last cell must be a markdown navigation line")
+    box = next((m for m in markdown if all(f"**{part}" in m for part in BOX_PARTS)), None)
+    if box is None:
+        problems.append("missing the box with **Questions**, **Learning objectives**, **Time** and **Prerequisites**")
+    if not any(re.search(r"^## Key points", m, re.MULTILINE) for m in markdown):
+        problems.append("missing a '## Key points' section")
+    if not any(re.search(r"^## References", m, re.MULTILINE) for m in markdown):
+        problems.append("missing a '## References' section")
+    levels = [int(len(h)) for m in markdown for h in re.findall(r"^(#{1,6}) ", m, re.MULTILINE)]
+    for previous, current in zip(levels, levels[1:]):
+        if current > previous + 1:
+            problems.append(f"heading levels jump from {previous} to {current} (headings must be in order)")
+            break
+    if levels.count(1) != 1:
+        problems.append(f"expected exactly one level-1 heading (the title), found {levels.count(1)}")
+
+    # Relative links (other lessons, README, glossary, data docs) must point at files that exist.
+    for target in (t for m in markdown for t in re.findall(r"\]\(([^)\s]+)\)", m)):
+        if not re.match(r"^(https?:|mailto:|#)", target) and not (path.parent / target.split("#")[0]).exists():
+            problems.append(f"link to {target} points at a file that does not exist")
+
+    # Setup cell, imports and randomness.
+    for number, cell in enumerate(code_cells, start=1):
+        source = _source(cell)
+        if number > 1 and IMPORT_RE.search(source):
+            problems.append(f"code cell {number} imports something; imports belong in the setup cell (cell 1)")
+        if RANDOM_CALL_RE.search(source) or SEED_NONE_RE.search(source):
+            problems.append(f"code cell {number} uses randomness without a fixed seed")
+    if code_cells:
+        setup = _source(code_cells[0])
+        for line in setup.splitlines():
+            if IMPORT_RE.match(line) and not re.match(r"^\s*(?:from\s+helpers[\w.]*\s+import|import\s+helpers)", line):
+                problems.append(f"setup cell imports from outside helpers: {line.strip()!r}")
+    return problems
+
+
+def readme_lessons(readme_text: str) -> list[str]:
+    """Notebook file names linked from the README's lesson table, in table order."""
+    return re.findall(r"^\|[^\n]*\]\(notebooks/(\d\d_[\w-]+\.ipynb)\)", readme_text, re.MULTILINE)

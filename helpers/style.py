@@ -1,0 +1,109 @@
+"""One palette and one set of figure defaults for the whole series.
+
+Colours come from the Okabe–Ito palette (Okabe & Ito, "Color Universal Design", 2008),
+which stays distinguishable for the common forms of colour-vision deficiency.
+The mapping is fixed everywhere in the series:
+
+* ALS is always vermillion, MS always blue.
+* Each evidence level always has the same colour, and every badge also carries its text,
+  so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from contextlib import contextmanager
+
+import matplotlib
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+GREYS = {"dark": "#555555", "mid": "#999999", "light": "#DDDDDD"}
+
+DISEASE_COLOURS = {"als": OKABE_ITO["vermillion"], "ms": OKABE_ITO["blue"]}
+
+#: Fill colour per evidence level (ids as in data/evidence_levels.csv).
+EVIDENCE_COLOURS = {
+    "established": GREYS["mid"],
+    "approved": OKABE_ITO["bluish_green"],
+    "rct_positive": OKABE_ITO["sky_blue"],
+    "early_clinical": OKABE_ITO["yellow"],
+    "preclinical": OKABE_ITO["orange"],
+    "hypothesis": GREYS["light"],
+    "rct_negative": OKABE_ITO["reddish_purple"],
+    "unproven_marketed": OKABE_ITO["black"],
+}
+#: Text colour on each fill, chosen for a contrast ratio of at least 4.5:1 (WCAG AA).
+EVIDENCE_TEXT_COLOURS = {level: ("#FFFFFF" if level == "unproven_marketed" else "#000000")
+                         for level in EVIDENCE_COLOURS}
+
+#: Matplotlib settings for every figure: large enough to read on a projector.
+RC_PARAMS = {
+    "figure.figsize": (8.0, 4.5),
+    "figure.dpi": 96,
+    "savefig.dpi": 96,
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.labelsize": 13,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=[OKABE_ITO[k] for k in (
+        "blue", "vermillion", "bluish_green", "orange", "sky_blue", "reddish_purple", "yellow", "black")]),
+    "svg.hashsalt": "als-ms-series",
+}
+
+
+@contextmanager
+def figure_style():
+    """Apply the series' matplotlib defaults inside a ``with`` block (no global side effects)."""
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(RC_PARAMS):
+        yield
+
+
+def relative_luminance(hex_colour: str) -> float:
+    """WCAG 2.x relative luminance of a ``#RRGGBB`` colour (0 = black, 1 = white)."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(colour_a: str, colour_b: str) -> float:
+    """WCAG contrast ratio between two ``#RRGGBB`` colours (1 to 21)."""
+    high, low = sorted((relative_luminance(colour_a), relative_luminance(colour_b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def evidence_badge_html(level_id: str, label: str) -> str:
+    """An inline HTML badge for an evidence level: coloured box *and* readable text."""
+    if level_id not in EVIDENCE_COLOURS:
+        raise ValueError(f"Unknown evidence level {level_id!r}; valid: {', '.join(EVIDENCE_COLOURS)}")
+    return (
+        f'<span class="evidence-badge evidence-{level_id}" '
+        f'style="background:{EVIDENCE_COLOURS[level_id]};color:{EVIDENCE_TEXT_COLOURS[level_id]};'
+        'padding:1px 6px;border-radius:4px;border:1px solid #333;font-weight:600;white-space:nowrap">'
+        f"{html.escape(label)}</span>"
+    )
+
+
+def figure_to_png(fig, dpi: int = 96) -> bytes:
+    """Render a matplotlib Figure to PNG bytes (deterministic: no timestamp metadata) and close it."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()

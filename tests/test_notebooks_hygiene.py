@@ -1,0 +1,125 @@
+"""Notebooks are source code: executed cleanly, following the lesson template, listed in the README."""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+import pytest
+
+from helpers.notebook_tools import ROOT, hygiene_problems, lesson_notebooks, readme_lessons
+
+NOTEBOOKS = lesson_notebooks()
+
+
+def test_series_has_notebooks():
+    assert NOTEBOOKS, "notebooks/ holds no lesson notebooks"
+    assert NOTEBOOKS[0].name == "00_start_here.ipynb"
+
+
+def test_notebook_numbers_are_consecutive():
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(len(numbers))), f"lesson numbers must run 00, 01, ...; found {numbers}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_follows_the_house_rules(path):
+    nb = nbformat.read(path, as_version=4)
+    assert hygiene_problems(nb, path, NOTEBOOKS) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_metadata_is_clean(path):
+    nb = nbformat.read(path, as_version=4)
+    assert set(nb.metadata) <= {"kernelspec", "language_info"}
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for cell in nb.cells:
+        assert set(cell.metadata) <= {"tags"}, f"stray cell metadata {sorted(cell.metadata)} in {path.name}"
+
+
+def test_readme_lists_every_lesson_in_order():
+    listed = readme_lessons((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert listed == [p.name for p in NOTEBOOKS]
+
+
+# ---- the rules themselves can fail: each broken copy of a real lesson is caught -------------
+@pytest.fixture(scope="module")
+def lesson():
+    path = NOTEBOOKS[0]
+    return path, nbformat.read(path, as_version=4)
+
+
+def _code_indices(nb):
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+
+
+def _broken(lesson, mutate):
+    path, nb = lesson
+    nb = copy.deepcopy(nb)
+    mutate(nb)
+    return " | ".join(hygiene_problems(nb, path, NOTEBOOKS))
+
+
+def test_rule_error_output_is_caught(lesson):
+    def mutate(nb):
+        nb.cells[_code_indices(nb)[-1]].outputs.append(
+            nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=[]))
+    assert "error output" in _broken(lesson, mutate)
+
+
+def test_rule_execution_counts_are_caught(lesson):
+    def mutate(nb):
+        nb.cells[_code_indices(nb)[-1]].execution_count = None
+    assert "execution count None" in _broken(lesson, mutate)
+
+
+def test_rule_missing_template_parts_are_caught(lesson):
+    def mutate(nb):
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = cell.source.replace("## Key points", "## Summary").replace("**Prerequisites", "**Before")
+    found = _broken(lesson, mutate)
+    assert "Key points" in found and "Prerequisites" in found
+
+
+def test_rule_title_and_navigation_are_caught(lesson):
+    def mutate(nb):
+        nb.cells[0].source = "# Start here\n\nno navigation"
+    found = _broken(lesson, mutate)
+    assert "title" in found and "contents" in found
+
+
+def test_rule_unseeded_randomness_is_caught(lesson):
+    def mutate(nb):
+        nb.cells[_code_indices(nb)[-1]].source += "\nx = np.random.normal(size=3)"
+    assert "without a fixed seed" in _broken(lesson, mutate)
+
+
+def test_rule_imports_outside_setup_are_caught(lesson):
+    def mutate(nb):
+        nb.cells[_code_indices(nb)[-1]].source = "import scipy\n" + nb.cells[_code_indices(nb)[-1]].source
+    assert "imports belong in the setup cell" in _broken(lesson, mutate)
+
+
+def test_rule_heading_jump_is_caught(lesson):
+    def mutate(nb):
+        nb.cells.insert(2, nbformat.v4.new_markdown_cell("#### Too deep"))
+    assert "heading levels jump" in _broken(lesson, mutate)
+
+
+def test_readme_parser_reads_table_order():
+    text = "| # | Lesson |\n|---|---|\n| 01 | [B](notebooks/01_b.ipynb) |\n| 00 | [A](notebooks/00_a.ipynb) |\n"
+    assert readme_lessons(text) == ["01_b.ipynb", "00_a.ipynb"]
+
+
+def test_rule_broken_link_is_caught(lesson):
+    def mutate(nb):
+        nb.cells[1].source += "\n\nSee [lesson 42](42_nowhere.ipynb)."
+    assert "42_nowhere.ipynb points at a file that does not exist" in _broken(lesson, mutate)
+
+
+def test_glossary_page_is_up_to_date():
+    from helpers.notebook_tools import GLOSSARY_PAGE, glossary_markdown
+
+    assert GLOSSARY_PAGE.read_text(encoding="utf-8") == glossary_markdown(), \
+        "docs/glossary.md is stale: run `python3 run.py execute`"
