@@ -1,0 +1,504 @@
+"""Load and validate the knowledge base in ``data/``.
+
+The knowledge base is a folder of plain CSV files that instructors can edit in a
+spreadsheet. :func:`load_knowledge_base` reads every file, checks it against the schema
+below and returns a :class:`KnowledgeBase` whose attributes are pandas DataFrames.
+
+Any problem raises :class:`KnowledgeBaseError`, whose message names the file, the row as
+a spreadsheet shows it (the header is row 1), the column, the bad value and what was
+expected. Nothing is silently dropped or repaired. The schema is documented for people in
+``data/README.md``; this module is its executable form.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+#: The project's data folder; the environment variable SERIES_DATA_DIR points elsewhere (e.g. an edited copy).
+DEFAULT_DATA_DIR = Path(os.environ.get("SERIES_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
+
+ID_RE = re.compile(r"^[a-z0-9_]+$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
+REGISTRY_RE = re.compile(r"^(NCT\d{8}|ISRCTN\d{8}|\d{4}-\d{6}-\d{2})$")
+URL_RE = re.compile(r"^https?://\S+$")
+LIST_SEP = ";"
+
+
+# --------------------------------------------------------------------------- errors
+@dataclass(frozen=True)
+class Problem:
+    """One validation finding, located as a person finds it in a spreadsheet."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        value = "" if self.value is None else f": value {self.value!r}"
+        return f"{', '.join(where)}{value}: {self.expected}"
+
+
+class KnowledgeBaseError(ValueError):
+    """The data folder does not match the schema. ``.problems`` lists every finding."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:25])
+        more = f"\n  ... and {len(self.problems) - 25} more" if len(self.problems) > 25 else ""
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        super().__init__(f"{len(self.problems)} {noun} in the knowledge base:\n{shown}{more}")
+
+
+# --------------------------------------------------------------------------- schema
+@dataclass(frozen=True)
+class Column:
+    """A column: its kind decides the check and the dtype.
+
+    kinds: ``id`` (unique key), ``text``, ``int``, ``float``, ``enum`` (``values``),
+    ``ref``/``refs`` (one / a ``;``-list of ids of table ``target``), ``doi``, ``pmid``,
+    ``registry``, ``url``, ``level`` (an evidence level id).
+    """
+
+    name: str
+    kind: str = "text"
+    required: bool = True
+    values: tuple[str, ...] = ()
+    target: str | None = None
+
+
+def C(name, kind="text", required=True, values=(), target=None):  # noqa: N802 (short schema rows)
+    return Column(name, kind, required, tuple(values), target)
+
+
+EVIDENCE_LEVELS = ("established", "approved", "rct_positive", "early_clinical", "preclinical",
+                   "hypothesis", "rct_negative", "unproven_marketed")
+DISEASES = ("als", "ms")
+POTENCY = ("totipotent", "pluripotent", "multipotent", "progenitor", "differentiated")
+DAMAGE_CATEGORIES = ("neuron_loss", "protein_aggregation", "toxicity", "metabolic", "transport", "glial",
+                     "genetic", "immune", "myelin", "axonal", "inflammation")
+THERAPY_KINDS = ("cell_therapy", "drug", "antisense", "antibody", "procedure", "unproven_product")
+THERAPY_STATUS = ("approved", "conditionally_approved", "withdrawn", "investigational",
+                  "not_approved_marketed", "research_only")
+PHASES = ("1", "1/2", "2", "2/3", "3", "observational")
+CONTROLS = ("placebo", "sham", "active", "no_treatment", "untreated_side", "historical", "none")
+BLINDING = ("open", "single", "double", "rater")
+ROUTES = ("intravenous", "intrathecal", "intraspinal", "intramuscular", "intracerebroventricular",
+          "intracortical", "intrathecal_intramuscular", "intrathecal_or_intravenous", "oral")
+TRIAL_STATUS = ("completed", "ongoing", "terminated", "withdrawn", "unknown")
+TRIAL_RESULTS = ("met", "not_met", "safety_only", "mixed", "ongoing", "terminated", "not_reported")
+MODELS = ("conduction", "motor_units", "alsfrs", "ms_relapse")
+
+SCHEMA: dict[str, tuple[Column, ...]] = {
+    "references": (
+        C("ref_id", "id"), C("authors"), C("year", "int"), C("title"), C("venue"),
+        C("doi", "doi", False), C("pmid", "pmid", False), C("registry_id", "registry", False),
+        C("url", "url", False), C("note", required=False),
+    ),
+    "evidence_levels": (
+        C("level_id", "enum", values=EVIDENCE_LEVELS), C("rank", "int"), C("label"),
+        C("applies_to", "enum", values=("biology", "therapy")), C("description"),
+    ),
+    "diseases": (
+        C("disease_id", "enum", values=DISEASES), C("name"), C("short_description"),
+        C("ref_ids", "refs", target="references"),
+    ),
+    "disease_forms": (
+        C("form_id", "id"), C("disease_id", "ref", target="diseases"), C("name"), C("description"),
+        C("ref_ids", "refs", target="references"),
+    ),
+    "disease_facts": (
+        C("fact_id", "id"), C("disease_id", "ref", target="diseases"), C("quantity"), C("value", "float"),
+        C("unit"), C("qualifier", required=False), C("ref_ids", "refs", target="references"),
+    ),
+    "cell_types": (
+        C("cell_type_id", "id"), C("name"), C("role", "enum", values=("native", "therapeutic")),
+        C("potency", "enum", values=POTENCY), C("is_stem_cell", "enum", values=("yes", "no", "debated")),
+        C("sources"), C("can_become"), C("cannot_become"), C("misconception"), C("correction"),
+        C("ref_ids", "refs", target="references"),
+    ),
+    "damage": (
+        C("damage_id", "id"), C("disease_id", "ref", target="diseases"), C("name"),
+        C("category", "enum", values=DAMAGE_CATEGORIES), C("description"),
+        C("cell_types_hit", "refs", target="cell_types"), C("evidence_level", "level"),
+        C("ref_ids", "refs", target="references"),
+    ),
+    "mechanisms": (
+        C("mechanism_id", "id"), C("name"), C("description"), C("ref_ids", "refs", False, target="references"),
+    ),
+    "therapies": (
+        C("therapy_id", "id"), C("name"), C("kind", "enum", values=THERAPY_KINDS),
+        C("cell_type_id", "ref", False, target="cell_types"), C("diseases", "refs", target="diseases"),
+        C("status", "enum", values=THERAPY_STATUS), C("status_note"), C("ref_ids", "refs", target="references"),
+    ),
+    "therapy_effects": (
+        C("effect_id", "id"), C("therapy_id", "ref", target="therapies"), C("disease_id", "ref", target="diseases"),
+        C("damage_id", "ref", target="damage"), C("mechanism_id", "ref", target="mechanisms"),
+        C("evidence_level", "level"), C("note"), C("ref_ids", "refs", target="references"),
+    ),
+    "trials": (
+        C("trial_id", "id"), C("registry_id", "registry", False), C("short_name"),
+        C("disease_id", "ref", target="diseases"), C("therapy_id", "ref", target="therapies"),
+        C("cell_type_id", "ref", False, target="cell_types"), C("phase", "enum", values=PHASES),
+        C("randomized", "enum", values=("yes", "no")), C("controlled", "enum", values=CONTROLS),
+        C("blinding", "enum", values=BLINDING), C("n_enrolled", "int", False), C("route", "enum", values=ROUTES),
+        C("start_year", "int", False), C("status", "enum", values=TRIAL_STATUS), C("primary_outcome"),
+        C("result", "enum", values=TRIAL_RESULTS), C("result_note"), C("ref_ids", "refs", target="references"),
+    ),
+    "glossary": (
+        C("term"), C("definition"), C("lesson", "int"), C("see_also", required=False),
+        C("ref_ids", "refs", False, target="references"),
+    ),
+    "quiz": (
+        C("quiz_id", "id"), C("lesson", "int"), C("question"), C("options"), C("answer"), C("explanation"),
+        C("ref_ids", "refs", False, target="references"),
+    ),
+    "model_parameters": (
+        C("parameter_id", "id"), C("model", "enum", values=MODELS), C("value", "float"), C("unit"),
+        C("low", "float", False), C("high", "float", False), C("description"),
+        C("ref_ids", "refs", target="references"), C("note", required=False),
+    ),
+}
+
+#: Primary key column of each table (the first ``id``/``enum`` column, or ``term`` for the glossary).
+KEYS = {name: cols[0].name for name, cols in SCHEMA.items()}
+#: Tables whose evidence levels are about therapies (``established`` is for biology only).
+THERAPY_LEVEL_TABLES = {"therapy_effects"}
+
+
+# --------------------------------------------------------------------------- reading
+def _read_rows(path: Path, table: str, problems: list[Problem]) -> tuple[list[str], list[list[str]]]:
+    """Read a CSV file strictly as text; report BOM, encoding and shape problems."""
+    name = f"data/{path.name}"
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(name, 1, None, None,
+                                "file starts with a UTF-8 byte-order mark (BOM); save it as 'UTF-8' without BOM "
+                                "(the BOM would silently become part of the first column name)"))
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(name, line, None, None, f"is not valid UTF-8 ({exc.reason}); save the file as UTF-8"))
+        return [], []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    if not rows:
+        problems.append(Problem(name, None, None, None, "file is empty; expected a header row"))
+        return [], []
+    header, body = rows[0], rows[1:]
+    expected = [c.name for c in SCHEMA[table]]
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    for column in missing:
+        problems.append(Problem(name, 1, column, None, f"column is missing; expected columns: {', '.join(expected)}"))
+    for column in extra:
+        problems.append(Problem(name, 1, column, None,
+                                f"unexpected column; expected exactly: {', '.join(expected)}"))
+    if missing or extra:
+        return header, []
+    checked = []
+    for index, row in enumerate(body):
+        row_number = index + 2
+        if not any(cell.strip() for cell in row):
+            problems.append(Problem(name, row_number, None, None, "row is empty; delete it"))
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(name, row_number, None, None,
+                                    f"has {len(row)} fields, expected {len(header)} (check commas and quotes)"))
+            continue
+        checked.append(row)
+    return header, checked
+
+
+def _split(value: str) -> list[str]:
+    return value.split(LIST_SEP) if value else []
+
+
+def _check_cell(name: str, row: int, col: Column, value: str, problems: list[Problem]) -> None:
+    """Check one cell's format (not cross-references, which need all tables)."""
+    if value != value.strip() or "\u00a0" in value or "\ufeff" in value:
+        problems.append(Problem(name, row, col.name, value,
+                                "has leading/trailing spaces or an invisible character; remove them "
+                                "(they silently break matching between files)"))
+        return
+    if value == "":
+        if col.required:
+            problems.append(Problem(name, row, col.name, value, "is empty but required"))
+        return
+    kind = col.kind
+    if kind == "id" and not ID_RE.match(value):
+        problems.append(Problem(name, row, col.name, value, "ids use only lowercase letters, digits and '_'"))
+    elif kind == "int":
+        if not re.fullmatch(r"-?\d+", value):
+            problems.append(Problem(name, row, col.name, value, "expected a whole number"))
+    elif kind == "float":
+        try:
+            float(value)
+        except ValueError:
+            problems.append(Problem(name, row, col.name, value, "expected a number (use '.' as decimal point)"))
+    elif kind == "enum" and value not in col.values:
+        problems.append(Problem(name, row, col.name, value, f"expected one of: {', '.join(col.values)}"))
+    elif kind == "level" and value not in EVIDENCE_LEVELS:
+        problems.append(Problem(name, row, col.name, value, f"expected an evidence level: {', '.join(EVIDENCE_LEVELS)}"))
+    elif kind == "doi" and not DOI_RE.match(value):
+        problems.append(Problem(name, row, col.name, value, "expected a bare DOI like 10.1001/jama.2018.18743"))
+    elif kind == "pmid" and not PMID_RE.match(value):
+        problems.append(Problem(name, row, col.name, value, "expected a PubMed id: digits only, e.g. 30644983"))
+    elif kind == "registry" and not REGISTRY_RE.match(value):
+        problems.append(Problem(name, row, col.name, value,
+                                "expected a registry id: NCT + 8 digits, ISRCTN + 8 digits, or EudraCT YYYY-NNNNNN-NN"))
+    elif kind == "url" and not URL_RE.match(value):
+        problems.append(Problem(name, row, col.name, value, "expected a web address starting with https://"))
+    elif kind == "refs":
+        parts = value.split(LIST_SEP)
+        if any(p != p.strip() or p == "" for p in parts):
+            problems.append(Problem(name, row, col.name, value,
+                                    "expected ids separated by ';' with no spaces and no empty items"))
+
+
+# --------------------------------------------------------------------------- the knowledge base
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """All tables of the knowledge base as DataFrames (one attribute per file in ``data/``)."""
+
+    references: pd.DataFrame
+    evidence_levels: pd.DataFrame
+    diseases: pd.DataFrame
+    disease_forms: pd.DataFrame
+    disease_facts: pd.DataFrame
+    cell_types: pd.DataFrame
+    damage: pd.DataFrame
+    mechanisms: pd.DataFrame
+    therapies: pd.DataFrame
+    therapy_effects: pd.DataFrame
+    trials: pd.DataFrame
+    glossary: pd.DataFrame
+    quiz: pd.DataFrame
+    model_parameters: pd.DataFrame
+    data_dir: Path = field(default=DEFAULT_DATA_DIR)
+
+    @property
+    def evidence_dtype(self) -> pd.CategoricalDtype:
+        """Ordered categorical of evidence levels, weakest to strongest support."""
+        return self.therapy_effects["evidence_level"].dtype
+
+    def table_names(self) -> list[str]:
+        return list(SCHEMA)
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows per table."""
+        return {name: len(getattr(self, name)) for name in SCHEMA}
+
+
+def _to_frame(table: str, header: list[str], rows: list[list[str]], level_dtype) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=header, dtype="string") if rows else pd.DataFrame(
+        {c.name: pd.Series(dtype="string") for c in SCHEMA[table]})
+    for col in SCHEMA[table]:
+        series = frame[col.name]
+        if col.kind == "int":
+            frame[col.name] = pd.to_numeric(series.replace("", pd.NA)).astype("Int64")
+        elif col.kind == "float":
+            frame[col.name] = pd.to_numeric(series.replace("", pd.NA)).astype("Float64")
+        elif col.kind == "level":
+            frame[col.name] = series.astype(str).astype(level_dtype)
+        elif col.kind == "enum" and col.name != KEYS[table]:
+            frame[col.name] = series.astype(str).astype(pd.CategoricalDtype(list(col.values)))
+        elif col.kind == "refs":
+            frame[col.name] = series.fillna("")
+        elif not col.required:
+            frame[col.name] = series.replace("", pd.NA)  # an empty optional cell is missing, not ""
+    return frame
+
+
+def _spreadsheet_row(frame: pd.DataFrame, position: int) -> int:
+    return int(frame.attrs["rows"][position])
+
+
+def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """Cross-file checks: unique keys, references that resolve, vocabularies that agree."""
+    keys: dict[str, set[str]] = {}
+    for table, frame in tables.items():
+        key = KEYS[table]
+        seen: dict[str, int] = {}
+        for pos, value in enumerate(frame[key].astype(str)):
+            row = _spreadsheet_row(frame, pos)
+            if value in seen:
+                problems.append(Problem(f"data/{table}.csv", row, key, value,
+                                        f"duplicate id (first used in row {seen[value]}); ids must be unique"))
+            else:
+                seen[value] = row
+        keys[table] = set(seen)
+
+    used_refs: set[str] = set()
+    for table, frame in tables.items():
+        name = f"data/{table}.csv"
+        for col in SCHEMA[table]:
+            if col.kind not in ("ref", "refs"):
+                continue
+            valid = keys[col.target]
+            for pos, value in enumerate(frame[col.name].fillna("").astype(str)):
+                for item in (_split(value) if col.kind == "refs" else ([value] if value else [])):
+                    if col.target == "references":
+                        used_refs.add(item)
+                    if item not in valid:
+                        choices = ", ".join(sorted(valid)) if len(valid) <= 30 else f"{len(valid)} ids in data/{col.target}.csv"
+                        problems.append(Problem(name, _spreadsheet_row(frame, pos), col.name, item,
+                                                f"unknown id in data/{col.target}.csv; valid: {choices}"))
+
+    refs = tables["references"]
+    for pos, row in enumerate(refs.itertuples(index=False)):
+        if not any(str(getattr(row, c)) not in ("", "<NA>") for c in ("doi", "pmid", "registry_id", "url")):
+            problems.append(Problem("data/references.csv", _spreadsheet_row(refs, pos), "doi", "",
+                                    "a reference needs at least one of doi, pmid, registry_id or url"))
+        if row.ref_id not in used_refs:
+            problems.append(Problem("data/references.csv", _spreadsheet_row(refs, pos), "ref_id", row.ref_id,
+                                    "reference is not used by any row; cite it or delete it"))
+
+    effects = tables["therapy_effects"]
+    damage_disease = dict(zip(tables["damage"]["damage_id"].astype(str), tables["damage"]["disease_id"].astype(str)))
+    therapy_diseases = {t: set(_split(str(d))) for t, d in zip(tables["therapies"]["therapy_id"].astype(str),
+                                                                 tables["therapies"]["diseases"].astype(str))}
+    for pos, row in enumerate(effects.itertuples(index=False)):
+        spreadsheet_row = _spreadsheet_row(effects, pos)
+        if str(row.evidence_level) == "established":
+            problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "evidence_level", "established",
+                                    "'established' is for biology; use a therapy level "
+                                    "(approved, rct_positive, early_clinical, preclinical, hypothesis, rct_negative, "
+                                    "unproven_marketed)"))
+        if damage_disease.get(str(row.damage_id), str(row.disease_id)) != str(row.disease_id):
+            problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "damage_id", str(row.damage_id),
+                                    f"this damage belongs to disease '{damage_disease[str(row.damage_id)]}', "
+                                    f"not '{row.disease_id}'"))
+        if str(row.therapy_id) in therapy_diseases and str(row.disease_id) not in therapy_diseases[str(row.therapy_id)]:
+            problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "disease_id", str(row.disease_id),
+                                    f"therapy '{row.therapy_id}' is not listed for this disease in data/therapies.csv"))
+
+    quiz = tables["quiz"]
+    for pos, row in enumerate(quiz.itertuples(index=False)):
+        options = str(row.options).split("|")
+        if not 2 <= len(options) <= 5:
+            problems.append(Problem("data/quiz.csv", _spreadsheet_row(quiz, pos), "options", str(row.options),
+                                    "expected 2 to 5 options separated by '|'"))
+        elif str(row.answer) not in options:
+            problems.append(Problem("data/quiz.csv", _spreadsheet_row(quiz, pos), "answer", str(row.answer),
+                                    f"the answer must be exactly one of the options: {' | '.join(options)}"))
+
+    levels = tables["evidence_levels"]
+    missing = set(EVIDENCE_LEVELS) - set(levels["level_id"].astype(str))
+    for level in sorted(missing):
+        problems.append(Problem("data/evidence_levels.csv", None, "level_id", level, "evidence level is missing"))
+
+    params = tables["model_parameters"]
+    for pos, row in enumerate(params.itertuples(index=False)):
+        low, high, value = row.low, row.high, row.value
+        if pd.notna(low) and pd.notna(high) and pd.notna(value) and not (low <= value <= high):
+            problems.append(Problem("data/model_parameters.csv", _spreadsheet_row(params, pos), "value", str(value),
+                                    f"value must lie between low ({low}) and high ({high})"))
+
+
+_CACHE: dict[tuple, KnowledgeBase] = {}
+
+
+def data_version(data_dir: Path) -> tuple:
+    """A key that changes whenever a file of the knowledge base changes (for caches)."""
+    return _fingerprint(data_dir)
+
+
+def _fingerprint(data_dir: Path) -> tuple:
+    stats = []
+    for table in SCHEMA:
+        path = data_dir / f"{table}.csv"
+        stats.append((table, path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else (table, None, None))
+    return (str(data_dir), tuple(stats))
+
+
+def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
+    """Load, validate and return the knowledge base.
+
+    Parameters
+    ----------
+    data_dir:
+        Folder holding the CSV files; defaults to the project's ``data/``.
+
+    The result is cached per process and re-read automatically when a file changes
+    (so an instructor's edit shows up on the next call).
+
+    Raises
+    ------
+    KnowledgeBaseError
+        listing every problem found, each with file, spreadsheet row, column and value.
+    """
+    data_dir = Path(data_dir).resolve() if data_dir is not None else DEFAULT_DATA_DIR
+    if not data_dir.is_dir():
+        raise KnowledgeBaseError([Problem(str(data_dir), None, None, None, "data folder does not exist")])
+    key = _fingerprint(data_dir)
+    if key in _CACHE:
+        return _CACHE[key]
+
+    problems: list[Problem] = []
+    raw: dict[str, tuple[list[str], list[list[str]]]] = {}
+    for table in SCHEMA:
+        path = data_dir / f"{table}.csv"
+        if not path.exists():
+            problems.append(Problem(f"data/{table}.csv", None, None, None,
+                                    "file is missing; it must exist (see data/README.md for its columns)"))
+            continue
+        raw[table] = _read_rows(path, table, problems)
+    if problems:
+        raise KnowledgeBaseError(problems)
+
+    for table, (header, rows) in raw.items():
+        index = {name: i for i, name in enumerate(header)}
+        for offset, row in enumerate(rows):
+            for col in SCHEMA[table]:
+                _check_cell(f"data/{table}.csv", offset + 2, col, row[index[col.name]], problems)
+    if problems:
+        raise KnowledgeBaseError(problems)
+
+    level_rows = raw["evidence_levels"][1]
+    header = raw["evidence_levels"][0]
+    ranked = sorted(level_rows, key=lambda r: int(r[header.index("rank")]))
+    level_dtype = pd.CategoricalDtype([r[header.index("level_id")] for r in ranked], ordered=True)
+    tables: dict[str, pd.DataFrame] = {}
+    for table, (header, rows) in raw.items():
+        frame = _to_frame(table, header, rows, level_dtype)
+        frame.attrs["rows"] = list(range(2, 2 + len(rows)))
+        tables[table] = frame
+    # Spreadsheet row numbers must skip rows rejected above; none are (we raised), so 2.. is exact.
+    _validate_cross(tables, problems)
+    if problems:
+        raise KnowledgeBaseError(problems)
+
+    kb = KnowledgeBase(**tables, data_dir=data_dir)
+    _CACHE.clear()
+    _CACHE[key] = kb
+    return kb
+
+
+def model_parameters(model: str, data_dir: str | Path | None = None) -> dict[str, float]:
+    """Parameter values of one model (``conduction``, ``motor_units``, ``alsfrs``, ``ms_relapse``).
+
+    Returns ``{parameter_id: value}``; units, ranges and references are in
+    ``load_knowledge_base().model_parameters``.
+    """
+    if model not in MODELS:
+        raise ValueError(f"Unknown model {model!r}; valid choices: {', '.join(MODELS)}")
+    params = load_knowledge_base(data_dir).model_parameters
+    rows = params[params["model"] == model]
+    return {str(k): float(v) for k, v in zip(rows["parameter_id"], rows["value"])}

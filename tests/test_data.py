@@ -1,0 +1,302 @@
+"""The knowledge base loads, is consistent, and every class of editing error is reported
+with the file, the spreadsheet row and the column."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import time
+
+import pandas as pd
+import pytest
+
+from helpers import data as kbdata
+from helpers.data import SCHEMA, KnowledgeBaseError, load_knowledge_base, model_parameters
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+# --------------------------------------------------------------------------- the real data
+def test_real_data_loads_with_every_table(kb):
+    for table in SCHEMA:
+        frame = getattr(kb, table)
+        assert isinstance(frame, pd.DataFrame)
+        assert len(frame) > 0, f"{table} is empty"
+
+
+@pytest.mark.parametrize("table, minimum", [
+    ("damage", 12), ("therapy_effects", 40), ("trials", 20), ("glossary", 60), ("cell_types", 15),
+    ("mechanisms", 7), ("quiz", 30), ("references", 20)])
+def test_tables_meet_the_minimum_sizes(kb, table, minimum):
+    assert len(getattr(kb, table)) >= minimum
+
+
+def test_evidence_levels_are_an_ordered_categorical(kb):
+    dtype = kb.therapy_effects["evidence_level"].dtype
+    assert isinstance(dtype, pd.CategoricalDtype) and dtype.ordered
+    assert list(dtype.categories) == list(kb.evidence_levels.sort_values("rank")["level_id"])
+    assert dtype.categories[-1] == "established" and dtype.categories[0] == "unproven_marketed"
+
+
+def test_dtypes_are_proper(kb):
+    assert str(kb.trials["n_enrolled"].dtype) == "Int64"
+    assert str(kb.disease_facts["value"].dtype) == "Float64"
+    assert isinstance(kb.trials["phase"].dtype, pd.CategoricalDtype)
+
+
+def test_every_effect_row_has_a_reference(kb):
+    assert (kb.therapy_effects["ref_ids"].str.len() > 0).all()
+
+
+def test_every_reference_is_used(kb):
+    used = set()
+    for table in SCHEMA:
+        for column in SCHEMA[table]:
+            if column.kind == "refs" and column.target == "references":
+                for value in getattr(kb, table)[column.name].fillna(""):
+                    used.update(v for v in str(value).split(";") if v)
+    assert set(kb.references["ref_id"]) == used
+
+
+def test_negative_results_are_included(kb):
+    assert (kb.therapy_effects["evidence_level"] == "rct_negative").sum() >= 3
+    assert (kb.trials["result"] == "not_met").sum() >= 3
+
+
+def test_trials_cover_both_diseases_and_have_ids_or_publications(kb):
+    assert set(kb.trials["disease_id"]) == {"als", "ms"}
+    for row in kb.trials.itertuples():
+        assert str(row.registry_id) not in ("", "<NA>") or row.ref_ids, row.trial_id
+
+
+def test_every_damage_hits_known_cell_types(kb):
+    known = set(kb.cell_types["cell_type_id"])
+    for value in kb.damage["cell_types_hit"]:
+        assert set(value.split(";")) <= known
+
+
+def test_loader_is_cached_and_fast():
+    kbdata._CACHE.clear()
+    start = time.perf_counter()
+    first = load_knowledge_base()
+    cold = time.perf_counter() - start
+    assert load_knowledge_base() is first
+    assert cold < 2.0, f"cold load took {cold:.2f} s"  # generous bound; the benchmark reports the real number
+
+
+def test_model_parameters_by_model():
+    for model in kbdata.MODELS:
+        assert model_parameters(model), f"no parameters for model {model}"
+    with pytest.raises(ValueError, match="valid choices: conduction"):
+        model_parameters("relapses")
+
+
+# --------------------------------------------------------------------------- broken copies
+@pytest.fixture
+def data_copy(tmp_path, kb):
+    target = tmp_path / "data"
+    shutil.copytree(kb.data_dir, target)
+    return target
+
+
+def _rows(path):
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def _write(path, rows):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def _set(data_dir, table, row_number, column, value):
+    """Set one cell as a person would in a spreadsheet (row 1 is the header)."""
+    path = data_dir / f"{table}.csv"
+    rows = _rows(path)
+    rows[row_number - 1][rows[0].index(column)] = value
+    _write(path, rows)
+
+
+def _error(data_dir) -> KnowledgeBaseError:
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(data_dir)
+    return info.value
+
+
+def _assert_located(error, file, row, column, *fragments):
+    matching = [p for p in error.problems if p.file == f"data/{file}.csv" and p.row == row and p.column == column]
+    assert matching, f"no problem located at {file}.csv row {row} column {column}: {error}"
+    text = str(error)
+    assert f"data/{file}.csv" in text and (row is None or f"row {row}" in text) and (column is None or column in text)
+    for fragment in fragments:
+        assert fragment in str(matching[0]), str(matching[0])
+
+
+def test_error_is_a_value_error():
+    assert issubclass(KnowledgeBaseError, ValueError)
+
+
+def test_missing_file(data_copy):
+    (data_copy / "trials.csv").unlink()
+    error = _error(data_copy)
+    _assert_located(error, "trials", None, None, "missing")
+
+
+def test_missing_column(data_copy):
+    path = data_copy / "therapies.csv"
+    rows = [r[:-1] for r in _rows(path)]
+    _write(path, rows)
+    _assert_located(_error(data_copy), "therapies", 1, "ref_ids", "missing")
+
+
+def test_extra_column(data_copy):
+    path = data_copy / "glossary.csv"
+    rows = _rows(path)
+    rows = [rows[0] + ["comment"]] + [r + [""] for r in rows[1:]]
+    _write(path, rows)
+    _assert_located(_error(data_copy), "glossary", 1, "comment", "unexpected column")
+
+
+def test_empty_required_field(data_copy):
+    _set(data_copy, "trials", 3, "short_name", "")
+    _assert_located(_error(data_copy), "trials", 3, "short_name", "empty but required")
+
+
+@pytest.mark.parametrize("table, column, bad, target", [
+    ("damage", "disease_id", "alz", "diseases"),
+    ("therapy_effects", "therapy_id", "stem_cell_magic", "therapies"),
+    ("therapy_effects", "damage_id", "als_broken_heart", "damage"),
+    ("therapy_effects", "mechanism_id", "telepathy", "mechanisms"),
+    ("trials", "therapy_id", "nurown_xl", "therapies"),
+    ("trials", "disease_id", "als2", "diseases"),
+    ("cell_types", "ref_ids", "nobody_2099", "references"),
+    ("therapy_effects", "ref_ids", "nobody_2099", "references"),
+])
+def test_unknown_cross_reference(data_copy, table, column, bad, target):
+    _set(data_copy, table, 2, column, bad)
+    _assert_located(_error(data_copy), table, 2, column, f"unknown id in data/{target}.csv", bad)
+
+
+def test_unknown_evidence_level(data_copy):
+    _set(data_copy, "therapy_effects", 4, "evidence_level", "promising")
+    _assert_located(_error(data_copy), "therapy_effects", 4, "evidence_level", "expected an evidence level")
+
+
+def test_duplicate_id(data_copy):
+    first = _rows(data_copy / "therapies.csv")[1][0]
+    _set(data_copy, "therapies", 3, "therapy_id", first)
+    _assert_located(_error(data_copy), "therapies", 3, "therapy_id", "duplicate id", "row 2")
+
+
+def test_value_outside_vocabulary(data_copy):
+    _set(data_copy, "trials", 2, "phase", "4")
+    _assert_located(_error(data_copy), "trials", 2, "phase", "expected one of: 1, 1/2")
+
+
+@pytest.mark.parametrize("column, bad, expected", [
+    ("doi", "doi:10.1001/jama.2018.18743", "bare DOI"),
+    ("pmid", "PMID30644983", "digits only"),
+    ("registry_id", "NCT123", "NCT + 8 digits"),
+])
+def test_malformed_identifiers(data_copy, column, bad, expected):
+    _set(data_copy, "references", 2, column, bad)
+    _assert_located(_error(data_copy), "references", 2, column, expected)
+
+
+def test_malformed_registry_id_in_trials(data_copy):
+    _set(data_copy, "trials", 5, "registry_id", "NCT0027336")
+    _assert_located(_error(data_copy), "trials", 5, "registry_id", "NCT + 8 digits")
+
+
+def test_non_numeric_number(data_copy):
+    _set(data_copy, "trials", 2, "n_enrolled", "about 100")
+    _assert_located(_error(data_copy), "trials", 2, "n_enrolled", "whole number")
+    _set(data_copy, "trials", 2, "n_enrolled", "100")
+    _set(data_copy, "disease_facts", 2, "value", "2,1")
+    _assert_located(_error(data_copy), "disease_facts", 2, "value", "expected a number")
+
+
+def test_byte_order_mark(data_copy):
+    path = data_copy / "diseases.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    _assert_located(_error(data_copy), "diseases", 1, None, "byte-order mark")
+
+
+def test_stray_whitespace(data_copy):
+    value = _rows(data_copy / "therapy_effects.csv")[2][1]
+    _set(data_copy, "therapy_effects", 3, "therapy_id", value + " ")
+    _assert_located(_error(data_copy), "therapy_effects", 3, "therapy_id", "leading/trailing spaces")
+
+
+def test_non_breaking_space_is_caught(data_copy):
+    _set(data_copy, "glossary", 2, "term", "myelin\u00a0sheath")
+    _assert_located(_error(data_copy), "glossary", 2, "term", "invisible character")
+
+
+def test_unused_reference(data_copy):
+    path = data_copy / "references.csv"
+    rows = _rows(path)
+    extra = ["orphan_2020", "Nobody A", "2020", "Unused", "Nowhere", "", "12345", "", "", ""]
+    _write(path, rows + [extra])
+    _assert_located(_error(data_copy), "references", len(rows) + 1, "ref_id", "not used")
+
+
+def test_reference_without_any_identifier(data_copy):
+    rows = _rows(data_copy / "references.csv")
+    header = rows[0]
+    for column in ("doi", "pmid", "registry_id", "url"):
+        _set(data_copy, "references", 2, column, "")
+    assert header.index("doi") >= 0
+    _assert_located(_error(data_copy), "references", 2, "doi", "at least one of doi")
+
+
+def test_wrong_number_of_fields(data_copy):
+    path = data_copy / "mechanisms.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    text[2] = text[2] + ",surplus"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    _assert_located(_error(data_copy), "mechanisms", 3, None, "fields")
+
+
+def test_damage_of_the_other_disease(data_copy, kb):
+    effects = _rows(data_copy / "therapy_effects.csv")
+    header = effects[0]
+    row = effects[1]
+    other = kb.damage[kb.damage["disease_id"] != row[header.index("disease_id")]]["damage_id"].iloc[0]
+    _set(data_copy, "therapy_effects", 2, "damage_id", other)
+    _assert_located(_error(data_copy), "therapy_effects", 2, "damage_id", "belongs to disease")
+
+
+def test_quiz_answer_must_be_an_option(data_copy):
+    _set(data_copy, "quiz", 2, "answer", "None of the above, obviously")
+    _assert_located(_error(data_copy), "quiz", 2, "answer", "exactly one of the options")
+
+
+def test_established_is_not_a_therapy_level(data_copy):
+    _set(data_copy, "therapy_effects", 2, "evidence_level", "established")
+    _assert_located(_error(data_copy), "therapy_effects", 2, "evidence_level", "is for biology")
+
+
+def test_invalid_utf8(data_copy):
+    path = data_copy / "glossary.csv"
+    path.write_bytes(path.read_bytes() + "\nmyélin,x,1,,\n".encode("latin-1"))
+    error = _error(data_copy)
+    assert any(p.file == "data/glossary.csv" and "UTF-8" in p.expected for p in error.problems), str(error)
+
+
+def test_all_problems_are_reported_together(data_copy):
+    _set(data_copy, "trials", 2, "phase", "4")
+    _set(data_copy, "trials", 3, "result", "great")
+    error = _error(data_copy)
+    assert {(p.row, p.column) for p in error.problems} >= {(2, "phase"), (3, "result")}
+
+
+def test_edit_is_picked_up_without_restart(data_copy):
+    first = load_knowledge_base(data_copy)
+    _set(data_copy, "glossary", 2, "definition", "An edited definition.")
+    second = load_knowledge_base(data_copy)
+    assert second is not first
+    assert "An edited definition." in set(second.glossary["definition"])
