@@ -1,0 +1,267 @@
+"""Pure questions asked of the knowledge base.
+
+Every function takes plain values (ids or display names, case-insensitive) and returns a
+pandas DataFrame or a string; none of them draws or touches widgets, so tests and code
+cells can call them directly. A wrong name raises ``ValueError`` listing the valid choices.
+
+Evidence levels are an ordered categorical (weakest → strongest support for benefit):
+``unproven_marketed < rct_negative < hypothesis < preclinical < early_clinical <
+rct_positive < approved`` (``established`` is for biology only). A *minimum* evidence
+filter keeps claims at or above a level; negative randomized results (``rct_negative``)
+can be kept regardless, because "tested and failed" is itself strong evidence.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from .data import KnowledgeBase, load_knowledge_base
+
+#: How decisive a level is when several claims meet in one cell of the evidence matrix:
+#: randomized evidence (positive or negative) outranks early or preclinical signals.
+DECISIVENESS = ("approved", "rct_positive", "rct_negative", "early_clinical", "preclinical", "hypothesis",
+                "unproven_marketed")
+
+_TABLE_KEYS = {
+    "disease": ("diseases", "disease_id", "name"),
+    "damage": ("damage", "damage_id", "name"),
+    "therapy": ("therapies", "therapy_id", "name"),
+    "cell type": ("cell_types", "cell_type_id", "name"),
+    "mechanism": ("mechanisms", "mechanism_id", "name"),
+    "evidence level": ("evidence_levels", "level_id", "label"),
+}
+
+
+def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
+    return kb if kb is not None else load_knowledge_base()
+
+
+def resolve(kind: str, value: str, kb: KnowledgeBase | None = None, within: pd.DataFrame | None = None) -> str:
+    """Turn an id or display name (any case) into an id; raise a helpful error otherwise.
+
+    ``kind`` is one of: disease, damage, therapy, cell type, mechanism, evidence level.
+    ``within`` optionally restricts the valid choices (e.g. damage of one disease).
+    """
+    if kind not in _TABLE_KEYS:
+        raise ValueError(f"Unknown kind {kind!r}; valid: {', '.join(_TABLE_KEYS)}")
+    table, key, label = _TABLE_KEYS[kind]
+    frame = within if within is not None else getattr(_kb(kb), table)
+    ids = frame[key].astype(str).tolist()
+    names = frame[label].astype(str).tolist()
+    wanted = str(value).strip().lower()
+    for id_, name in zip(ids, names):
+        if wanted in (id_.lower(), name.lower()):
+            return id_
+    choices = "; ".join(f"{i} ({n})" for i, n in zip(ids, names))
+    raise ValueError(f"Unknown {kind} {value!r}. Valid choices: {choices}")
+
+
+def level_rank(level: str, kb: KnowledgeBase | None = None) -> int:
+    """Position of an evidence level in the ordered vocabulary (higher = stronger support)."""
+    kb = _kb(kb)
+    level_id = resolve("evidence level", level, kb)
+    return list(kb.evidence_dtype.categories).index(level_id)
+
+
+def choices(kind: str, kb: KnowledgeBase | None = None, disease: str | None = None) -> list[tuple[str, str]]:
+    """``(label, id)`` pairs for a dropdown, optionally limited to one disease."""
+    kb = _kb(kb)
+    table, key, label = _TABLE_KEYS[kind]
+    frame = getattr(kb, table)
+    if disease is not None:
+        disease_id = resolve("disease", disease, kb)
+        if kind == "damage":
+            frame = frame[frame["disease_id"] == disease_id]
+        elif kind == "therapy":
+            frame = frame[frame["diseases"].str.split(";").apply(lambda ds: disease_id in ds)]
+        elif kind == "cell type":
+            used = kb.therapies[kb.therapies["diseases"].str.contains(disease_id)]["cell_type_id"]
+            frame = frame[frame["cell_type_id"].isin(set(used.dropna()))]
+    if kind == "evidence level":
+        frame = frame.sort_values("rank")
+    return [(str(n), str(i)) for n, i in zip(frame[label], frame[key])]
+
+
+def _effects_view(kb: KnowledgeBase, effects: pd.DataFrame) -> pd.DataFrame:
+    """Join an effects slice with readable names; sorted strongest evidence first."""
+    view = (effects
+            .merge(kb.therapies[["therapy_id", "name", "kind", "cell_type_id", "status"]], on="therapy_id")
+            .rename(columns={"name": "therapy"})
+            .merge(kb.damage[["damage_id", "name"]], on="damage_id").rename(columns={"name": "damage"})
+            .merge(kb.mechanisms[["mechanism_id", "name"]], on="mechanism_id").rename(columns={"name": "mechanism"}))
+    view["evidence_level"] = view["evidence_level"].astype(kb.evidence_dtype)
+    labels = dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
+    view["evidence"] = view["evidence_level"].astype(str).map(labels)
+    view = view.sort_values(["evidence_level", "therapy", "damage"], ascending=[False, True, True], kind="stable")
+    columns = ["effect_id", "therapy_id", "therapy", "kind", "cell_type_id", "disease_id", "damage_id", "damage",
+               "mechanism_id", "mechanism", "evidence_level", "evidence", "note", "ref_ids"]
+    return view[columns].reset_index(drop=True)
+
+
+def _filter_level(kb: KnowledgeBase, effects: pd.DataFrame, min_evidence: str | None,
+                  include_negative: bool) -> pd.DataFrame:
+    if min_evidence is not None:
+        threshold = resolve("evidence level", min_evidence, kb)
+        keep = effects["evidence_level"] >= threshold
+        if include_negative:
+            keep |= effects["evidence_level"] == "rct_negative"
+        effects = effects[keep]
+    elif not include_negative:
+        effects = effects[effects["evidence_level"] != "rct_negative"]
+    return effects
+
+
+def therapies_for_damage(damage: str, disease: str | None = None, min_evidence: str | None = None,
+                         include_negative: bool = True, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """Which therapies address a kind of damage, by which mechanism, with what evidence."""
+    kb = _kb(kb)
+    damage_table = kb.damage
+    if disease is not None:
+        disease_id = resolve("disease", disease, kb)
+        damage_table = damage_table[damage_table["disease_id"] == disease_id]
+    damage_id = resolve("damage", damage, kb, within=damage_table)
+    effects = kb.therapy_effects[kb.therapy_effects["damage_id"] == damage_id]
+    return _effects_view(kb, _filter_level(kb, effects, min_evidence, include_negative))
+
+
+def damage_for_therapy(therapy: str, disease: str | None = None, min_evidence: str | None = None,
+                       include_negative: bool = True, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """What damage a therapy addresses (or was tested against), with mechanism and evidence."""
+    kb = _kb(kb)
+    therapy_id = resolve("therapy", therapy, kb)
+    effects = kb.therapy_effects[kb.therapy_effects["therapy_id"] == therapy_id]
+    if disease is not None:
+        effects = effects[effects["disease_id"] == resolve("disease", disease, kb)]
+    return _effects_view(kb, _filter_level(kb, effects, min_evidence, include_negative))
+
+
+def damage_for_cell_type(cell_type: str, disease: str | None = None, min_evidence: str | None = None,
+                         include_negative: bool = True, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """What damage the therapies built on a cell type address (all such therapies together)."""
+    kb = _kb(kb)
+    cell_type_id = resolve("cell type", cell_type, kb)
+    therapy_ids = set(kb.therapies.loc[kb.therapies["cell_type_id"] == cell_type_id, "therapy_id"])
+    effects = kb.therapy_effects[kb.therapy_effects["therapy_id"].isin(therapy_ids)]
+    if disease is not None:
+        effects = effects[effects["disease_id"] == resolve("disease", disease, kb)]
+    return _effects_view(kb, _filter_level(kb, effects, min_evidence, include_negative))
+
+
+def evidence_matrix(disease: str, min_evidence: str | None = None, include_negative: bool = True,
+                    kinds: tuple[str, ...] | None = None, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """Therapies (rows) × damage (columns) for one disease; each cell holds the most decisive
+    evidence level among that pair's claims (see :data:`DECISIVENESS`), or ``NaN`` if none.
+
+    ``kinds`` optionally limits rows to therapy kinds (e.g. ``("cell_therapy",)``).
+    Rows and columns keep the order of ``therapies.csv`` and ``damage.csv``; every damage of
+    the disease is a column even when no therapy addresses it (that gap is the lesson).
+    """
+    kb = _kb(kb)
+    disease_id = resolve("disease", disease, kb)
+    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == disease_id]
+    effects = _filter_level(kb, effects, min_evidence, include_negative)
+    if kinds is not None:
+        allowed = set(kb.therapies.loc[kb.therapies["kind"].astype(str).isin(kinds), "therapy_id"])
+        effects = effects[effects["therapy_id"].isin(allowed)]
+    damage = kb.damage[kb.damage["disease_id"] == disease_id]
+    therapy_order = [t for t in kb.therapies["therapy_id"] if t in set(effects["therapy_id"])]
+    priority = {level: i for i, level in enumerate(DECISIVENESS)}
+    decisive = (effects.assign(priority=effects["evidence_level"].astype(str).map(priority))
+                .sort_values("priority", kind="stable")
+                .drop_duplicates(["therapy_id", "damage_id"]))
+    matrix = (decisive.pivot(index="therapy_id", columns="damage_id", values="evidence_level")
+              .reindex(index=therapy_order, columns=list(damage["damage_id"])))
+    matrix = matrix.astype(kb.evidence_dtype) if len(matrix.columns) else matrix
+    matrix.index.name, matrix.columns.name = "therapy_id", "damage_id"
+    return matrix
+
+
+def trials(disease: str | None = None, cell_type: str | None = None, phase: str | None = None,
+           randomized: bool | None = None, result: str | None = None, therapy: str | None = None,
+           kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """Clinical trials filtered by any combination of the arguments (``None`` = no filter)."""
+    kb = _kb(kb)
+    frame = kb.trials
+    if disease is not None:
+        frame = frame[frame["disease_id"] == resolve("disease", disease, kb)]
+    if cell_type is not None:
+        frame = frame[frame["cell_type_id"] == resolve("cell type", cell_type, kb)]
+    if therapy is not None:
+        frame = frame[frame["therapy_id"] == resolve("therapy", therapy, kb)]
+    if phase is not None:
+        valid = list(kb.trials["phase"].cat.categories)
+        if str(phase) not in valid:
+            raise ValueError(f"Unknown phase {phase!r}. Valid choices: {', '.join(valid)}")
+        frame = frame[frame["phase"] == str(phase)]
+    if randomized is not None:
+        frame = frame[frame["randomized"] == ("yes" if randomized else "no")]
+    if result is not None:
+        valid = list(kb.trials["result"].cat.categories)
+        if result not in valid:
+            raise ValueError(f"Unknown result {result!r}. Valid choices: {', '.join(valid)}")
+        frame = frame[frame["result"] == result]
+    return frame.sort_values(["start_year", "trial_id"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def untreated_damage(disease: str, above: str = "preclinical", kb: KnowledgeBase | None = None) -> list[str]:
+    """Damage ids of a disease that no therapy addresses with evidence stronger than ``above``.
+
+    Negative randomized results rank below ``preclinical``, so they never count as addressing it.
+    """
+    kb = _kb(kb)
+    threshold = resolve("evidence level", above, kb)
+    disease_id = resolve("disease", disease, kb)
+    effects = kb.therapy_effects[(kb.therapy_effects["disease_id"] == disease_id)
+                                 & (kb.therapy_effects["evidence_level"] > threshold)]
+    reached = set(effects["damage_id"])
+    damage = kb.damage.loc[kb.damage["disease_id"] == disease_id, "damage_id"]
+    return [d for d in damage if d not in reached]
+
+
+# --------------------------------------------------------------------------- citations
+def _reference_links(row) -> list[tuple[str, str]]:
+    links = []
+    if str(row["doi"]) not in ("", "<NA>"):
+        links.append((f"doi:{row['doi']}", f"https://doi.org/{row['doi']}"))
+    if str(row["pmid"]) not in ("", "<NA>"):
+        links.append((f"PMID {row['pmid']}", f"https://pubmed.ncbi.nlm.nih.gov/{row['pmid']}/"))
+    if str(row["registry_id"]) not in ("", "<NA>"):
+        registry = str(row["registry_id"])
+        url = (f"https://clinicaltrials.gov/study/{registry}" if registry.startswith("NCT")
+               else f"https://www.isrctn.com/{registry}" if registry.startswith("ISRCTN")
+               else f"https://www.clinicaltrialsregister.eu/ctr-search/search?query={registry}")
+        links.append((registry, url))
+    if not links and str(row["url"]) not in ("", "<NA>"):
+        links.append(("web page", str(row["url"])))
+    return links
+
+
+def citation(ref_id: str, kb: KnowledgeBase | None = None) -> str:
+    """A readable one-line citation: authors (year). Title. Venue. doi / PMID / registry id."""
+    kb = _kb(kb)
+    refs = kb.references.set_index("ref_id")
+    if ref_id not in refs.index:
+        raise ValueError(f"Unknown reference {ref_id!r}; see data/references.csv")
+    row = refs.loc[ref_id]
+    ids = " · ".join(label for label, _ in _reference_links(row))
+    return f"{row['authors']} ({row['year']}). {row['title']}. {row['venue']}. {ids}".strip()
+
+
+def citation_html(ref_id: str, kb: KnowledgeBase | None = None) -> str:
+    """Like :func:`citation`, as HTML with links to doi.org, PubMed or the trial registry."""
+    kb = _kb(kb)
+    refs = kb.references.set_index("ref_id")
+    if ref_id not in refs.index:
+        raise ValueError(f"Unknown reference {ref_id!r}; see data/references.csv")
+    row = refs.loc[ref_id]
+    links = " · ".join(f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(label)}</a>'
+                       for label, url in _reference_links(row))
+    return (f"{html.escape(str(row['authors']))} ({row['year']}). {html.escape(str(row['title']))}. "
+            f"<i>{html.escape(str(row['venue']))}</i>. {links}")
+
+
+def split_ids(value: str) -> list[str]:
+    """Split a ';'-separated id list from the knowledge base."""
+    return [v for v in str(value).split(";") if v and v != "<NA>"]

@@ -1,0 +1,361 @@
+"""The series' explorers of the knowledge base: therapy explorer, evidence map, trial browser.
+
+Each public function returns a ready widget; the HTML and figures it shows come from pure
+functions in this module (``*_html``) and :mod:`helpers.queries`, which tests call directly.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .. import queries
+from ..data import KnowledgeBase, load_knowledge_base
+from ..figures.evidence import evidence_map_figure, trial_landscape_figure
+from ..style import evidence_badge_html, figure_to_png
+from .common import STYLE_LABEL, assemble, notice_html
+
+DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
+ANY = "any"
+TABLE_STYLE = ('style="border-collapse:collapse;width:100%;font-size:14px" '
+               'class="series-table"')
+
+
+def _labels(kb: KnowledgeBase) -> dict[str, str]:
+    return dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
+
+
+def _min_level_options(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    levels = kb.evidence_levels[kb.evidence_levels["applies_to"] == "therapy"].sort_values("rank")
+    return [("any level (show everything)", ANY)] + [
+        (f"at least: {label}", level) for label, level in zip(levels["label"], levels["level_id"])
+        if level not in ("unproven_marketed", "rct_negative")]
+
+
+def _refs_html(ref_ids: str, kb: KnowledgeBase) -> str:
+    return "<br>".join(queries.citation_html(r, kb) for r in queries.split_ids(ref_ids))
+
+
+def _trial_links(therapy_id: str, disease_id: str, kb: KnowledgeBase) -> str:
+    linked = kb.trials[(kb.trials["therapy_id"] == therapy_id) & (kb.trials["disease_id"] == disease_id)]
+    parts = []
+    for row in linked.itertuples():
+        registry = "" if pd.isna(row.registry_id) else f" ({row.registry_id})"
+        parts.append(f"{html.escape(str(row.short_name))}{registry}: phase {row.phase}, "
+                     f"{html.escape(str(row.result).replace('_', ' '))}")
+    return "<br>".join(parts) if parts else "—"
+
+
+def effects_table_html(effects: pd.DataFrame, kb: KnowledgeBase, first_column: str) -> str:
+    """An accessible HTML table of effect rows (badge + text, citations, linked trials)."""
+    labels = _labels(kb)
+    headers = [first_column, "Mechanism", "Evidence", "What is known", "Trials in the data", "Sources"]
+    head = "".join(f'<th scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px">{h}</th>'
+                   for h in headers)
+    body = []
+    for row in effects.itertuples():
+        level = str(row.evidence_level)
+        first = row.therapy if first_column == "Therapy" else row.damage
+        cells = [html.escape(str(first)), html.escape(str(row.mechanism)), evidence_badge_html(level, labels[level]),
+                 html.escape(str(row.note)), _trial_links(row.therapy_id, row.disease_id, kb),
+                 _refs_html(row.ref_ids, kb)]
+        body.append("<tr>" + "".join(f'<td style="vertical-align:top;border-bottom:1px solid #ccc;padding:4px">{c}</td>'
+                                      for c in cells) + "</tr>")
+    return f"<table {TABLE_STYLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def explorer_result(direction: str, disease: str, item: str | None, min_evidence: str = ANY,
+                    include_negative: bool = True, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """The rows the therapy explorer shows for one choice of its controls (pure)."""
+    kb = kb or load_knowledge_base()
+    level = None if min_evidence == ANY else min_evidence
+    query = {"damage": queries.therapies_for_damage, "therapy": queries.damage_for_therapy,
+             "cell type": queries.damage_for_cell_type}
+    if direction not in query:
+        raise ValueError(f"Unknown direction {direction!r}; valid: {', '.join(query)}")
+    return query[direction](item, disease=disease, min_evidence=level, include_negative=include_negative, kb=kb)
+
+
+def explorer_html(direction: str, disease: str, item: str | None, min_evidence: str = ANY,
+                  include_negative: bool = True, kb: KnowledgeBase | None = None) -> str:
+    """Everything the therapy explorer displays for one choice of its controls (pure)."""
+    kb = kb or load_knowledge_base()
+    if not item:
+        return notice_html("Nothing is selected yet: choose an item in the list above.")
+    result = explorer_result(direction, disease, item, min_evidence, include_negative, kb)
+    table_kind = {"damage": "damage", "therapy": "therapy", "cell type": "cell type"}[direction]
+    name_column = {"damage": ("damage", "damage_id", "name"), "therapy": ("therapies", "therapy_id", "name"),
+                   "cell type": ("cell_types", "cell_type_id", "name")}[direction]
+    frame = getattr(kb, name_column[0])
+    item_id = queries.resolve(table_kind, item, kb)
+    item_name = str(frame.loc[frame[name_column[1]] == item_id, name_column[2]].iloc[0])
+    disease_name = str(kb.diseases.loc[kb.diseases["disease_id"] == queries.resolve("disease", disease, kb), "name"].iloc[0])
+    labels = _labels(kb)
+    if result.empty:
+        everything = explorer_result(direction, disease, item, ANY, True, kb)
+        if direction == "damage":
+            what = f"No therapy in the knowledge base addresses “{item_name}” in {disease_name}"
+        else:
+            what = f"The knowledge base has no claim that “{item_name}” addresses any damage in {disease_name}"
+        if min_evidence != ANY:
+            what += f" with evidence of at least “{labels[min_evidence]}”"
+        hidden = len(everything)
+        tail = (f". {hidden} weaker or negative claim(s) are hidden by the filters: lower the minimum evidence "
+                "or tick “show tested-and-failed” to see them." if hidden else ". That gap is itself a finding.")
+        return notice_html(what + tail)
+    counts = result["evidence_level"].astype(str).value_counts()
+    summary = ", ".join(f"{counts[lvl]} × {labels[lvl]}" for lvl in reversed(list(kb.evidence_dtype.categories))
+                        if lvl in counts)
+    first_column = "Therapy" if direction == "damage" else "Damage addressed"
+    heading = (f"<p><b>{html.escape(item_name)}</b> ({html.escape(disease_name)}): {len(result)} claim(s): "
+               f"{html.escape(summary)}.</p>")
+    return heading + effects_table_html(result, kb, first_column)
+
+
+def therapy_explorer(disease: str = "als", direction: str = "damage") -> widgets.VBox:
+    """Choose a disease and a kind of damage (or a therapy or cell type) and see the evidence.
+
+    Controls: direction, disease, item, minimum evidence, show tested-and-failed.
+    Output: one HTML table with evidence badges, plain-language notes, linked trials and sources.
+    """
+    kb = load_knowledge_base()
+    direction_control = widgets.ToggleButtons(options=DIRECTIONS, value=direction, description="Start from:",
+                                              style=STYLE_LABEL)
+    disease_control = widgets.Dropdown(options=queries.choices("disease", kb), value=queries.resolve("disease", disease, kb),
+                                       description="Disease:", style=STYLE_LABEL)
+    item_control = widgets.Dropdown(description="Choose:", style=STYLE_LABEL,
+                                    layout=widgets.Layout(width="auto", min_width="420px"))
+    level_control = widgets.Dropdown(options=_min_level_options(kb), value=ANY, description="Minimum evidence:",
+                                     style=STYLE_LABEL, layout=widgets.Layout(width="auto"))
+    negative_control = widgets.Checkbox(value=True, description="show tested-and-failed (negative randomized trials)",
+                                        indent=False)
+    result = widgets.HTML()
+    quiet = {"on": False}  # while the item list is rebuilt, skip the intermediate update
+
+    def refresh_items(*_):
+        quiet["on"] = True
+        try:
+            options = queries.choices(direction_control.value, kb, disease=disease_control.value)
+            item_control.options = options
+            item_control.value = options[0][1] if options else None
+        finally:
+            quiet["on"] = False
+
+    def update(*_):
+        if quiet["on"]:
+            return
+        result.value = explorer_html(direction_control.value, disease_control.value, item_control.value,
+                                     level_control.value, negative_control.value, kb)
+
+    refresh_items()
+    update()
+    direction_control.observe(lambda change: (refresh_items(), update()), names="value")
+    disease_control.observe(lambda change: (refresh_items(), update()), names="value")
+    for control in (item_control, level_control, negative_control):
+        control.observe(update, names="value")
+    controls = {"direction": direction_control, "disease": disease_control, "item": item_control,
+                "min_evidence": level_control, "show_negative": negative_control}
+    children = [direction_control, widgets.HBox([disease_control, level_control]), item_control, negative_control,
+                result]
+    return assemble(children, controls, {"result": result}, "therapy_explorer", title="Therapy explorer")
+
+
+# --------------------------------------------------------------------------- evidence map
+KIND_FILTERS = (("all therapies", "all"), ("cell therapies only", "cell"), ("other treatments only", "other"))
+_KINDS = {"all": None, "cell": ("cell_therapy", "unproven_product"),
+          "other": ("drug", "antisense", "antibody", "procedure")}
+
+
+def evidence_map_data(disease: str, min_evidence: str = ANY, include_negative: bool = True, kinds: str = "all",
+                      kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """The matrix the evidence map draws for one choice of its controls (pure)."""
+    kb = kb or load_knowledge_base()
+    if kinds not in _KINDS:
+        raise ValueError(f"Unknown therapy filter {kinds!r}; valid: {', '.join(_KINDS)}")
+    return queries.evidence_matrix(disease, None if min_evidence == ANY else min_evidence, include_negative,
+                                   _KINDS[kinds], kb)
+
+
+def _disease_name(kb: KnowledgeBase, disease: str) -> str:
+    return str(kb.diseases.set_index("disease_id").loc[queries.resolve("disease", disease, kb), "name"])
+
+
+@lru_cache(maxsize=256)
+def _evidence_map_png(disease: str, min_evidence: str, include_negative: bool, kinds: str, key: tuple) -> bytes:
+    kb = load_knowledge_base()
+    matrix = evidence_map_data(disease, min_evidence, include_negative, kinds, kb)
+    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    title = f"Evidence map: {_disease_name(kb, disease)}"
+    return figure_to_png(evidence_map_figure(matrix, names, damage_names, _labels(kb), title))
+
+
+def evidence_map_png(disease: str, min_evidence: str = ANY, include_negative: bool = True, kinds: str = "all") -> bytes:
+    """PNG bytes of the evidence map (cached per filter choice and data version)."""
+    from ..data import data_version
+
+    kb = load_knowledge_base()
+    return _evidence_map_png(disease, min_evidence, include_negative, kinds, data_version(kb.data_dir))
+
+
+def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None) -> str:
+    """Text alternative for the evidence map: what is filled, and what no therapy reaches."""
+    kb = kb or load_knowledge_base()
+    if matrix.empty or matrix.notna().sum().sum() == 0:
+        return notice_html("No claim passes these filters. Lower the minimum evidence or include more therapy kinds.")
+    damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    empty = [damage_names[d] for d in matrix.columns if matrix[d].isna().all()]
+    filled = int(matrix.notna().sum().sum())
+    text = (f"{len(matrix.index)} therapies × {len(matrix.columns)} kinds of damage in {_disease_name(kb, disease)}; "
+            f"{filled} cells hold a claim.")
+    if empty:
+        text += " No therapy shown addresses: " + "; ".join(empty) + "."
+    return f"<p>{html.escape(text)}</p>"
+
+
+def evidence_cell_html(disease: str, therapy: str | None, damage: str | None, kb: KnowledgeBase | None = None) -> str:
+    """Details of one cell of the evidence map: every claim for that therapy and damage."""
+    kb = kb or load_knowledge_base()
+    if not therapy or not damage:
+        return notice_html("Choose a cell of the map (a therapy and a kind of damage) to see its details.")
+    rows = queries.damage_for_therapy(therapy, disease=disease, kb=kb)
+    rows = rows[rows["damage_id"] == queries.resolve("damage", damage, kb)]
+    if rows.empty:
+        return notice_html("This cell is blank: the knowledge base has no claim for this pair.")
+    return effects_table_html(rows, kb, "Damage addressed")
+
+
+def evidence_map(disease: str = "ms") -> widgets.VBox:
+    """Heat map of therapies × damage for one disease, coloured and coded by evidence level."""
+    kb = load_knowledge_base()
+    disease_control = widgets.Dropdown(options=queries.choices("disease", kb), value=queries.resolve("disease", disease, kb),
+                                       description="Disease:", style=STYLE_LABEL)
+    level_control = widgets.Dropdown(options=_min_level_options(kb), value=ANY, description="Minimum evidence:",
+                                     style=STYLE_LABEL, layout=widgets.Layout(width="auto"))
+    kinds_control = widgets.Dropdown(options=KIND_FILTERS, value="all", description="Show:", style=STYLE_LABEL)
+    negative_control = widgets.Checkbox(value=True, description="show tested-and-failed", indent=False)
+    cell_control = widgets.Dropdown(description="Details for:", style=STYLE_LABEL,
+                                    layout=widgets.Layout(width="auto", min_width="420px"))
+    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+    summary = widgets.HTML()
+    details = widgets.HTML()
+
+    def update_map(*_):
+        matrix = evidence_map_data(disease_control.value, level_control.value, negative_control.value,
+                                   kinds_control.value, kb)
+        image.value = evidence_map_png(disease_control.value, level_control.value, negative_control.value,
+                                       kinds_control.value)
+        summary.value = evidence_map_summary_html(matrix, disease_control.value, kb)
+        therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+        damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+        pairs = [(f"{therapy_names[t]} × {damage_names[d]}", f"{t}|{d}")
+                 for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])]
+        cell_control.options = [("(choose a filled cell)", "")] + pairs
+        cell_control.value = ""
+        update_details()
+
+    def update_details(*_):
+        therapy, _, damage = (cell_control.value or "").partition("|")
+        details.value = evidence_cell_html(disease_control.value, therapy or None, damage or None, kb)
+
+    update_map()
+    for control in (disease_control, level_control, kinds_control, negative_control):
+        control.observe(update_map, names="value")
+    cell_control.observe(update_details, names="value")
+    controls = {"disease": disease_control, "min_evidence": level_control, "kinds": kinds_control,
+                "show_negative": negative_control, "cell": cell_control}
+    children = [widgets.HBox([disease_control, kinds_control]), widgets.HBox([level_control, negative_control]),
+                image, summary, cell_control, details]
+    return assemble(children, controls, {"image": image, "summary": summary, "details": details}, "evidence_map",
+                    title="Evidence map")
+
+
+# --------------------------------------------------------------------------- trial browser
+DESIGNS = (("any design", ANY), ("randomized", "randomized"), ("not randomized", "not_randomized"))
+
+
+def trial_browser_data(disease: str = ANY, cell_type: str = ANY, phase: str = ANY, design: str = ANY,
+                       result: str = ANY, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """Trials matching the browser's filters (pure); ``"any"`` means no filter."""
+    kb = kb or load_knowledge_base()
+    randomized = {ANY: None, "randomized": True, "not_randomized": False}
+    if design not in randomized:
+        raise ValueError(f"Unknown design {design!r}; valid: {', '.join(randomized)}")
+    return queries.trials(disease=None if disease == ANY else disease,
+                          cell_type=None if cell_type == ANY else cell_type,
+                          phase=None if phase == ANY else phase, randomized=randomized[design],
+                          result=None if result == ANY else result, kb=kb)
+
+
+def trial_table_html(trials: pd.DataFrame, kb: KnowledgeBase | None = None) -> str:
+    """Readable table of trials with registry links and a one-line summary above it."""
+    kb = kb or load_knowledge_base()
+    if trials.empty:
+        return notice_html("No trial in the knowledge base matches these filters. Widen one of them.")
+    randomized = trials[trials["randomized"] == "yes"]
+    largest = randomized["n_enrolled"].max() if len(randomized) else None
+    summary = (f"{len(trials)} trial(s); {len(randomized)} randomized"
+               + (f" (largest: {int(largest)} participants)" if pd.notna(largest) and largest is not None else "")
+               + f"; {int((trials['phase'] == '3').sum())} phase 3.")
+    headers = ["Trial", "Disease", "Phase", "Design", "n", "Route", "Start", "Result", "Source"]
+    head = "".join(f'<th scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px">{h}</th>'
+                   for h in headers)
+    body = []
+    for row in trials.itertuples():
+        design = ("randomized" if row.randomized == "yes" else "not randomized") + f", {row.controlled} control, {row.blinding}"
+        cells = [html.escape(str(row.short_name)), str(row.disease_id).upper(), str(row.phase), html.escape(design),
+                 "—" if pd.isna(row.n_enrolled) else str(int(row.n_enrolled)), str(row.route).replace("_", " "),
+                 "—" if pd.isna(row.start_year) else str(int(row.start_year)),
+                 html.escape(str(row.result).replace("_", " ")) + f"<br><small>{html.escape(str(row.result_note))}</small>",
+                 _refs_html(row.ref_ids, kb)]
+        body.append("<tr>" + "".join(f'<td style="vertical-align:top;border-bottom:1px solid #ccc;padding:4px">{c}</td>'
+                                      for c in cells) + "</tr>")
+    return (f"<p><b>{html.escape(summary)}</b></p><table {TABLE_STYLE}><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+@lru_cache(maxsize=512)
+def _trial_png(trial_ids: tuple[str, ...], key: tuple) -> bytes:
+    """The trial figure for a set of trials (many filter choices give the same set: drawn once)."""
+    kb = load_knowledge_base()
+    trials = kb.trials.set_index("trial_id").loc[list(trial_ids)].reset_index()
+    return figure_to_png(trial_landscape_figure(trials))
+
+
+def trial_browser() -> widgets.VBox:
+    """Filter the clinical trials; see a table and a figure of size against start year."""
+    from ..data import data_version
+
+    kb = load_knowledge_base()
+    any_option = [("any", ANY)]
+    cell_types_used = kb.cell_types[kb.cell_types["cell_type_id"].isin(set(kb.trials["cell_type_id"].dropna()))]
+    disease_control = widgets.Dropdown(options=any_option + queries.choices("disease", kb), value=ANY,
+                                       description="Disease:", style=STYLE_LABEL)
+    cell_control = widgets.Dropdown(options=any_option + list(zip(cell_types_used["name"], cell_types_used["cell_type_id"])),
+                                    value=ANY, description="Cell type:", style=STYLE_LABEL)
+    phase_control = widgets.Dropdown(options=any_option + [(p, p) for p in kb.trials["phase"].cat.categories
+                                                           if p in set(kb.trials["phase"].astype(str))],
+                                     value=ANY, description="Phase:", style=STYLE_LABEL)
+    design_control = widgets.Dropdown(options=DESIGNS, value=ANY, description="Design:", style=STYLE_LABEL)
+    result_control = widgets.Dropdown(options=any_option + [(r.replace("_", " "), r) for r in kb.trials["result"].cat.categories
+                                                            if r in set(kb.trials["result"].astype(str))],
+                                      value=ANY, description="Result:", style=STYLE_LABEL)
+    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+    table = widgets.HTML()
+    controls = {"disease": disease_control, "cell_type": cell_control, "phase": phase_control,
+                "design": design_control, "result": result_control}
+
+    def update(*_):
+        trials = trial_browser_data(*(c.value for c in controls.values()), kb=kb)
+        image.value = _trial_png(tuple(trials["trial_id"]), data_version(kb.data_dir))
+        table.value = trial_table_html(trials, kb)
+
+    update()
+    for control in controls.values():
+        control.observe(update, names="value")
+    children = [widgets.HBox([disease_control, cell_control, phase_control]),
+                widgets.HBox([design_control, result_control]), image, table]
+    return assemble(children, controls, {"image": image, "table": table}, "trial_browser", title="Trial browser")

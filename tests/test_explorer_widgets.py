@@ -1,0 +1,147 @@
+"""Drive the explorers like a learner, over every combination of their discrete choices,
+and check that what they display is exactly what the pure functions return."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from helpers import queries
+from helpers.data import load_knowledge_base
+from helpers.widgets import explorer
+from helpers.widgets.intro import claims_at_level_html, evidence_level_explorer
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+def _values(dropdown):
+    return [value for _, value in dropdown.options]
+
+
+def test_therapy_explorer_every_combination(kb):
+    widget = explorer.therapy_explorer()
+    c, result = widget.controls, widget.outputs["result"]
+    seen = 0
+    for direction in _values(c["direction"]):
+        c["direction"].value = direction
+        for disease in _values(c["disease"]):
+            c["disease"].value = disease
+            items = _values(c["item"])
+            assert items, f"no {direction} to choose for {disease}"
+            for item, level, negative in itertools.product(items, _values(c["min_evidence"]), (True, False)):
+                c["item"].value, c["min_evidence"].value, c["show_negative"].value = item, level, negative
+                expected = explorer.explorer_html(direction, disease, item, level, negative, kb)
+                assert result.value == expected
+                rows = explorer.explorer_result(direction, disease, item, level, negative, kb)
+                if rows.empty:
+                    assert "role=\"status\"" in result.value  # explained, never blank
+                else:
+                    assert result.value.count("evidence-badge") == len(rows)
+                seen += 1
+    assert seen > 100
+
+
+def test_therapy_explorer_shows_the_query_rows(kb):
+    damage = kb.damage["damage_id"].iloc[0]
+    disease = kb.damage["disease_id"].iloc[0]
+    rows = queries.therapies_for_damage(damage, disease=disease, kb=kb)
+    text = explorer.explorer_html("damage", disease, damage, kb=kb)
+    for therapy in rows["therapy"]:
+        assert therapy.replace("&", "&amp;") in text or therapy in text
+
+
+def test_therapy_explorer_empty_selection_is_explained(kb):
+    assert "Nothing is selected" in explorer.explorer_html("damage", "als", None, kb=kb)
+    widget = explorer.therapy_explorer()
+    widget.controls["item"].value = None
+    assert "Nothing is selected" in widget.outputs["result"].value
+
+
+def test_therapy_explorer_reverse_direction_lists_damage(kb):
+    widget = explorer.therapy_explorer(disease="ms", direction="therapy")
+    therapy = widget.controls["item"].value
+    rows = queries.damage_for_therapy(therapy, disease="ms", kb=kb)
+    shown = widget.outputs["result"].value
+    assert all(name in shown for name in rows["damage"].str.replace("&", "&amp;"))
+
+
+def test_explorer_rejects_unknown_direction(kb):
+    with pytest.raises(ValueError, match="valid: damage, therapy, cell type"):
+        explorer.explorer_result("sideways", "als", "x", kb=kb)
+
+
+def test_evidence_map_every_combination(kb):
+    widget = explorer.evidence_map()
+    c, out = widget.controls, widget.outputs
+    images = set()
+    for disease, level, kinds, negative in itertools.product(_values(c["disease"]), _values(c["min_evidence"]),
+                                                             _values(c["kinds"]), (True, False)):
+        c["disease"].value, c["min_evidence"].value, c["kinds"].value, c["show_negative"].value = (
+            disease, level, kinds, negative)
+        matrix = explorer.evidence_map_data(disease, level, negative, kinds, kb)
+        assert out["image"].value == explorer.evidence_map_png(disease, level, negative, kinds)
+        assert bytes(out["image"].value).startswith(b"\x89PNG")
+        assert out["summary"].value == explorer.evidence_map_summary_html(matrix, disease, kb)
+        filled = [v for v in _values(c["cell"]) if v]
+        assert len(filled) == int(matrix.notna().sum().sum())
+        images.add(bytes(out["image"].value))
+    assert len(images) > 4, "different filters must draw different maps"
+
+
+def test_evidence_map_cell_details(kb):
+    widget = explorer.evidence_map(disease="als")
+    cells = [v for v in _values(widget.controls["cell"]) if v]
+    assert "Choose a cell" in widget.outputs["details"].value
+    for value in cells:
+        widget.controls["cell"].value = value
+        therapy, damage = value.split("|")
+        assert widget.outputs["details"].value == explorer.evidence_cell_html("als", therapy, damage, kb)
+        assert "evidence-badge" in widget.outputs["details"].value
+
+
+def test_trial_browser_every_combination(kb):
+    widget = explorer.trial_browser()
+    c, out = widget.controls, widget.outputs
+    names = ["disease", "cell_type", "phase", "design", "result"]
+    combos = 0
+    for values in itertools.product(*(_values(c[n]) for n in names)):
+        for name, value in zip(names, values):
+            c[name].value = value
+        trials = explorer.trial_browser_data(*values, kb=kb)
+        assert out["table"].value == explorer.trial_table_html(trials, kb)
+        assert bytes(out["image"].value).startswith(b"\x89PNG")
+        if trials.empty:
+            assert "No trial" in out["table"].value
+        else:
+            assert out["table"].value.count("<tr>") == len(trials) + 1
+        combos += 1
+    assert combos >= 100
+
+
+def test_trial_browser_filters_match_query(kb):
+    randomized = explorer.trial_browser_data(design="randomized", kb=kb)
+    assert set(randomized["randomized"]) == {"yes"}
+    assert len(randomized) == len(queries.trials(randomized=True, kb=kb))
+    with pytest.raises(ValueError, match="Unknown design"):
+        explorer.trial_browser_data(design="crossover", kb=kb)
+
+
+def test_evidence_level_explorer_every_level(kb):
+    widget = evidence_level_explorer()
+    for level in _values(widget.controls["level"]):
+        widget.controls["level"].value = level
+        assert widget.outputs["result"].value == claims_at_level_html(level, kb)
+        assert f"evidence-{level}" in widget.outputs["result"].value
+    assert "Choose an evidence level" in claims_at_level_html(None, kb)
+    with pytest.raises(ValueError, match="valid: "):
+        claims_at_level_html("promising", kb)
+
+
+def test_widgets_have_a_short_text_form():
+    for make in (explorer.therapy_explorer, explorer.evidence_map, explorer.trial_browser, evidence_level_explorer):
+        text = repr(make())
+        assert text.startswith("[") and "interactive widget" in text and len(text) < 200
