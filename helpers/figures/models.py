@@ -1,0 +1,555 @@
+"""Figures for the four teaching models in :mod:`helpers.models`.
+
+Each model has a small *plot* class that builds its figure once and can redraw it with new
+results quickly (the widgets reuse it on every slider change), a public ``*_figure`` function
+that returns a finished matplotlib ``Figure`` (built without pyplot, so a notebook shows it
+once), and a ``describe_*`` function that returns a one-sentence text alternative for
+learners who cannot see the figure.
+
+Colour is never the only cue: every line also differs in style or marker, bars differ in
+hatching, and every element is labelled. ALS is always vermillion and MS always blue
+(:data:`helpers.style.DISEASE_COLOURS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import NullLocator
+
+from .. import models
+from ..style import DISEASE_COLOURS, GREYS, OKABE_ITO, figure_style
+
+ALS = DISEASE_COLOURS["als"]
+MS = DISEASE_COLOURS["ms"]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+# =========================================================================== conduction
+CHAIN_INTERNODES = 24
+
+
+class ConductionPlot:
+    """Velocity–diameter panel, optic-nerve latency panel and a chain-of-internodes schematic."""
+
+    def __init__(self, params: Mapping[str, float] | None = None,
+                 ranges: Mapping[str, tuple[float, float]] | None = None, figsize=(10.0, 5.6)):
+        self.p = p = models._params("conduction", params)
+        ranges = models.parameter_ranges("conduction") if ranges is None else ranges
+        with figure_style():
+            self.fig = fig = Figure(figsize=figsize, layout="constrained")
+            grid = fig.add_gridspec(2, 2, height_ratios=[3.0, 1.0])
+            self.ax_v = ax_v = fig.add_subplot(grid[0, 0])
+            self.ax_l = ax_l = fig.add_subplot(grid[0, 1])
+            self.ax_c = ax_c = fig.add_subplot(grid[1, :])
+            fig.suptitle("Myelin and conduction (teaching model)", fontsize=15, x=0.01, ha="left")
+
+            # --- left: velocity versus diameter, with the textbook fibre classes
+            for name, key, label_x in (("Aα", "a_alpha", 1.03), ("Aδ", "a_delta", 1.03), ("C", "c", 1.03)):
+                d_lo, d_hi = ranges[f"textbook_{key}_diameter_um"]
+                v_lo, v_hi = ranges[f"textbook_{key}_velocity_m_per_s"]
+                ax_v.add_patch(Rectangle((d_lo, v_lo), d_hi - d_lo, v_hi - v_lo, facecolor=GREYS["light"],
+                                         edgecolor=GREYS["dark"], linewidth=0.8, zorder=1))
+                ax_v.text(d_hi * label_x, v_hi, f"{name} (textbook)", fontsize=9, va="top", color=GREYS["dark"])
+            d_my = np.geomspace(0.5, 25, 60)
+            d_un = np.geomspace(0.1, 3, 40)
+            ax_v.plot(d_my, models.myelinated_velocity_m_per_s(d_my, p), color=OKABE_ITO["black"], lw=2,
+                      label="myelinated: saltatory")
+            ax_v.plot(d_un, models.unmyelinated_velocity_m_per_s(d_un, p), color=OKABE_ITO["orange"], lw=2,
+                      ls="--", label="unmyelinated: continuous")
+            (self.v_healthy_pt,) = ax_v.plot([], [], "o", ms=9, color=OKABE_ITO["black"], mfc="white", mew=2,
+                                             label="this fibre, healthy", zorder=5)
+            (self.v_now_pt,) = ax_v.plot([], [], "v", ms=10, color=MS, label="this fibre, now", zorder=6)
+            ax_v.set_xscale("log")
+            ax_v.set_yscale("log")
+            ax_v.set_xlim(0.1, 30)
+            ax_v.set_ylim(0.2, 300)
+            ax_v.set_xlabel("Fibre diameter (µm)")
+            ax_v.set_ylabel("Conduction velocity (m/s)")
+            ax_v.set_title("Speed depends on size and myelin", fontsize=13, loc="left")
+            ax_v.legend(loc="upper left", fontsize=9, frameon=False)
+
+            # --- right: latency over the pathway versus share of internodes affected
+            self.frac = np.linspace(0.0, 1.0, 101)
+            (self.l_demy,) = ax_l.plot([], [], color=MS, lw=2.5, label="demyelinated")
+            (self.l_remy,) = ax_l.plot([], [], color=OKABE_ITO["bluish_green"], lw=2, ls="--", marker="s",
+                                       markevery=10, ms=5, label="after remyelination")
+            self.l_normal = ax_l.axhline(p["vep_p100_latency_ms"], color=GREYS["mid"], ls=":", lw=1.5,
+                                         label="normal")
+            (self.l_now,) = ax_l.plot([], [], "v", ms=11, color=MS, zorder=6, label="current setting")
+            self.block_span = ax_l.axvspan(0, 100, facecolor=GREYS["light"], hatch="xx", edgecolor=GREYS["mid"],
+                                              alpha=0.6, lw=0, visible=False)
+            self.block_text = ax_l.text(0.5, 0.5, "", transform=ax_l.transAxes, ha="center", va="center",
+                                        fontsize=11, fontweight="bold",
+                                        bbox={"facecolor": "white", "edgecolor": GREYS["dark"], "pad": 4})
+            self.offscale_text = ax_l.text(0.98, 0.03, "", transform=ax_l.transAxes, ha="right", va="bottom",
+                                           fontsize=9)
+            ax_l.set_xlim(0, 100)
+            # fixed scale, so that settings can be compared by eye (and the widget redraws faster)
+            ax_l.set_ylim(p["vep_p100_latency_ms"] - 3, p["vep_p100_latency_ms"] + 40)
+            ax_l.set_xlabel("Internodes that lost myelin (%)")
+            ax_l.set_ylabel("Model VEP P100 latency (ms)")
+            ax_l.set_title("Optic nerve: delay and block", fontsize=13, loc="left")
+            ax_l.legend(loc="upper left", fontsize=9, framealpha=0.9)
+
+            # --- bottom: chain of internodes
+            ax_c.set_xlim(-0.5, CHAIN_INTERNODES + 2.5)
+            ax_c.set_ylim(-1.2, 1.2)
+            ax_c.set_yticks([])
+            ax_c.set_xticks([])
+            for side in ("left", "bottom"):
+                ax_c.spines[side].set_visible(False)
+            ax_c.set_title("Section of one axon: nodes (|) and internodes (myelin drawn as thickness)",
+                           fontsize=11, loc="left")
+            self.chain_collection = None
+            self.chain_texts: list = []
+
+    # ------------------------------------------------------------------ update
+    def update(self, fibre_diameter_um: float, fraction_demyelinated: float, myelin_remaining: float,
+               remyelinated: bool = False, myelinated: bool = True, pathway_length_mm: float | None = None) -> dict:
+        """Redraw for new settings; returns the model results shown (for captions and tests)."""
+        p = self.p
+        length = p["optic_nerve_length_mm"] if pathway_length_mm is None else float(pathway_length_mm)
+        now = models.pathway_conduction(fibre_diameter_um, length, fraction_demyelinated, myelin_remaining,
+                                        remyelinated, myelinated, p)
+        healthy_v = float(now.healthy_velocity_m_per_s)
+        self.v_healthy_pt.set_data([fibre_diameter_um], [healthy_v])
+        now_v = float(now.velocity_m_per_s)
+        self.v_now_pt.set_data(([fibre_diameter_um], [now_v]) if np.isfinite(now_v) else ([], []))
+
+        ax_l = self.ax_l
+        if myelinated:
+            demy = models.pathway_conduction(fibre_diameter_um, length, self.frac, myelin_remaining, False, True, p)
+            remy = models.pathway_conduction(fibre_diameter_um, length, self.frac, myelin_remaining, True, True, p)
+            lat_d = models.vep_p100_latency_ms(demy.conduction_time_ms, demy.healthy_time_ms, p)
+            lat_r = models.vep_p100_latency_ms(remy.conduction_time_ms, remy.healthy_time_ms, p)
+            self.l_demy.set_data(100 * self.frac, lat_d)
+            self.l_remy.set_data(100 * self.frac, lat_r)
+            lat_now = float(models.vep_p100_latency_ms(now.conduction_time_ms, now.healthy_time_ms, p))
+            self.l_now.set_data(([100 * fraction_demyelinated], [lat_now]) if np.isfinite(lat_now) else ([], []))
+            highest = np.nanmax(np.concatenate([lat_d, lat_r, [p["vep_p100_latency_ms"]]]))
+            self.offscale_text.set_text("↑ curve continues above the plot" if highest > ax_l.get_ylim()[1] else "")
+            blocked_curve = not bool(np.all(demy.arrives[1:]))
+            self.block_span.set_visible(blocked_curve)
+            if not bool(now.arrives):
+                self.block_text.set_text("Conduction block:\nthe signal does not arrive")
+            elif blocked_curve:
+                self.block_text.set_text("Demyelinated: blocked\nRemyelinated: conducts again")
+            else:
+                self.block_text.set_text("")
+            self.block_text.set_visible(bool(self.block_text.get_text()))
+        else:
+            for line in (self.l_demy, self.l_remy, self.l_now):
+                line.set_data([], [])
+            self.block_span.set_visible(False)
+            self.block_text.set_text("Unmyelinated fibre:\nno myelin to lose")
+            self.block_text.set_visible(True)
+            self.offscale_text.set_text("")
+        self._draw_chain(fraction_demyelinated, myelin_remaining, remyelinated, myelinated)
+        return {"result": now}
+
+    def static_key(self) -> tuple:
+        """Everything drawn outside :meth:`dynamic_artists` depends only on this key."""
+        return ()
+
+    def dynamic_artists(self) -> list:
+        """Artists that change with the settings (redrawn on every widget update)."""
+        return [self.v_healthy_pt, self.v_now_pt, self.block_span, self.l_demy, self.l_remy, self.l_now,
+                self.ax_l.get_legend(), self.block_text, self.offscale_text, self.chain_collection, *self.chain_texts]
+
+    def _draw_chain(self, fraction_demyelinated, myelin_remaining, remyelinated, myelinated) -> None:
+        ax = self.ax_c
+        if self.chain_collection is not None:
+            self.chain_collection.remove()
+        for text in self.chain_texts:
+            text.remove()
+        self.chain_texts = []
+        patches, colours = [], []
+        if myelinated:
+            chain = models.internode_chain(CHAIN_INTERNODES, fraction_demyelinated, myelin_remaining, remyelinated,
+                                           self.p)
+            x = 0.0
+            for i in range(CHAIN_INTERNODES):
+                m = chain["myelin_fraction"][i]
+                pieces = int(round(1.0 / chain["length_fraction"][i]))
+                width = 1.0 / pieces
+                for _ in range(pieces):
+                    h = 0.9 * m
+                    patches.append(Rectangle((x + 0.06, -h), width - 0.12, 2 * h))
+                    colours.append(OKABE_ITO["bluish_green"] if chain["affected"][i] and remyelinated
+                                   else (OKABE_ITO["sky_blue"] if chain["affected"][i] else MS))
+                    x += width
+            ax_line = ax.plot([0, CHAIN_INTERNODES], [0, 0], color=OKABE_ITO["black"], lw=1.2, zorder=3)[0]
+            self.chain_texts.append(ax_line)
+            nodes = ax.vlines(np.arange(CHAIN_INTERNODES + 1), -0.25, 0.25, color=OKABE_ITO["black"], lw=1.5, zorder=4)
+            self.chain_texts.append(nodes)
+            block = int(chain["first_block"])
+            if block >= 0:
+                self.chain_texts.append(ax.plot([block + 0.5], [0], "X", ms=16, color=OKABE_ITO["black"], zorder=5)[0])
+                self.chain_texts.append(ax.text(block + 0.5, -1.15, "impulse stops here", ha="center", va="bottom",
+                                                fontsize=10, fontweight="bold"))
+            else:
+                self.chain_texts.append(ax.annotate("", xy=(CHAIN_INTERNODES + 2.2, 0),
+                                                    xytext=(CHAIN_INTERNODES + 0.3, 0),
+                                                    arrowprops={"arrowstyle": "-|>", "lw": 2}))
+                self.chain_texts.append(ax.text(CHAIN_INTERNODES + 1.2, 0.35, "arrives", ha="center", fontsize=10))
+            label = ("light blue, thin: myelin partly lost" if not remyelinated
+                     else "green: remyelinated (thinner, shorter internodes)")
+            self.chain_texts.append(ax.text(0, 1.15, f"dark blue: healthy myelin · {label}", fontsize=9, va="top"))
+        else:
+            self.chain_texts.append(ax.plot([0, CHAIN_INTERNODES], [0, 0], color=OKABE_ITO["orange"], lw=4,
+                                            ls="--")[0])
+            self.chain_texts.append(ax.text(CHAIN_INTERNODES / 2, 0.45, "unmyelinated axon: no nodes, the impulse "
+                                            "creeps along continuously", ha="center", fontsize=10))
+        collection = PatchCollection(patches, facecolors=colours, edgecolors=GREYS["dark"], linewidths=0.5)
+        ax.add_collection(collection)
+        self.chain_collection = collection
+
+
+def conduction_figure(fibre_diameter_um: float | None = None, fraction_demyelinated: float = 0.3,
+                      myelin_remaining: float = 0.4, remyelinated: bool = False, myelinated: bool = True,
+                      pathway_length_mm: float | None = None, params: Mapping[str, float] | None = None,
+                      ranges: Mapping[str, tuple[float, float]] | None = None) -> Figure:
+    """Figure of the conduction model (defaults: a typical optic nerve fibre, 30% of internodes at 40% myelin)."""
+    p = models._params("conduction", params)
+    plot = ConductionPlot(p, ranges)
+    d = p["optic_nerve_fibre_diameter_um"] if fibre_diameter_um is None else fibre_diameter_um
+    plot.update(d, fraction_demyelinated, myelin_remaining, remyelinated, myelinated, pathway_length_mm)
+    return plot.fig
+
+
+def describe_conduction(fibre_diameter_um: float | None = None, fraction_demyelinated: float = 0.3,
+                        myelin_remaining: float = 0.4, remyelinated: bool = False, myelinated: bool = True,
+                        pathway_length_mm: float | None = None, params: Mapping[str, float] | None = None) -> str:
+    """One-sentence text alternative for :func:`conduction_figure` with the same arguments."""
+    p = models._params("conduction", params)
+    d = p["optic_nerve_fibre_diameter_um"] if fibre_diameter_um is None else fibre_diameter_um
+    length = p["optic_nerve_length_mm"] if pathway_length_mm is None else pathway_length_mm
+    r = models.pathway_conduction(d, length, fraction_demyelinated, myelin_remaining, remyelinated, myelinated, p)
+    if not myelinated:
+        return (f"Teaching-model figure: an unmyelinated fibre {d:g} µm across conducts continuously at about "
+                f"{float(r.velocity_m_per_s):.1f} m/s, far slower than a myelinated fibre of the same size "
+                f"({float(models.myelinated_velocity_m_per_s(d, p)):.0f} m/s); it has no myelin to lose.")
+    state = "remyelinated" if remyelinated else f"left with {_pct(myelin_remaining)} of their myelin"
+    start = (f"Teaching-model figure: a myelinated fibre {d:g} µm across conducts at "
+             f"{float(r.healthy_velocity_m_per_s):.0f} m/s when healthy; with {_pct(fraction_demyelinated)} of "
+             f"internodes {state}, ")
+    if not bool(r.arrives):
+        return start + ("the safety factor falls below 1 and the impulse is blocked, so the signal does not arrive "
+                        "(the plot shows latency rising with more demyelination, and recovery after remyelination).")
+    lat = float(models.vep_p100_latency_ms(r.conduction_time_ms, r.healthy_time_ms, p))
+    return start + (f"it slows to {float(r.velocity_m_per_s):.1f} m/s and the model VEP P100 latency rises from "
+                    f"{p['vep_p100_latency_ms']:.0f} to {lat:.1f} ms; the latency curve climbs as more internodes "
+                    f"are affected, and remyelination brings it part of the way back.")
+
+
+# =========================================================================== motor units
+class MotorUnitPlot:
+    """Strength versus motor units lost, and the time course of one muscle."""
+
+    def __init__(self, params: Mapping[str, float] | None = None, figsize=(10.0, 4.3)):
+        self.p = models._params("motor_units", params)
+        with figure_style():
+            self.fig = fig = Figure(figsize=figsize, layout="constrained")
+            self.ax_s, self.ax_t = ax_s, ax_t = fig.subplots(1, 2)
+            fig.suptitle("Motor unit reserve in ALS (teaching model)", fontsize=15, x=0.01, ha="left")
+            self.lost = np.linspace(0, 1, 201)
+            (self.s_with,) = ax_s.plot([], [], color=ALS, lw=2.5, label="strength, with reinnervation")
+            ax_s.plot(100 * self.lost, 100 * models.motor_unit_strength_fraction(self.lost, 1.0), color=GREYS["dark"],
+                      lw=1.8, ls="--", label="strength, no reinnervation")
+            ax_s.plot(100 * self.lost, 100 * (1 - self.lost), color=OKABE_ITO["black"], lw=1.5, ls=":",
+                      label="motor units left")
+            self.s_thresh = ax_s.axhline(0, color=GREYS["mid"], ls="-.", lw=1.3)
+            self.s_thresh_text = ax_s.text(22, 0, "weakness noticed below", fontsize=9, va="bottom",
+                                           color=GREYS["dark"])
+            (self.s_onset,) = ax_s.plot([], [], "D", ms=9, color=ALS, mfc="white", mew=2, zorder=5)
+            self.s_text = ax_s.text(0.03, 0.05, "", transform=ax_s.transAxes, fontsize=10,
+                                    bbox={"facecolor": "white", "edgecolor": GREYS["mid"], "pad": 3})
+            ax_s.set_xlim(0, 100)
+            ax_s.set_ylim(0, 105)
+            ax_s.set_xlabel("Motor units lost (%)")
+            ax_s.set_ylabel("Percent of normal (%)")
+            ax_s.set_title("Strength hides the loss", fontsize=13, loc="left")
+            ax_s.legend(loc="lower left", bbox_to_anchor=(0.0, 0.17), fontsize=9, frameon=False)
+
+            (self.t_strength,) = ax_t.plot([], [], color=ALS, lw=2.5, label="strength (expected)")
+            (self.t_sim_strength,) = ax_t.plot([], [], color=ALS, lw=1, drawstyle="steps-post", alpha=0.7,
+                                               label="strength (one simulated muscle)")
+            (self.t_units,) = ax_t.plot([], [], color=OKABE_ITO["black"], lw=1.5, ls=":", label="motor units left")
+            (self.t_sim_units,) = ax_t.plot([], [], color=GREYS["mid"], lw=1, drawstyle="steps-post",
+                                            label="units left (simulated)")
+            self.t_onset = ax_t.axvline(0, color=GREYS["dark"], ls="-.", lw=1.3)
+            self.t_text = ax_t.text(0.97, 0.55, "", transform=ax_t.transAxes, ha="right", fontsize=10,
+                                    bbox={"facecolor": "white", "edgecolor": GREYS["mid"], "pad": 3})
+            ax_t.set_ylim(0, 105)
+            ax_t.set_xlabel("Time since motor neurons began to die (years)")
+            ax_t.set_ylabel("Percent of normal (%)")
+            ax_t.set_title("Symptoms start late", fontsize=13, loc="left")
+            ax_t.legend(loc="lower left", fontsize=9, frameon=False)
+
+    def static_key(self) -> tuple:
+        return tuple(self.ax_t.get_xlim())
+
+    def dynamic_artists(self) -> list:
+        return [self.s_with, self.s_thresh, self.s_thresh_text, self.s_onset, self.s_text, self.t_strength,
+                self.t_sim_strength, self.t_units, self.t_sim_units, self.t_onset, self.t_text]
+
+    def update(self, course: models.MotorUnitCourse) -> None:
+        self.s_with.set_data(100 * self.lost,
+                             100 * models.motor_unit_strength_fraction(self.lost, course.reinnervation_capacity))
+        self.s_thresh.set_ydata([100 * course.weakness_threshold] * 2)
+        self.s_thresh_text.set_position((22, 100 * course.weakness_threshold + 1))
+        lost_at_onset = 1 - course.onset_fraction_remaining
+        self.s_onset.set_data([100 * lost_at_onset], [100 * course.weakness_threshold])
+        self.s_text.set_text(f"Weakness is noticed only after\n{_pct(lost_at_onset)} of motor units are lost")
+        t = course.years
+        self.t_strength.set_data(t, 100 * course.expected_strength)
+        self.t_sim_strength.set_data(t, 100 * course.simulated_strength)
+        self.t_units.set_data(t, 100 * course.expected_surviving)
+        self.t_sim_units.set_data(t, 100 * course.simulated_surviving_units / course.n_units)
+        self.ax_t.set_xlim(0, t[-1])
+        if np.isfinite(course.onset_years) and course.onset_years <= t[-1]:
+            self.t_onset.set_xdata([course.onset_years] * 2)
+            self.t_onset.set_visible(True)
+            self.t_text.set_text(f"Weakness noticed at {course.onset_years:.1f} years:\n"
+                                 f"only {_pct(course.onset_fraction_remaining)} of motor units remain")
+        else:
+            self.t_onset.set_visible(False)
+            self.t_text.set_text(f"No weakness noticed within {t[-1]:.0f} years")
+
+
+def motor_unit_figure(course: models.MotorUnitCourse | None = None,
+                      params: Mapping[str, float] | None = None) -> Figure:
+    """Figure of the motor unit model (default: parameters from ``data/``)."""
+    p = models._params("motor_units", params)
+    plot = MotorUnitPlot(p)
+    plot.update(models.motor_unit_course(params=p) if course is None else course)
+    return plot.fig
+
+
+def describe_motor_units(course: models.MotorUnitCourse | None = None,
+                         params: Mapping[str, float] | None = None) -> str:
+    """One-sentence text alternative for :func:`motor_unit_figure`."""
+    c = models.motor_unit_course(params=params) if course is None else course
+    lost = 1 - c.onset_fraction_remaining
+    return (f"Teaching-model figure: with surviving motor units able to grow to {c.reinnervation_capacity:g} times "
+            f"their size, strength stays at 100% until about {_pct(1 - 1 / max(c.reinnervation_capacity, 1))} of "
+            f"motor units are lost and then falls steeply, while without reinnervation it falls in step with the loss; "
+            f"over time, weakness is first noticed after {c.onset_years:.1f} years, when {_pct(lost)} of the motor "
+            f"units are already gone.")
+
+
+# =========================================================================== ALSFRS-R trial
+class TrialPlot:
+    """One simulated trial's ALSFRS-R scores, and the share of simulated trials declaring a result."""
+
+    N_SHOWN = 12
+
+    def __init__(self, params: Mapping[str, float] | None = None, figsize=(10.0, 4.3),
+                 fixed_max_months: float | None = None):
+        """``fixed_max_months`` keeps the time axis fixed (the widget uses the longest trial allowed)."""
+        self.p = models._params("alsfrs", params)
+        self.fixed_max_months = fixed_max_months
+        with figure_style():
+            self.fig = fig = Figure(figsize=figsize, layout="constrained")
+            self.ax_s, self.ax_b = ax_s, ax_b = fig.subplots(1, 2, width_ratios=[1.1, 1.0])
+            fig.suptitle("ALSFRS-R decline and trial simulator (teaching model)", fontsize=15, x=0.01, ha="left")
+            self.ctrl_lines = [ax_s.plot([], [], color=GREYS["mid"], lw=0.7, ls="--", alpha=0.8)[0]
+                               for _ in range(self.N_SHOWN)]
+            self.trt_lines = [ax_s.plot([], [], color=ALS, lw=0.7, alpha=0.5)[0] for _ in range(self.N_SHOWN)]
+            (self.ctrl_mean,) = ax_s.plot([], [], color=OKABE_ITO["black"], lw=2.5, ls="--", marker="o", ms=5,
+                                          label="placebo arm (mean)")
+            (self.trt_mean,) = ax_s.plot([], [], color=ALS, lw=2.5, marker="s", ms=5, label="treated arm (mean)")
+            ax_s.set_ylim(0, self.p["alsfrs_r_max_points"])
+            ax_s.set_xlabel("Time in trial (months)")
+            ax_s.set_ylabel("ALSFRS-R score (points, 0–48)")
+            ax_s.set_title("One simulated trial", fontsize=13, loc="left")
+            ax_s.legend(loc="lower left", fontsize=9, frameon=False)
+
+            labels = ["Randomized,\ntrue effect", "Randomized,\nno effect", "Single-arm vs\nhistory, no effect"]
+            self.bars = ax_b.bar(range(3), [0, 0, 0], color=[ALS, GREYS["light"], OKABE_ITO["black"]],
+                                 edgecolor=OKABE_ITO["black"], width=0.65)
+            for bar, hatch in zip(self.bars, ("", "//", "xx")):
+                bar.set_hatch(hatch)
+            self.bars[2].set_facecolor(GREYS["dark"])
+            self.bar_texts = [ax_b.text(i, 0, "", ha="center", va="bottom", fontsize=11, fontweight="bold")
+                              for i in range(3)]
+            self.alpha_line = ax_b.axhline(5, color=OKABE_ITO["black"], ls="--", lw=1.2)
+            self.alpha_text = ax_b.text(-0.45, 107, "", ha="left", va="top", fontsize=9)
+            ax_b.set_xticks(range(3), labels, fontsize=10)
+            ax_b.set_ylim(0, 110)
+            ax_b.set_ylabel("Simulated trials that are 'significant' (%)")
+            ax_b.set_xlabel("Study design (simulated)")
+            ax_b.set_title("Power and false positives", fontsize=13, loc="left")
+
+    def static_key(self) -> tuple:
+        return tuple(self.ax_s.get_xlim())
+
+    def dynamic_artists(self) -> list:
+        return [*self.ctrl_lines, *self.trt_lines, self.ctrl_mean, self.trt_mean, *self.bars, *self.bar_texts,
+                self.alpha_line, self.alpha_text]
+
+    def update(self, sim: models.TrialSimulation) -> None:
+        months = sim.example_months
+        for lines, scores in ((self.ctrl_lines, sim.example_control), (self.trt_lines, sim.example_treated)):
+            for i, line in enumerate(lines):
+                line.set_data(months, scores[i] if i < scores.shape[0] else np.full(months.size, np.nan))
+        with np.errstate(invalid="ignore"):
+            self.ctrl_mean.set_data(months, np.nanmean(sim.example_control, axis=0))
+            self.trt_mean.set_data(months, np.nanmean(sim.example_treated, axis=0))
+        self.ax_s.set_xlim(0, months[-1] if self.fixed_max_months is None else self.fixed_max_months)
+        values = [100 * sim.power, 100 * sim.false_positive_rate, 100 * sim.single_arm_false_positive_rate]
+        for bar, text, value in zip(self.bars, self.bar_texts, values):
+            bar.set_height(value)
+            text.set_position((bar.get_x() + bar.get_width() / 2, value + 1.5))
+            text.set_text(f"{value:.0f}%")
+        self.alpha_line.set_ydata([100 * sim.alpha] * 2)
+        self.alpha_text.set_text(f"dashed line: α = {100 * sim.alpha:g}%, the false-positive rate a fair test allows")
+
+
+def alsfrs_trial_figure(sim: models.TrialSimulation | None = None,
+                        params: Mapping[str, float] | None = None) -> Figure:
+    """Figure of the trial simulator (default: parameters from ``data/``, 1,000 simulated trials)."""
+    p = models._params("alsfrs", params)
+    plot = TrialPlot(p)
+    plot.update(models.simulate_alsfrs_trials(params=p) if sim is None else sim)
+    return plot.fig
+
+
+def describe_alsfrs_trial(sim: models.TrialSimulation | None = None,
+                          params: Mapping[str, float] | None = None) -> str:
+    """One-sentence text alternative for :func:`alsfrs_trial_figure`."""
+    s = models.simulate_alsfrs_trials(params=params) if sim is None else sim
+    return (f"Teaching-model figure: simulated ALSFRS-R scores fall by about one point a month in both arms of one "
+            f"trial; across {s.n_trials:,} simulated trials with {s.patients_per_arm} patients per arm, a treatment "
+            f"that slows decline by {_pct(s.treatment_slowing)} is detected {_pct(s.power)} of the time, a useless "
+            f"treatment is 'significant' in {_pct(s.false_positive_rate)} of randomized trials but in "
+            f"{_pct(s.single_arm_false_positive_rate)} of single-arm studies compared with historical controls that "
+            f"declined {_pct(abs(s.historical_bias))} {'faster' if s.historical_bias >= 0 else 'slower'}.")
+
+
+def power_curve_figure(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_arm_values=(25, 50, 100, 200, 400),
+                       n_trials: int = 500, params: Mapping[str, float] | None = None) -> Figure:
+    """Static figure: power of a randomized trial versus arm size, one line per treatment effect."""
+    p = models._params("alsfrs", params)
+    styles = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D")]
+    with figure_style():
+        fig = Figure(figsize=(7.5, 4.3), layout="constrained")
+        ax = fig.add_subplot()
+        for i, effect in enumerate(treatment_slowing_values):
+            power = models.trial_power_curve(patients_per_arm_values, effect, n_trials, params=p)
+            ls, marker = styles[i % len(styles)]
+            ax.plot(patients_per_arm_values, 100 * power, color=ALS, ls=ls, marker=marker, lw=2,
+                    label=f"treatment slows decline by {_pct(effect)}")
+        ax.axhline(80, color=GREYS["mid"], ls="-.", lw=1.2, label="80% power (a common target)")
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.set_xticks(patients_per_arm_values, [str(n) for n in patients_per_arm_values])
+        ax.set_ylim(0, 102)
+        ax.set_xlabel("Trial size (patients per arm)")
+        ax.set_ylabel("Power: trials detecting the effect (%)")
+        ax.set_title("Bigger trials find smaller effects (teaching model)", loc="left")
+        ax.legend(fontsize=10, frameon=False, loc="lower right")
+    return fig
+
+
+# =========================================================================== MS relapses
+MS_THERAPY_LABELS = {"none": "No therapy", "natalizumab": "Natalizumab", "ahsct": "aHSCT"}
+
+
+class MsRelapsePlot:
+    """Mean EDSS over time, and the two sources of disability for each therapy."""
+
+    def __init__(self, params: Mapping[str, float] | None = None, figsize=(10.0, 4.3)):
+        self.p = models._params("ms_relapse", params)
+        with figure_style():
+            self.fig = fig = Figure(figsize=figsize, layout="constrained")
+            self.ax_e, self.ax_b = ax_e, ax_b = fig.subplots(1, 2, width_ratios=[1.15, 1.0])
+            fig.suptitle("MS relapses and disability (teaching model)", fontsize=15, x=0.01, ha="left")
+            (self.e_none,) = ax_e.plot([], [], color=OKABE_ITO["black"], lw=2, ls="--", label="no therapy (mean)")
+            (self.e_ther,) = ax_e.plot([], [], color=MS, lw=2.8, label="chosen therapy (mean)")
+            (self.e_pira,) = ax_e.plot([], [], color=GREYS["mid"], lw=2, ls=":", label="PIRA only (no relapses)")
+            self.band = ax_e.fill_between([0, 1], [0, 0], [0, 0], color=MS, alpha=0.15, lw=0,
+                                          label="middle 80% of people (chosen therapy)")
+            ax_e.set_ylim(0, self.p["edss_max"])
+            ax_e.set_xlabel("Time (years)")
+            ax_e.set_ylabel("EDSS (points, 0–10)")
+            ax_e.set_title("Disability over time", fontsize=13, loc="left")
+            ax_e.legend(loc="upper left", fontsize=9, frameon=False)
+
+            self.keys = list(models.MS_THERAPIES)
+            x = np.arange(len(self.keys))
+            self.b_pira = ax_b.bar(x, [0] * len(x), color=GREYS["light"], edgecolor=OKABE_ITO["black"], hatch="..",
+                                   width=0.6, label="progression independent of relapses (PIRA)")
+            self.b_rel = ax_b.bar(x, [0] * len(x), color=MS, edgecolor=OKABE_ITO["black"], hatch="//", width=0.6,
+                                  label="left behind by relapses")
+            self.b_texts = [ax_b.text(i, 0, "", ha="center", va="bottom", fontsize=9) for i in x]
+            ax_b.set_xticks(x, [MS_THERAPY_LABELS[k] for k in self.keys])
+            ax_b.set_ylabel("Mean EDSS gained (points)")
+            ax_b.set_xlabel("Therapy (same simulated people)")
+            ax_b.set_title("Where the disability comes from", fontsize=13, loc="left")
+            ax_b.legend(loc="upper right", fontsize=9, frameon=False)
+
+    def update(self, courses: dict[str, models.MsCourse], therapy: str) -> None:
+        chosen, none = courses[therapy], courses["none"]
+        t = chosen.years
+        self.e_none.set_data(t, none.edss.mean(axis=0))
+        self.e_ther.set_data(t, chosen.edss.mean(axis=0))
+        self.e_pira.set_data(t, np.minimum(chosen.baseline_edss + chosen.pira_edss, self.p["edss_max"]))
+        lo, hi = np.percentile(chosen.edss, [10, 90], axis=0)
+        self.band.set_data(t, lo, hi)
+        self.ax_e.set_xlim(0, t[-1])
+        tops = []
+        for i, key in enumerate(self.keys):
+            c = courses[key]
+            self.b_pira[i].set_height(c.pira_edss_gain)
+            self.b_rel[i].set_y(c.pira_edss_gain)
+            self.b_rel[i].set_height(c.mean_relapse_edss_gain)
+            self.b_rel[i].set_linewidth(2.5 if key == therapy else 0.8)
+            self.b_pira[i].set_linewidth(2.5 if key == therapy else 0.8)
+            top = c.pira_edss_gain + c.mean_relapse_edss_gain
+            tops.append(top)
+            self.b_texts[i].set_position((i, top + 0.05))
+            self.b_texts[i].set_text(f"{c.mean_relapses:.1f} relapses" + ("\n(chosen)" if key == therapy else ""))
+        needed = max(tops) * 1.45
+        self.ax_b.set_ylim(0, next((v for v in self.Y_STEPS if v >= needed), needed))
+
+    Y_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
+
+    def static_key(self) -> tuple:
+        return (*self.ax_e.get_xlim(), *self.ax_b.get_ylim())
+
+    def dynamic_artists(self) -> list:
+        return [self.band, self.e_none, self.e_ther, self.e_pira, *self.b_pira, *self.b_rel, *self.b_texts]
+
+
+def ms_relapse_figure(therapy: str = "natalizumab", courses: dict[str, models.MsCourse] | None = None,
+                      params: Mapping[str, float] | None = None, seed: int = models.DEFAULT_SEED) -> Figure:
+    """Figure of the relapse model for one chosen therapy (all three therapies are simulated on the same people)."""
+    p = models._params("ms_relapse", params)
+    plot = MsRelapsePlot(p)
+    if courses is None:
+        courses = {k: models.simulate_ms_course(k, seed=seed, params=p) for k in models.MS_THERAPIES}
+    plot.update(courses, therapy)
+    return plot.fig
+
+
+def describe_ms_relapses(therapy: str = "natalizumab", courses: dict[str, models.MsCourse] | None = None,
+                         params: Mapping[str, float] | None = None, seed: int = models.DEFAULT_SEED) -> str:
+    """One-sentence text alternative for :func:`ms_relapse_figure`."""
+    if courses is None:
+        courses = {k: models.simulate_ms_course(k, seed=seed, params=params) for k in models.MS_THERAPIES}
+    c, n = courses[therapy], courses["none"]
+    years = c.years[-1]
+    return (f"Teaching-model figure: over {years:.0f} years, untreated people average {n.mean_relapses:.1f} relapses "
+            f"and gain {n.mean_relapse_edss_gain:.1f} EDSS points from incomplete recovery; with "
+            f"{MS_THERAPY_LABELS[therapy].lower()} they average {c.mean_relapses:.1f} relapses and gain "
+            f"{c.mean_relapse_edss_gain:.1f}, while the {c.pira_edss_gain:.1f} points from progression independent of "
+            f"relapses are the same in every bar because the modelled therapies act on relapses only.")
