@@ -1,0 +1,207 @@
+"""Benchmark the series and print one table (run by hand: `python3 run.py bench`).
+
+(a) executing the whole series from fresh kernels, against the floor of starting one kernel
+    per notebook and importing the series' dependencies: the ratio (target < 1.5);
+(b) per-widget update latency in-process, median and p95 over all combinations (target p95 < 100 ms);
+(c) in a real browser, control change → updated view for the therapy explorer, median and p95
+    (target p95 < 250 ms);
+(d) `import helpers` time (fresh interpreter);
+(e) installed environment size.
+
+Speed targets live here, not in timed tests. Options: --skip-browser, --quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+# ---------------------------------------------------------------------------- (a)
+def series_execution() -> tuple[float, float, int]:
+    """Seconds to execute every notebook from a fresh kernel, and the floor for as many kernels."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from helpers.notebook_tools import execute_notebook, lesson_notebooks, offline_kernel_env
+
+    notebooks = lesson_notebooks()
+    start = time.perf_counter()
+    for path in notebooks:
+        execute_notebook(path)
+    series = time.perf_counter() - start
+
+    floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import pandas, numpy, matplotlib.pyplot, ipywidgets, IPython.display")])
+    start = time.perf_counter()
+    for _ in notebooks:
+        client = NotebookClient(floor_nb, timeout=120, kernel_name="python3")
+        with client.setup_kernel(env=offline_kernel_env()):
+            client.execute_cell(floor_nb.cells[0], 0)
+    floor = time.perf_counter() - start
+    return series, floor, len(notebooks)
+
+
+# ---------------------------------------------------------------------------- (b)
+def explorer_latencies(quick: bool) -> dict[str, list[float]]:
+    from helpers.widgets import explorer
+    from helpers.widgets.intro import evidence_level_explorer
+
+    def values(control):
+        return [v for _, v in control.options]
+
+    results: dict[str, list[float]] = {}
+    w = explorer.therapy_explorer()
+    c = w.controls
+    times = []
+    for direction in values(c["direction"]):
+        times.append(timed(lambda: setattr(c["direction"], "value", direction)))
+        for disease in values(c["disease"]):
+            times.append(timed(lambda: setattr(c["disease"], "value", disease)))
+            for item, level in itertools.product(values(c["item"]), values(c["min_evidence"])):
+                times.append(timed(lambda: setattr(c["item"], "value", item)))
+                times.append(timed(lambda: setattr(c["min_evidence"], "value", level)))
+                times.append(timed(lambda: setattr(c["show_negative"], "value", not c["show_negative"].value)))
+    results["therapy explorer"] = times
+
+    w = explorer.evidence_map()
+    c = w.controls
+    times = []
+    for disease, level, kinds, negative in itertools.product(values(c["disease"]), values(c["min_evidence"]),
+                                                             values(c["kinds"]), (True, False)):
+        for name, value in (("disease", disease), ("min_evidence", level), ("kinds", kinds), ("show_negative", negative)):
+            if c[name].value != value:
+                times.append(timed(lambda: setattr(c[name], "value", value)))
+    results["evidence map (first draw of each map included)"] = times
+
+    w = explorer.trial_browser()
+    c = w.controls
+    names = ["disease", "cell_type", "phase", "design", "result"]
+    combos = list(itertools.product(*(values(c[n]) for n in names)))
+    times = []
+    for combo in combos[:: 7 if quick else 1]:
+        for name, value in zip(names, combo):
+            if c[name].value != value:
+                times.append(timed(lambda: setattr(c[name], "value", value)))
+    results["trial browser"] = times
+
+    w = evidence_level_explorer()
+    times = [timed(lambda: setattr(w.controls["level"], "value", v)) for v in values(w.controls["level"]) * 3]
+    results["evidence-level explorer"] = times
+    return results
+
+
+def model_latencies(quick: bool) -> dict[str, list[float]]:
+    try:
+        import bench_models
+    except ImportError:
+        return {}
+    if hasattr(bench_models, "widget_latencies"):
+        return bench_models.widget_latencies(quick=quick)
+    return {}
+
+
+# ---------------------------------------------------------------------------- (c)
+def browser_latency(changes: int = 20) -> list[float]:
+    from browser_support import CHROMIUM_ARGS, chromium_path, jupyterlab_server, open_notebook, run_all
+
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    from helpers import queries
+
+    options = [label for label, _ in queries.choices("damage", disease="ms")]
+    times = []
+    with tempfile.TemporaryDirectory() as tmp, jupyterlab_server(Path(tmp)) as base:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "from helpers.widgets.explorer import therapy_explorer\ntherapy_explorer(disease='ms')")])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, Path(tmp) / "notebooks" / "bench.ipynb")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            open_notebook(page, base, "notebooks/bench.ipynb")
+            run_all(page)
+            select = page.locator(".series-therapy-explorer select").nth(2)
+            select.wait_for()
+            for i in range(changes):
+                label = options[(i + 1) % len(options)]
+                start = time.perf_counter()
+                select.select_option(label=label)
+                page.wait_for_function(
+                    "(label) => document.querySelector('.series-therapy-explorer .widget-html-content')"
+                    ".innerText.includes(label + ' (')", arg=label, polling="raf")
+                times.append((time.perf_counter() - start) * 1000)
+            browser.close()
+    return times
+
+
+# ---------------------------------------------------------------------------- (d), (e)
+def import_time() -> float:
+    runs = []
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-c", "import time; t=time.perf_counter(); import helpers.data, "
+                              "helpers.queries, helpers.lesson; print(time.perf_counter()-t)"],
+                             capture_output=True, text=True, check=True, cwd=ROOT)
+        runs.append(float(out.stdout.strip()) * 1000)
+    return statistics.median(runs)
+
+
+def env_size_mb() -> float:
+    venv = Path(sys.prefix)
+    total = sum(f.stat().st_size for f in venv.rglob("*") if f.is_file() and not f.is_symlink())
+    return total / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="sample the trial-browser combinations")
+    args = parser.parse_args()
+
+    rows = []
+    series, floor, count = series_execution()
+    rows.append(("(a) whole series, fresh kernels", f"{series:.1f} s for {count} notebooks",
+                 f"floor {floor:.1f} s; ratio {series / floor:.2f}", "ratio < 1.5"))
+    for name, times in {**explorer_latencies(args.quick), **model_latencies(args.quick)}.items():
+        rows.append((f"(b) {name}", f"median {statistics.median(times):.1f} ms",
+                     f"p95 {percentile(times, 95):.1f} ms (n={len(times)})", "p95 < 100 ms"))
+    if not args.skip_browser:
+        times = browser_latency()
+        rows.append(("(c) therapy explorer in Chromium", f"median {statistics.median(times):.0f} ms",
+                     f"p95 {percentile(times, 95):.0f} ms (n={len(times)})", "p95 < 250 ms"))
+    rows.append(("(d) import helpers (fresh interpreter)", f"{import_time():.0f} ms", "", ""))
+    rows.append(("(e) installed environment", f"{env_size_mb():.0f} MB", str(Path(sys.prefix).name), ""))
+
+    widths = [max(len(str(r[i])) for r in rows + [("what", "result", "detail", "target")]) for i in range(4)]
+    line = " | ".join
+    print(line(h.ljust(w) for h, w in zip(("what", "result", "detail", "target"), widths)))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(line(str(v).ljust(w) for v, w in zip(row, widths)))
+
+
+if __name__ == "__main__":
+    main()

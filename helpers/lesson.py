@@ -1,0 +1,114 @@
+"""Small display helpers that every lesson uses: figures with captions, evidence badges,
+check-your-understanding items from data/quiz.csv, glossary terms and reference lists.
+
+Everything returns IPython display objects or widgets that update widget *state*, so
+notebooks stay clean under strict nbval (see :mod:`helpers.widgets.common`).
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+from IPython.display import HTML, Markdown, display
+
+from .data import load_knowledge_base
+from .queries import citation_html
+from .style import EVIDENCE_COLOURS, evidence_badge_html, figure_to_png
+from .widgets.common import assemble, notice_html
+
+
+def show_figure(fig, description: str) -> None:
+    """Display a figure with its text description as alt text and as a visible caption.
+
+    The description is what a learner who cannot see the figure needs to know from it.
+    """
+    png = figure_to_png(fig)
+    display({"image/png": png}, raw=True, metadata={"image/png": {"alt": description}})
+    display(Markdown(f"*Figure: {description}*"))
+
+
+def badge(level_id: str) -> str:
+    """HTML badge for one evidence level (colour plus its label text)."""
+    levels = load_knowledge_base().evidence_levels.set_index("level_id")
+    if level_id not in levels.index:
+        raise ValueError(f"Unknown evidence level {level_id!r}; valid: {', '.join(levels.index)}")
+    return evidence_badge_html(level_id, levels.loc[level_id, "label"])
+
+
+def evidence_legend_html() -> str:
+    """The one evidence legend of the series, strongest support first, as an HTML table."""
+    levels = load_knowledge_base().evidence_levels.sort_values("rank", ascending=False)
+    rows = "".join(
+        f"<tr><td>{evidence_badge_html(r.level_id, r.label)}</td><td>{html.escape(r.description)}</td></tr>"
+        for r in levels.itertuples() if r.level_id in EVIDENCE_COLOURS)
+    return ('<table class="evidence-legend"><caption>Evidence levels used in every lesson</caption>'
+            f'<thead><tr><th scope="col">Badge</th><th scope="col">What it means</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
+def evidence_legend() -> HTML:
+    return HTML(evidence_legend_html())
+
+
+def check_question(quiz_id: str):
+    """A check-your-understanding item from data/quiz.csv: choose an option, press Check, read feedback."""
+    quiz = load_knowledge_base().quiz.set_index("quiz_id")
+    if quiz_id not in quiz.index:
+        raise ValueError(f"Unknown quiz item {quiz_id!r}; valid: {', '.join(quiz.index)}")
+    item = quiz.loc[quiz_id]
+    options = str(item["options"]).split("|")
+    question = widgets.HTML(f"<b>Check your understanding.</b> {html.escape(str(item['question']))}")
+    choice = widgets.RadioButtons(options=options, value=None, description="Answer:",
+                                  layout=widgets.Layout(width="auto"), style={"description_width": "initial"})
+    button = widgets.Button(description="Check", tooltip="Check your answer", button_style="primary")
+    feedback = widgets.HTML("")
+
+    def on_check(_=None):
+        feedback.value = check_feedback_html(quiz_id, choice.value)
+
+    button.on_click(on_check)
+    return assemble([question, choice, button, feedback], {"choice": choice, "check": button},
+                    {"feedback": feedback}, "check", title=f"Check your understanding ({quiz_id})")
+
+
+def check_feedback_html(quiz_id: str, answer: str | None) -> str:
+    """Feedback for an answer to a quiz item (pure: used by the widget and by tests)."""
+    item = load_knowledge_base().quiz.set_index("quiz_id").loc[quiz_id]
+    if answer is None:
+        return notice_html("Choose an answer first, then press Check.")
+    correct = answer == str(item["answer"])
+    verdict = "Correct." if correct else f"Not quite. The answer is: {item['answer']}."
+    refs = [r for r in str(item["ref_ids"]).split(";") if r and r != "<NA>"]
+    sources = "" if not refs else "<br><small>Source: " + "; ".join(citation_html(r) for r in refs) + "</small>"
+    mark = "✔" if correct else "✘"
+    return (f'<div role="status"><b>{mark} {html.escape(verdict)}</b> '
+            f"{html.escape(str(item['explanation']))}{sources}</div>")
+
+
+def lesson_checks(lesson: int) -> list[str]:
+    """Quiz ids for a lesson, in file order."""
+    quiz = load_knowledge_base().quiz
+    return list(quiz.loc[quiz["lesson"] == lesson, "quiz_id"])
+
+
+def glossary_html(lesson: int) -> str:
+    """The glossary terms a lesson introduces, as an HTML definition list."""
+    glossary = load_knowledge_base().glossary
+    terms = glossary[glossary["lesson"] == lesson].sort_values("term", key=lambda s: s.str.lower())
+    items = "".join(f"<dt><b>{html.escape(t.term)}</b></dt><dd>{html.escape(t.definition)}</dd>"
+                    for t in terms.itertuples())
+    return f'<dl class="glossary">{items}</dl>'
+
+
+def glossary(lesson: int) -> HTML:
+    return HTML(glossary_html(lesson))
+
+
+def references_html(ref_ids: list[str]) -> str:
+    """A numbered reference list with links (DOI, PubMed, trial registry)."""
+    items = "".join(f"<li>{citation_html(r)}</li>" for r in ref_ids)
+    return f'<ol class="references">{items}</ol>'
+
+
+def references(ref_ids: list[str]) -> HTML:
+    return HTML(references_html(ref_ids))

@@ -1,0 +1,52 @@
+"""The first widget of the series: pick an evidence level, see what it means and which claims have it."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..data import KnowledgeBase, load_knowledge_base
+from ..style import evidence_badge_html
+from .common import STYLE_LABEL, assemble, notice_html
+
+
+def claims_at_level_html(level_id: str | None, kb: KnowledgeBase | None = None) -> str:
+    """Badge, meaning and the therapy claims of the knowledge base at one evidence level (pure)."""
+    kb = kb or load_knowledge_base()
+    if not level_id:
+        return notice_html("Choose an evidence level in the list above.")
+    levels = kb.evidence_levels.set_index("level_id")
+    if level_id not in levels.index:
+        raise ValueError(f"Unknown evidence level {level_id!r}; valid: {', '.join(levels.index)}")
+    level = levels.loc[level_id]
+    head = (f"<p>{evidence_badge_html(level_id, level['label'])} {html.escape(level['description'])}</p>")
+    if level_id == "established":
+        damage = kb.damage[kb.damage["evidence_level"] == "established"]
+        items = "".join(f"<li>{html.escape(n)} ({d.upper()})</li>" for n, d in zip(damage["name"], damage["disease_id"]))
+        return head + f"<p>{len(damage)} kinds of damage in the knowledge base are established biology, e.g.:</p><ul>{items}</ul>"
+    rows = kb.therapy_effects[kb.therapy_effects["evidence_level"] == level_id]
+    if rows.empty:
+        return head + notice_html("No therapy claim in the knowledge base has this level.")
+    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    items = "".join(f"<li><b>{html.escape(names[r.therapy_id])}</b> → {html.escape(damage_names[r.damage_id])} "
+                    f"({r.disease_id.upper()}): {html.escape(r.note)}</li>" for r in rows.itertuples())
+    return head + f"<p>{len(rows)} therapy claim(s) in the knowledge base have this level:</p><ul>{items}</ul>"
+
+
+def evidence_level_explorer(level_id: str = "rct_positive") -> widgets.VBox:
+    """Dropdown of evidence levels → the level's meaning and every claim that has it."""
+    kb = load_knowledge_base()
+    levels = kb.evidence_levels.sort_values("rank", ascending=False)
+    control = widgets.Dropdown(options=list(zip(levels["label"], levels["level_id"])), value=level_id,
+                               description="Evidence level:", style=STYLE_LABEL)
+    result = widgets.HTML()
+
+    def update(*_):
+        result.value = claims_at_level_html(control.value, kb)
+
+    update()
+    control.observe(update, names="value")
+    return assemble([control, result], {"level": control}, {"result": result}, "evidence_level_explorer",
+                    title="Evidence-level explorer")
