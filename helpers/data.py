@@ -167,6 +167,13 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         C("quiz_id", "id"), C("lesson", "int"), C("question"), C("options"), C("answer"), C("explanation"),
         C("ref_ids", "refs", False, target="references"),
     ),
+    "red_flags": (
+        C("flag_id", "id"), C("name"), C("description"), C("ref_ids", "refs", target="references"),
+    ),
+    "clinic_adverts": (
+        C("advert_id", "id"), C("title"), C("text"), C("red_flags", "refs", False, target="red_flags"),
+        C("explanation"),
+    ),
     "model_parameters": (
         C("parameter_id", "id"), C("model", "enum", values=MODELS), C("value", "float"), C("unit"),
         C("low", "float", False), C("high", "float", False), C("description"),
@@ -290,6 +297,8 @@ class KnowledgeBase:
     trials: pd.DataFrame
     glossary: pd.DataFrame
     quiz: pd.DataFrame
+    red_flags: pd.DataFrame
+    clinic_adverts: pd.DataFrame
     model_parameters: pd.DataFrame
     data_dir: Path = field(default=DEFAULT_DATA_DIR)
 
