@@ -3,6 +3,7 @@
 
     python3 run.py lab        set up .venv (first time only) and open the series in JupyterLab
     python3 run.py test       set up .venv with test tools and run the whole test suite
+    python3 run.py app        open the therapy explorer as a full-screen page (Voila), for projecting in class
     python3 run.py execute    re-execute every notebook in place from a fresh kernel (developers)
     python3 run.py html       build the static HTML version of the series into site/
     python3 run.py bench      run the benchmark scripts and print their tables
@@ -109,6 +110,12 @@ def cmd_lab(args: list[str]) -> None:
     os.execv(str(PY), [str(PY), "-m", "jupyter", "lab", FIRST_NOTEBOOK, *extra, *args])
 
 
+def cmd_app(args: list[str]) -> None:
+    ensure_packages(None)
+    say("opening the therapy explorer in app mode (Voila; stop it with Ctrl+C)")
+    os.execv(str(PY), [str(PY), "-m", "voila", "apps/therapy_explorer.ipynb", *args])
+
+
 def cmd_test(args: list[str]) -> None:
     ensure_packages("test")
     env = dict(os.environ)
@@ -148,7 +155,7 @@ def cmd_lock(args: list[str]) -> None:
     say(f"wrote constraints.txt with {len(lines) - 2} pinned packages")
 
 
-COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "html": cmd_html,
+COMMANDS = {"lab": cmd_lab, "app": cmd_app, "test": cmd_test, "execute": cmd_execute, "html": cmd_html,
             "bench": cmd_bench, "lock": cmd_lock}
 
 

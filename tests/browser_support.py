@@ -147,3 +147,35 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+@contextmanager
+def voila_server(notebook: Path, workdir: Path):
+    """Serve one notebook with Voila (app mode: outputs only, no code) on 127.0.0.1."""
+    port = _free_port()
+    log = open(workdir / "voila.log", "w")
+    cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "jupyter-config"), PYTHONHASHSEED="0")
+    env.pop("MPLBACKEND", None)
+    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(f"Voila exited; see {workdir / 'voila.log'}") from None
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("Voila did not start within 90 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

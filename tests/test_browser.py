@@ -115,20 +115,68 @@ def test_therapy_explorer_responds_to_select_and_keyboard(page, lab):
 
 
 def test_evidence_map_and_trial_browser_update_their_images(page, lab):
+    from helpers import queries
+
+    names = dict((disease_id, label) for label, disease_id in queries.choices("disease"))
     base, workdir = lab
     source = ("from helpers.widgets.explorer import evidence_map, trial_browser\n"
               "from IPython.display import display\n"
               "display(evidence_map(disease='ms'))\ndisplay(trial_browser())")
     open_notebook(page, base, _scratch(workdir, "maps", source))
     run_all(page)
-    for scope, select_index, label in ((".series-evidence-map", 0, "Amyotrophic lateral sclerosis"),
-                                       (".series-trial-browser", 0, "Multiple sclerosis")):
+    for scope, select_index, label in ((".series-evidence-map", 0, names["als"]),
+                                       (".series-trial-browser", 0, names["ms"])):
         page.wait_for_selector(f"{scope} img")
         before = page.locator(f"{scope} img").first.get_attribute("src")
         page.locator(f"{scope} select").nth(select_index).select_option(label=label)
         page.wait_for_function(
             f"(before) => document.querySelector('{scope} img').getAttribute('src') !== before", arg=before)
-    assert "Amyotrophic lateral sclerosis" in page.locator(".series-evidence-map").inner_text()
+    assert names["als"] in page.locator(".series-evidence-map").inner_text()
     assert page.locator(".series-trial-browser").inner_text().count("MS") >= 1
     screenshot(page, "evidence-map-and-trials")
+    assert page_problems(page)["error_displaying_widget"] == 0
+
+
+def test_therapy_explorer_app_mode_with_voila(browser, tmp_path):
+    """Projector mode: `python3 run.py app` serves apps/therapy_explorer.ipynb with Voila."""
+    from browser_support import ROOT, voila_server
+
+    with voila_server(ROOT / "apps" / "therapy_explorer.ipynb", tmp_path) as base:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(base, wait_until="domcontentloaded", timeout=90_000)
+        scope = ".series-therapy-explorer"
+        page.wait_for_selector(f"{scope} select", timeout=90_000)
+        assert page.locator("text=from helpers").count() == 0, "app mode must hide the code"
+        item = page.locator(f"{scope} select").nth(2)
+        labels = item.evaluate("e => Array.from(e.options).map(o => o.value)")
+        item.select_option(label=labels[1])
+        page.wait_for_function(f"() => document.querySelector('{scope}').innerText.includes({labels[1]!r} + ' (')")
+        page.wait_for_selector(".series-evidence-map img")
+        screenshot(page, "app-mode-therapy-explorer")
+        assert page_problems(page)["error_displaying_widget"] == 0
+        context.close()
+
+
+MODEL_WIDGETS = ("conduction_explorer", "motor_unit_explorer", "trial_simulator", "ms_relapse_explorer")
+
+
+@pytest.mark.parametrize("name", MODEL_WIDGETS)
+def test_model_widget_responds_to_the_keyboard(page, lab, name):
+    """Focus the first slider's handle, press the right arrow, and the figure and summary change."""
+    base, workdir = lab
+    open_notebook(page, base, _scratch(workdir, name, f"from helpers.widgets.models import {name}\n{name}()"))
+    run_all(page)
+    scope = f".series-{name.replace('_', '-')}"
+    page.wait_for_selector(f"{scope} img")
+    image_before = page.locator(f"{scope} img").first.get_attribute("src")
+    text_before = page.locator(scope).inner_text()
+    handle = page.locator(f"{scope} .noUi-handle").first
+    handle.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"(before) => document.querySelector('{scope} img').getAttribute('src') !== before",
+                           arg=image_before)
+    assert page.locator(scope).inner_text() != text_before
+    screenshot(page, f"model-{name}")
     assert page_problems(page)["error_displaying_widget"] == 0

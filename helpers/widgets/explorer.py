@@ -131,7 +131,7 @@ def therapy_explorer(disease: str = "als", direction: str = "damage") -> widgets
     level_control = widgets.Dropdown(options=_min_level_options(kb), value=ANY, description="Minimum evidence:",
                                      style=STYLE_LABEL, layout=widgets.Layout(width="auto"))
     negative_control = widgets.Checkbox(value=True, description="show tested-and-failed (negative randomized trials)",
-                                        indent=False)
+                                        indent=False, layout=widgets.Layout(width="auto"))
     result = widgets.HTML()
     quiet = {"on": False}  # while the item list is rebuilt, skip the intermediate update
 
@@ -236,7 +236,8 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
     level_control = widgets.Dropdown(options=_min_level_options(kb), value=ANY, description="Minimum evidence:",
                                      style=STYLE_LABEL, layout=widgets.Layout(width="auto"))
     kinds_control = widgets.Dropdown(options=KIND_FILTERS, value="all", description="Show:", style=STYLE_LABEL)
-    negative_control = widgets.Checkbox(value=True, description="show tested-and-failed", indent=False)
+    negative_control = widgets.Checkbox(value=True, description="show tested-and-failed", indent=False,
+                                        layout=widgets.Layout(width="auto"))
     cell_control = widgets.Dropdown(description="Details for:", style=STYLE_LABEL,
                                     layout=widgets.Layout(width="auto", min_width="420px"))
     image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
