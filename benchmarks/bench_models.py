@@ -64,11 +64,18 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
+WIDGET_FACTORIES = (("conduction_explorer", W.conduction_explorer), ("motor_unit_explorer", W.motor_unit_explorer),
+                    ("trial_simulator", W.trial_simulator), ("ms_relapse_explorer", W.ms_relapse_explorer))
+
+
+def widget_latencies() -> dict[str, list[float]]:
+    """Per model widget: milliseconds per control change over the whole sweep (used by run_all.py)."""
+    return {name: [1000 * t for t in sweep(factory())] for name, factory in WIDGET_FACTORIES}
+
+
 def bench_widgets() -> list[tuple[str, float, float, float, int]]:
     rows = []
-    factories = (("conduction_explorer", W.conduction_explorer), ("motor_unit_explorer", W.motor_unit_explorer),
-                 ("trial_simulator", W.trial_simulator), ("ms_relapse_explorer", W.ms_relapse_explorer))
-    for name, factory in factories:
+    for name, factory in WIDGET_FACTORIES:
         start = time.perf_counter()
         box = factory()
         build = time.perf_counter() - start

@@ -113,14 +113,10 @@ def explorer_latencies(quick: bool) -> dict[str, list[float]]:
     return results
 
 
-def model_latencies(quick: bool) -> dict[str, list[float]]:
-    try:
-        import bench_models
-    except ImportError:
-        return {}
-    if hasattr(bench_models, "widget_latencies"):
-        return bench_models.widget_latencies(quick=quick)
-    return {}
+def model_latencies() -> dict[str, list[float]]:
+    import bench_models
+
+    return bench_models.widget_latencies()
 
 
 # ---------------------------------------------------------------------------- (c)
@@ -185,13 +181,17 @@ def main() -> None:
     series, floor, count = series_execution()
     rows.append(("(a) whole series, fresh kernels", f"{series:.1f} s for {count} notebooks",
                  f"floor {floor:.1f} s; ratio {series / floor:.2f}", "ratio < 1.5"))
-    for name, times in {**explorer_latencies(args.quick), **model_latencies(args.quick)}.items():
+    for name, times in {**explorer_latencies(args.quick), **model_latencies()}.items():
         rows.append((f"(b) {name}", f"median {statistics.median(times):.1f} ms",
                      f"p95 {percentile(times, 95):.1f} ms (n={len(times)})", "p95 < 100 ms"))
     if not args.skip_browser:
         times = browser_latency()
         rows.append(("(c) therapy explorer in Chromium", f"median {statistics.median(times):.0f} ms",
                      f"p95 {percentile(times, 95):.0f} ms (n={len(times)})", "p95 < 250 ms"))
+    import bench_models
+
+    for name, rate, note in bench_models.bench_throughput():
+        rows.append((f"(b) throughput: {name}", f"{rate:,.0f}", note, ""))
     rows.append(("(d) import helpers (fresh interpreter)", f"{import_time():.0f} ms", "", ""))
     rows.append(("(e) installed environment", f"{env_size_mb():.0f} MB", str(Path(sys.prefix).name), ""))
 

@@ -124,13 +124,16 @@ def test_evidence_map_and_trial_browser_update_their_images(page, lab):
               "display(evidence_map(disease='ms'))\ndisplay(trial_browser())")
     open_notebook(page, base, _scratch(workdir, "maps", source))
     run_all(page)
-    for scope, select_index, label in ((".series-evidence-map", 0, names["als"]),
-                                       (".series-trial-browser", 0, names["ms"])):
-        page.wait_for_selector(f"{scope} img")
-        before = page.locator(f"{scope} img").first.get_attribute("src")
-        page.locator(f"{scope} select").nth(select_index).select_option(label=label)
-        page.wait_for_function(
-            f"(before) => document.querySelector('{scope} img').getAttribute('src') !== before", arg=before)
+    page.wait_for_selector(".series-evidence-map table")
+    page.locator(".series-evidence-map select").first.select_option(label=names["als"])
+    page.wait_for_function(f"() => document.querySelector('.series-evidence-map caption').innerText"
+                           f".includes({names['als']!r})")
+    scope = ".series-trial-browser"
+    page.wait_for_selector(f"{scope} img")
+    before = page.locator(f"{scope} img").first.get_attribute("src")
+    page.locator(f"{scope} select").first.select_option(label=names["ms"])
+    page.wait_for_function(f"(before) => document.querySelector('{scope} img').getAttribute('src') !== before",
+                           arg=before)
     assert names["als"] in page.locator(".series-evidence-map").inner_text()
     assert page.locator(".series-trial-browser").inner_text().count("MS") >= 1
     screenshot(page, "evidence-map-and-trials")
@@ -152,7 +155,7 @@ def test_therapy_explorer_app_mode_with_voila(browser, tmp_path):
         labels = item.evaluate("e => Array.from(e.options).map(o => o.value)")
         item.select_option(label=labels[1])
         page.wait_for_function(f"() => document.querySelector('{scope}').innerText.includes({labels[1]!r} + ' (')")
-        page.wait_for_selector(".series-evidence-map img")
+        page.wait_for_selector(".series-evidence-map table")
         screenshot(page, "app-mode-therapy-explorer")
         assert page_problems(page)["error_displaying_widget"] == 0
         context.close()

@@ -83,13 +83,22 @@ def test_evidence_map_every_combination(kb):
         c["disease"].value, c["min_evidence"].value, c["kinds"].value, c["show_negative"].value = (
             disease, level, kinds, negative)
         matrix = explorer.evidence_map_data(disease, level, negative, kinds, kb)
-        assert out["image"].value == explorer.evidence_map_png(disease, level, negative, kinds)
-        assert bytes(out["image"].value).startswith(b"\x89PNG")
+        assert out["map"].value == explorer.evidence_map_html(matrix, disease, kb)
+        if matrix.empty:
+            assert "No therapy claim passes" in out["map"].value
+        else:
+            assert out["map"].value.count("<tr>") == len(matrix.index) + 1  # header + one row per therapy
         assert out["summary"].value == explorer.evidence_map_summary_html(matrix, disease, kb)
         filled = [v for v in _values(c["cell"]) if v]
         assert len(filled) == int(matrix.notna().sum().sum())
-        images.add(bytes(out["image"].value))
+        images.add(out["map"].value)
     assert len(images) > 4, "different filters must draw different maps"
+
+
+def test_evidence_map_png_for_static_use(kb):
+    png = explorer.evidence_map_png("ms")
+    assert bytes(png).startswith(b"\x89PNG")
+    assert explorer.evidence_map_png("ms", "approved") != png
 
 
 def test_evidence_map_cell_details(kb):

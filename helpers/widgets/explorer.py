@@ -201,6 +201,49 @@ def evidence_map_png(disease: str, min_evidence: str = ANY, include_negative: bo
     return _evidence_map_png(disease, min_evidence, include_negative, kinds, data_version(kb.data_dir))
 
 
+def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None) -> str:
+    """The evidence map as an HTML heat-map table (pure).
+
+    Each cell has the evidence colour *and* its short code and label as text, so the map works
+    on a projector, with a screen reader and without colour vision; rendering takes a few
+    milliseconds, so the widget updates instantly. The static figure for notebooks and the
+    HTML version of the series is :func:`helpers.figures.evidence.evidence_map_figure`.
+    """
+    from ..figures.evidence import EVIDENCE_CODES
+    from ..style import EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS
+
+    kb = kb or load_knowledge_base()
+    title = f"Evidence map: {html.escape(_disease_name(kb, disease))}"
+    if matrix.empty:
+        return f"<p><b>{title}</b></p>" + notice_html("No therapy claim passes these filters.")
+    labels = _labels(kb)
+    therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    cell_style = "border:1px solid #888;padding:3px 4px;text-align:center;min-width:56px;line-height:1.25"
+    head = "".join(f'<th scope="col" style="{cell_style};font-weight:600;font-size:13px">'
+                   f"{html.escape(damage_names[d])}</th>" for d in matrix.columns)
+    rows = []
+    for therapy in matrix.index:
+        cells = []
+        for damage in matrix.columns:
+            level = matrix.loc[therapy, damage]
+            if pd.isna(level):
+                cells.append(f'<td style="{cell_style};background:#FFFFFF"><span style="color:#767676">·</span></td>')
+            else:
+                level = str(level)
+                cells.append(f'<td style="{cell_style};background:{EVIDENCE_COLOURS[level]};'
+                             f'color:{EVIDENCE_TEXT_COLOURS[level]};font-weight:700" '
+                             f'title="{html.escape(labels[level])}">{EVIDENCE_CODES[level]}</td>')
+        rows.append(f'<tr><th scope="row" style="{cell_style};text-align:left;font-weight:600;min-width:200px">'
+                    f"{html.escape(therapy_names[therapy])}</th>{''.join(cells)}</tr>")
+    shown = [lvl for lvl in EVIDENCE_CODES if lvl in set(matrix.stack().astype(str))]
+    legend = " ".join(f"{evidence_badge_html(lvl, EVIDENCE_CODES[lvl] + ' = ' + labels[lvl])}" for lvl in shown)
+    return (f'<table style="border-collapse:collapse;font-size:14px"><caption style="text-align:left;'
+            f'font-size:17px;font-weight:700;padding:4px 0">{title}</caption><thead><tr>'
+            f'<th scope="col" style="{cell_style}">Therapy</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            f'<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span></p>')
+
+
 def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None) -> str:
     """Text alternative for the evidence map: what is filled, and what no therapy reaches."""
     kb = kb or load_knowledge_base()
@@ -229,7 +272,11 @@ def evidence_cell_html(disease: str, therapy: str | None, damage: str | None, kb
 
 
 def evidence_map(disease: str = "ms") -> widgets.VBox:
-    """Heat map of therapies × damage for one disease, coloured and coded by evidence level."""
+    """Heat map of therapies × damage for one disease, coloured and coded by evidence level.
+
+    The map is an HTML table (instant to update, readable by screen readers); choose a filled
+    cell in "Details for" to see its claims, notes, trials and sources.
+    """
     kb = load_knowledge_base()
     disease_control = widgets.Dropdown(options=queries.choices("disease", kb), value=queries.resolve("disease", disease, kb),
                                        description="Disease:", style=STYLE_LABEL)
@@ -240,15 +287,14 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
                                         layout=widgets.Layout(width="auto"))
     cell_control = widgets.Dropdown(description="Details for:", style=STYLE_LABEL,
                                     layout=widgets.Layout(width="auto", min_width="420px"))
-    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+    heat_map = widgets.HTML(layout=widgets.Layout(overflow="auto", max_width="100%"))
     summary = widgets.HTML()
     details = widgets.HTML()
 
     def update_map(*_):
         matrix = evidence_map_data(disease_control.value, level_control.value, negative_control.value,
                                    kinds_control.value, kb)
-        image.value = evidence_map_png(disease_control.value, level_control.value, negative_control.value,
-                                       kinds_control.value)
+        heat_map.value = evidence_map_html(matrix, disease_control.value, kb)
         summary.value = evidence_map_summary_html(matrix, disease_control.value, kb)
         therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
         damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
@@ -269,8 +315,8 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
     controls = {"disease": disease_control, "min_evidence": level_control, "kinds": kinds_control,
                 "show_negative": negative_control, "cell": cell_control}
     children = [widgets.HBox([disease_control, kinds_control]), widgets.HBox([level_control, negative_control]),
-                image, summary, cell_control, details]
-    return assemble(children, controls, {"image": image, "summary": summary, "details": details}, "evidence_map",
+                heat_map, summary, cell_control, details]
+    return assemble(children, controls, {"map": heat_map, "summary": summary, "details": details}, "evidence_map",
                     title="Evidence map")
 
 
