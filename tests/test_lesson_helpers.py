@@ -1,0 +1,76 @@
+"""The display helpers every lesson uses: checks, badges, legend, references, glossary, figures."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.figure import Figure
+
+from helpers import lesson
+from helpers.data import load_knowledge_base
+from helpers.style import EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, contrast_ratio
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+def test_every_quiz_item_can_be_answered_right_and_wrong(kb):
+    for item in kb.quiz.itertuples():
+        widget = lesson.check_question(item.quiz_id)
+        choice, button, feedback = widget.controls["choice"], widget.controls["check"], widget.outputs["feedback"]
+        button.click()
+        assert "Choose an answer first" in feedback.value
+        choice.value = item.answer
+        button.click()
+        assert "Correct." in feedback.value
+        wrong = next(o for o in item.options.split("|") if o != item.answer)
+        choice.value = wrong
+        button.click()
+        assert "Not quite" in feedback.value and "Correct." not in feedback.value
+
+
+def test_unknown_quiz_item_lists_valid_ids():
+    with pytest.raises(ValueError, match="Unknown quiz item 'q99_99'; valid: q00_"):
+        lesson.check_question("q99_99")
+
+
+def test_every_lesson_has_at_least_three_checks(kb):
+    for number in range(10):
+        assert len(lesson.lesson_checks(number)) >= 3, f"lesson {number:02d} has fewer than three quiz items"
+
+
+def test_badges_carry_text_and_readable_contrast(kb):
+    for level in kb.evidence_levels.itertuples():
+        html = lesson.badge(level.level_id)
+        assert level.label in html and f"evidence-{level.level_id}" in html
+        assert contrast_ratio(EVIDENCE_COLOURS[level.level_id], EVIDENCE_TEXT_COLOURS[level.level_id]) >= 4.5
+    with pytest.raises(ValueError, match="valid: "):
+        lesson.badge("promising")
+
+
+def test_legend_lists_every_level_strongest_first(kb):
+    html = lesson.evidence_legend_html()
+    positions = [html.index(f"evidence-{lvl}") for lvl in kb.evidence_levels.sort_values("rank", ascending=False).level_id]
+    assert positions == sorted(positions)
+
+
+def test_references_and_glossary_render(kb):
+    refs = list(kb.references["ref_id"][:3])
+    html = lesson.references_html(refs)
+    assert html.count("<li>") == 3
+    for number in range(10):
+        terms = kb.glossary[kb.glossary["lesson"] == number]
+        assert lesson.glossary_html(number).count("<dt>") == len(terms)
+
+
+def test_show_figure_displays_png_with_alt_text_and_caption(monkeypatch):
+    shown = []
+    monkeypatch.setattr(lesson, "display", lambda obj, **kwargs: shown.append((obj, kwargs)))
+    fig = Figure()
+    fig.add_subplot().plot([0, 1], [0, 1])
+    lesson.show_figure(fig, "A rising line.")
+    (image, image_kwargs), (caption, _) = shown
+    assert bytes(image["image/png"]).startswith(b"\x89PNG")
+    assert image_kwargs["metadata"]["image/png"]["alt"] == "A rising line."
+    assert "A rising line." in caption.data
