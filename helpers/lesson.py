@@ -40,10 +40,12 @@ def evidence_legend_html() -> str:
     """The one evidence legend of the series, strongest support first, as an HTML table."""
     levels = load_knowledge_base().evidence_levels.sort_values("rank", ascending=False)
     rows = "".join(
-        f"<tr><td>{evidence_badge_html(r.level_id, r.label)}</td><td>{html.escape(r.description)}</td></tr>"
+        f'<tr><td style="text-align:left">{evidence_badge_html(r.level_id, r.label)}</td>'
+        f'<td style="text-align:left">{html.escape(r.description)}</td></tr>'
         for r in levels.itertuples() if r.level_id in EVIDENCE_COLOURS)
-    return ('<table class="evidence-legend"><caption>Evidence levels used in every lesson</caption>'
-            f'<thead><tr><th scope="col">Badge</th><th scope="col">What it means</th></tr></thead><tbody>{rows}</tbody></table>')
+    return ('<table class="evidence-legend"><caption style="text-align:left">Evidence levels used in every lesson'
+            '</caption><thead><tr><th scope="col" style="text-align:left">Badge</th>'
+            f'<th scope="col" style="text-align:left">What it means</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
 def evidence_legend() -> HTML:

@@ -111,8 +111,8 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
                 ax.annotate(str(row.short_name), (int(row.start_year), int(row.n_enrolled)), xytext=(6, 5),
                             textcoords="offset points", fontsize=10)
         ax.set_yscale("log")
-        ax.set_ylim(4, 1500)
-        ticks = [5, 10, 20, 50, 100, 200, 500, 1000]
+        ax.set_ylim(4, 3000)
+        ticks = [5, 10, 20, 50, 100, 200, 500, 1000, 2000]
         ax.set_yticks(ticks, [str(t) for t in ticks])
         ax.yaxis.set_minor_locator(NullLocator())
         ax.set_xlabel("Start year")
