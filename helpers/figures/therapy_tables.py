@@ -1,0 +1,691 @@
+"""Tables and figures for lessons 05–07: mechanisms, delivery routes, evidence gaps and trials.
+
+Every function here is pure: it reads the knowledge base (``data/*.csv``) and returns a
+pandas DataFrame, an HTML string (``*_html``), a matplotlib ``Figure`` (``*_figure``) or a
+one-sentence text alternative (``describe_*``). The few functions without a suffix wrap an
+HTML string in an IPython ``HTML`` object, so a notebook cell can show it without imports.
+Nothing here holds a number of its own: counts, levels and results all come from ``data/``.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+from IPython.display import HTML
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import NullLocator
+
+from .. import models, queries
+from ..data import KnowledgeBase, load_knowledge_base
+from ..style import DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, evidence_badge_html, figure_style
+from .evidence import EVIDENCE_CODES, RESULT_COLOURS, RESULT_LABELS, evidence_map_figure
+
+TABLE_STYLE = 'style="border-collapse:collapse;width:100%;font-size:14px" class="series-table"'
+TH = 'scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px;vertical-align:bottom"'
+TD = 'style="text-align:left;vertical-align:top;border-bottom:1px solid #ccc;padding:4px"'
+
+#: Therapy kinds that can count as a cell-based therapy (when the therapy names a cell type).
+CELL_BASED_KINDS = ("cell_therapy", "procedure")
+
+#: Levels that can serve as a mechanism's "strongest example" (failures and sales are listed apart).
+EXAMPLE_LEVELS = ("approved", "rct_positive", "early_clinical", "preclinical", "hypothesis")
+
+#: Plain-language notes for each delivery route in ``trials.csv`` (anatomy, not results).
+ROUTES = {
+    "intravenous": ("Into a vein",
+                    "Cells travel with the blood through the whole body. To act inside the brain or spinal cord, "
+                    "they or the molecules they release must get past the blood–brain barrier. In rats, most "
+                    "mesenchymal stromal cells given this way were held up in the lungs on their first pass."),
+    "intrathecal": ("Into the spinal fluid (lumbar puncture)",
+                    "A needle between two lower vertebrae places the cells in the fluid that bathes the spinal "
+                    "cord and brain: the blood–brain barrier is bypassed, but the cells stay in the fluid rather "
+                    "than settling among the nerve cells."),
+    "intraspinal": ("Into the spinal cord tissue (surgery)",
+                    "Open surgery places the cells right next to motor neurons, but only at the few spinal "
+                    "levels injected, and the operation itself carries risk."),
+    "intrathecal_intramuscular": ("Spinal fluid and muscles",
+                                  "The same person receives cells by lumbar puncture and by injections into "
+                                  "muscles."),
+    "intrathecal_or_intravenous": ("Spinal fluid or vein",
+                                   "Some participants received cells into the spinal fluid, others into a vein."),
+    "intracerebroventricular": ("Into the brain's fluid-filled ventricles",
+                                "Needs a neurosurgical opening of the skull; the cells reach the fluid inside "
+                                "the brain."),
+    "intracortical": ("Into the motor cortex (surgery)", "Cells are injected into the brain tissue itself."),
+    "intramuscular": ("Into muscles", "Cells are injected into muscles, outside the central nervous system."),
+    "oral": ("By mouth", "A tablet or liquid (drugs only)."),
+}
+
+
+def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
+    return kb if kb is not None else load_knowledge_base()
+
+
+def _labels(kb: KnowledgeBase) -> dict[str, str]:
+    return dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
+
+
+def _badge(level: str, kb: KnowledgeBase) -> str:
+    return evidence_badge_html(level, _labels(kb)[level])
+
+
+def _rank(level: str, kb: KnowledgeBase) -> int:
+    return list(kb.evidence_dtype.categories).index(level)
+
+
+def _cite_short(ref_ids: str, kb: KnowledgeBase) -> str:
+    """Full citations with links (for lists, where there is room)."""
+    return "<br>".join(queries.citation_html(r, kb) for r in queries.split_ids(ref_ids))
+
+
+def _cite_compact(ref_ids: str, kb: KnowledgeBase) -> str:
+    """Compact citations for table cells: first author (year) and its links; full ones go in References."""
+    refs = kb.references.set_index("ref_id")
+    parts = []
+    for ref_id in queries.split_ids(ref_ids):
+        row = refs.loc[ref_id]
+        authors = str(row["authors"])
+        first = authors.split(",")[0].split(" (")[0].strip()
+        who = first + (" et al." if "," in authors else "")
+        links = " · ".join(f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(label)}</a>'
+                           for label, url in queries._reference_links(row))
+        parts.append(f"{html.escape(who)} ({row['year']}) {links}")
+    return "<br>".join(parts)
+
+
+def _table(headers: list[str], rows: list[list[str]], caption: str | None = None) -> str:
+    cap = f"<caption style='text-align:left;font-weight:600;padding:4px'>{html.escape(caption)}</caption>" \
+        if caption else ""
+    head = "".join(f"<th {TH}>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td {TD}>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table {TABLE_STYLE}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def cell_based_therapy_ids(kb: KnowledgeBase | None = None) -> set[str]:
+    """Therapies that deliver cells: a cell therapy or procedure that names a cell type.
+
+    Unproven clinic products are left out on purpose: they are listed separately as
+    *Sold without evidence*, never as an example of how a mechanism works.
+    """
+    kb = _kb(kb)
+    t = kb.therapies
+    keep = t["kind"].astype(str).isin(CELL_BASED_KINDS) & t["cell_type_id"].notna() & (t["cell_type_id"] != "")
+    return set(t.loc[keep, "therapy_id"])
+
+
+def _effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
+    effects = kb.therapy_effects.merge(kb.therapies[["therapy_id", "name"]], on="therapy_id")
+    effects = effects.merge(kb.damage[["damage_id", "name"]].rename(columns={"name": "damage"}), on="damage_id")
+    effects["level"] = effects["evidence_level"].astype(str)
+    effects["has_trial"] = [bool(((kb.trials["therapy_id"] == t) & (kb.trials["disease_id"] == d)).any())
+                            for t, d in zip(effects["therapy_id"], effects["disease_id"])]
+    return effects
+
+
+# =========================================================================== claims with badges
+def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -> str:
+    """A list of claims from ``therapy_effects.csv`` (in the order given), each with its badge and source.
+
+    Lets a lesson quote a claim exactly as the knowledge base grades it, instead of
+    restating it in prose.
+    """
+    kb = _kb(kb)
+    effects = _effects_with_names(kb).set_index("effect_id")
+    missing = [e for e in effect_ids if e not in effects.index]
+    if missing:
+        raise ValueError(f"Unknown effect id(s) {', '.join(missing)}; see data/therapy_effects.csv")
+    items = []
+    for effect_id in effect_ids:
+        e = effects.loc[effect_id]
+        items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} <b>{html.escape(e['name'])}</b> "
+                     f"({str(e['disease_id']).upper()}, {html.escape(e['damage'])}): {html.escape(e['note'])}"
+                     f"<br><small>{_cite_short(e['ref_ids'], kb)}</small></li>")
+    return f"<ul class='claims' style='list-style:none;padding-left:0'>{''.join(items)}</ul>"
+
+
+def effect_claims(effect_ids: list[str], kb: KnowledgeBase | None = None) -> HTML:
+    """:func:`effect_claims_html` as a displayable object."""
+    return HTML(effect_claims_html(effect_ids, kb))
+
+
+# =========================================================================== lesson 05: mechanisms
+def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """One row per mechanism in ``mechanisms.csv`` (file order) with its strongest real example.
+
+    The example is the claim with the strongest evidence among levels in
+    :data:`EXAMPLE_LEVELS`, preferring cell-based therapies (see
+    :func:`cell_based_therapy_ids`); ties go to a therapy with a trial in the data, then to the
+    lower effect id. A mechanism with no cell-based claim falls back to the strongest claim of
+    any therapy, flagged ``example_is_cell_based = False``. Columns ``failed`` and ``sold`` list
+    the therapies whose claims for that mechanism are *Tested and failed* or *Sold without
+    evidence*, as ``"Therapy name: DISEASE, damage"`` strings.
+    """
+    kb = _kb(kb)
+    effects = _effects_with_names(kb)
+    cell_ids = cell_based_therapy_ids(kb)
+    rows = []
+    for mech in kb.mechanisms.itertuples():
+        mine = effects[effects["mechanism_id"] == mech.mechanism_id]
+        candidates = mine[mine["level"].isin(EXAMPLE_LEVELS)].copy()
+        candidates["cell_based"] = candidates["therapy_id"].isin(cell_ids)
+        candidates["rank"] = [_rank(lvl, kb) for lvl in candidates["level"]]
+        candidates = candidates.sort_values(["cell_based", "rank", "has_trial", "effect_id"],
+                                            ascending=[False, False, False, True], kind="stable")
+        row = {"mechanism_id": mech.mechanism_id, "mechanism": mech.name, "description": mech.description}
+        if len(candidates):
+            best = candidates.iloc[0]
+            row.update(example_effect_id=best["effect_id"], example_therapy_id=best["therapy_id"],
+                       example_therapy=best["name"], example_disease_id=best["disease_id"],
+                       example_damage=best["damage"], example_level=best["level"], example_note=best["note"],
+                       example_ref_ids=best["ref_ids"], example_is_cell_based=bool(best["cell_based"]))
+        else:
+            row.update(example_effect_id=None, example_therapy_id=None, example_therapy=None,
+                       example_disease_id=None, example_damage=None, example_level=None, example_note=None,
+                       example_ref_ids=None, example_is_cell_based=False)
+
+        def names(level: str) -> list[str]:
+            sub = mine[mine["level"] == level]
+            return [f"{n}: {d.upper()}, {dmg}" for n, d, dmg in zip(sub["name"], sub["disease_id"], sub["damage"])]
+
+        row["failed"] = names("rct_negative")
+        row["sold"] = names("unproven_marketed")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def mechanism_table_html(kb: KnowledgeBase | None = None) -> str:
+    """HTML table: mechanism → strongest example (with its badge and source) → failures → clinic claims."""
+    kb = _kb(kb)
+    table = mechanism_examples(kb)
+    fail_badge, sold_badge = _badge("rct_negative", kb), _badge("unproven_marketed", kb)
+    rows = []
+    for r in table.itertuples():
+        mechanism = f"<b>{html.escape(r.mechanism)}</b><br><small>{html.escape(r.description)}</small>"
+        if r.example_level is None:
+            example, badge = "— (no claim in the knowledge base)", "—"
+        else:
+            tag = "" if r.example_is_cell_based else " <i>(not a cell therapy)</i>"
+            example = (f"<b>{html.escape(r.example_therapy)}</b>{tag}, {r.example_disease_id.upper()}: "
+                       f"{html.escape(r.example_damage)}<br>{html.escape(r.example_note)}"
+                       f"<br><small>{_cite_compact(r.example_ref_ids, kb)}</small>")
+            badge = _badge(r.example_level, kb)
+        failed = (fail_badge + "<br>" + "<br>".join(html.escape(f) for f in r.failed)) if r.failed else "—"
+        sold = (sold_badge + "<br>" + "<br>".join(html.escape(s) for s in r.sold)) if r.sold else "—"
+        rows.append([mechanism, example, badge, failed, sold])
+    return _table(["Mechanism", "Strongest example in the data", "Its evidence", "Tested and failed",
+                   "Sold without evidence"], rows,
+                  "How a therapy could help: each mechanism with its best-supported real example")
+
+
+def mechanism_table(kb: KnowledgeBase | None = None) -> HTML:
+    """:func:`mechanism_table_html` as a displayable object."""
+    return HTML(mechanism_table_html(kb))
+
+
+def mechanism_evidence_counts(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> pd.DataFrame:
+    """Claims per mechanism (rows, ``mechanisms.csv`` order) and evidence level (columns, strongest first).
+
+    With ``cell_based_only`` only claims about cell-based therapies count (unproven clinic
+    products are then left out as well). Mechanisms without any claim keep a row of zeros.
+    """
+    kb = _kb(kb)
+    effects = kb.therapy_effects
+    if cell_based_only:
+        effects = effects[effects["therapy_id"].isin(cell_based_therapy_ids(kb))]
+    levels = [lvl for lvl in reversed(list(kb.evidence_dtype.categories)) if lvl != "established"]
+    counts = pd.crosstab(effects["mechanism_id"], effects["evidence_level"].astype(str))
+    counts = counts.reindex(index=list(kb.mechanisms["mechanism_id"]), columns=levels, fill_value=0).fillna(0)
+    counts = counts.astype(int)
+    counts.index.name, counts.columns.name = "mechanism_id", "evidence_level"
+    return counts
+
+
+def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> Figure:
+    """Stacked horizontal bars: how many claims per mechanism sit at each evidence level.
+
+    Each segment carries its level's short code (as in the evidence map), so colour is not the
+    only cue. Mechanisms without claims are kept (an empty bar is a finding).
+    """
+    kb = _kb(kb)
+    counts = mechanism_evidence_counts(kb, cell_based_only)
+    names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
+    labels = _labels(kb)
+    y = np.arange(len(counts.index))
+    with figure_style():
+        fig = Figure(figsize=(10.0, 1.4 + 0.5 * len(y)), layout="constrained")
+        ax = fig.add_subplot()
+        left = np.zeros(len(y))
+        for level in counts.columns:
+            values = counts[level].to_numpy()
+            if values.sum() == 0:
+                continue
+            ax.barh(y, values, left=left, color=EVIDENCE_COLOURS[level], edgecolor="#333333",
+                    label=f"{EVIDENCE_CODES[level]} = {labels[level]}")
+            for yi, (start, width) in enumerate(zip(left, values)):
+                if width:
+                    ax.text(start + width / 2, yi, EVIDENCE_CODES[level], ha="center", va="center", fontsize=9,
+                            fontweight="bold", color=EVIDENCE_TEXT_COLOURS[level])
+            left += values
+        ax.set_yticks(y, [names[m] for m in counts.index])
+        ax.invert_yaxis()
+        ax.set_xlabel("Number of claims in the knowledge base")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        who = "cell-based therapies" if cell_based_only else "all therapies"
+        ax.set_title(f"Mechanisms and the evidence behind them ({who})", loc="left")
+        fig.legend(loc="outside lower center", ncols=3, fontsize=10, frameon=False)
+    return fig
+
+
+def describe_mechanism_evidence(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> str:
+    """One-sentence text alternative for :func:`mechanism_evidence_figure`, computed from the data."""
+    kb = _kb(kb)
+    counts = mechanism_evidence_counts(kb, cell_based_only)
+    names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
+    total = int(counts.to_numpy().sum())
+    positive = [names[m] for m in counts.index if counts.loc[m, ["approved", "rct_positive"]].sum() > 0]
+    failed = [names[m] for m in counts.index if counts.loc[m, "rct_negative"] > 0]
+    empty = [names[m] for m in counts.index if counts.loc[m].sum() == 0]
+    who = "cell-based therapies" if cell_based_only else "all therapies"
+    text = (f"Stacked bar chart of {total} claims about {who}, by mechanism and evidence level; "
+            f"approved or positive randomized evidence exists only for: {', '.join(positive) or 'none'}; "
+            f"tested and failed in randomized trials: {', '.join(failed) or 'none'}")
+    if empty:
+        text += f"; no claim at all for: {', '.join(empty)}"
+    return text + "."
+
+
+# =========================================================================== lesson 05: routes
+def route_summary(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> pd.DataFrame:
+    """Delivery routes used by the trials in ``trials.csv``: counts per disease and example trials.
+
+    Rows follow :data:`ROUTES` order and include only routes that occur. With
+    ``cell_based_only`` the comparator drug trials are left out.
+    """
+    kb = _kb(kb)
+    trials = kb.trials
+    if cell_based_only:
+        trials = trials[trials["therapy_id"].isin(cell_based_therapy_ids(kb))]
+    unknown = set(trials["route"].astype(str)) - set(ROUTES)
+    if unknown:
+        raise ValueError(f"Route(s) without a plain-language note in ROUTES: {', '.join(sorted(unknown))}")
+    rows = []
+    for route, (label, note) in ROUTES.items():
+        used = trials[trials["route"].astype(str) == route]
+        if used.empty:
+            continue
+        rows.append({"route": route, "label": label, "note": note,
+                     "trials_als": int((used["disease_id"] == "als").sum()),
+                     "trials_ms": int((used["disease_id"] == "ms").sum()),
+                     "examples": list(used["short_name"])})
+    return pd.DataFrame(rows)
+
+
+def route_table_html(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> str:
+    """HTML table of :func:`route_summary`."""
+    summary = route_summary(kb, cell_based_only)
+    rows = [[f"<b>{html.escape(r.label)}</b>", html.escape(r.note), str(r.trials_als), str(r.trials_ms),
+             "<br>".join(html.escape(e) for e in r.examples)] for r in summary.itertuples()]
+    what = "cell-therapy trials" if cell_based_only else "trials"
+    return _table(["Route", "What it means", "ALS trials", "MS trials", "Trials in the data"], rows,
+                  f"How cells reach their target: routes used by the {what} in the knowledge base")
+
+
+def route_table(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> HTML:
+    """:func:`route_table_html` as a displayable object."""
+    return HTML(route_table_html(kb, cell_based_only))
+
+
+# =========================================================================== lesson 06: evidence map and gaps
+def evidence_map_full_figure(disease: str, kb: KnowledgeBase | None = None) -> Figure:
+    """The whole evidence map of one disease: every therapy × every damage, failures included."""
+    kb = _kb(kb)
+    disease_id = queries.resolve("disease", disease, kb)
+    matrix = queries.evidence_matrix(disease_id, kb=kb)
+    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    damage = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    disease_name = str(kb.diseases.set_index("disease_id").loc[disease_id, "name"])
+    return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}")
+
+
+def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
+    """One-sentence text alternative for :func:`evidence_map_full_figure`, computed from the data."""
+    kb = _kb(kb)
+    disease_id = queries.resolve("disease", disease, kb)
+    matrix = queries.evidence_matrix(disease_id, kb=kb)
+    damage = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    filled = matrix.notna()
+    empty = [damage[d] for d in matrix.columns if not filled[d].any()]
+    strong = sorted({names[t] for t in matrix.index for d in matrix.columns
+                     if str(matrix.loc[t, d]) in ("approved", "rct_positive")}, key=list(names.values()).index)
+    text = (f"Grid of {len(matrix.index)} therapies by {len(matrix.columns)} kinds of damage in "
+            f"{disease_id.upper()}, {int(filled.to_numpy().sum())} cells filled; approved or positive randomized "
+            f"evidence in the rows of: {', '.join(strong) or 'none'}")
+    text += f"; columns with no claim at all: {', '.join(empty)}" if empty else "; every column has at least one claim"
+    return text + "."
+
+
+def untreated_damage_frame(disease: str, above: str = "preclinical", kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """The damage :func:`helpers.queries.untreated_damage` finds, with the best claims that *do* exist.
+
+    One row per untreated damage (``damage.csv`` order): its name, the strongest level among
+    claims that are not failures or sales (or ``None``), and every claim as ``(therapy, level)``.
+    """
+    kb = _kb(kb)
+    ids = queries.untreated_damage(disease, above, kb)
+    effects = _effects_with_names(kb)
+    names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    rows = []
+    for damage_id in ids:
+        claims = effects[effects["damage_id"] == damage_id]
+        hopeful = [lvl for lvl in claims["level"] if lvl in EXAMPLE_LEVELS]
+        best = max(hopeful, key=lambda lvl: _rank(lvl, kb)) if hopeful else None
+        order = sorted(zip(claims["name"], claims["level"]), key=lambda c: -_rank(c[1], kb))
+        rows.append({"damage_id": damage_id, "damage": names[damage_id], "best_level": best, "claims": order})
+    return pd.DataFrame(rows, columns=["damage_id", "damage", "best_level", "claims"], dtype=object)
+
+
+def untreated_damage_html(disease: str, above: str = "preclinical", kb: KnowledgeBase | None = None) -> str:
+    """HTML table of :func:`untreated_damage_frame`: the gaps, and what little reaches them."""
+    kb = _kb(kb)
+    frame = untreated_damage_frame(disease, above, kb)
+    disease_id = queries.resolve("disease", disease, kb)
+    label = _labels(kb)[queries.resolve("evidence level", above, kb)]
+    if frame.empty:
+        return (f"<p>Every kind of damage in {disease_id.upper()} has at least one claim stronger than "
+                f"“{html.escape(label)}”.</p>")
+    rows = []
+    for r in frame.itertuples():
+        claims = "<br>".join(f"{_badge(lvl, kb)} {html.escape(name)}" for name, lvl in r.claims) \
+            or "<i>no claim at all in the knowledge base</i>"
+        rows.append([f"<b>{html.escape(r.damage)}</b>", claims])
+    return _table(["Damage", "Every claim in the knowledge base (strongest first)"], rows,
+                  f"{disease_id.upper()}: damage that no therapy reaches with evidence stronger than “{label}”")
+
+
+def untreated_damage_table(disease: str, above: str = "preclinical", kb: KnowledgeBase | None = None) -> HTML:
+    """:func:`untreated_damage_html` as a displayable object."""
+    return HTML(untreated_damage_html(disease, above, kb))
+
+
+def therapy_comparison_frame(therapies: list[str], disease: str, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """Damage of one disease (rows, ``damage.csv`` order) × therapies (columns): the claims in each cell.
+
+    Each cell is a list of ``(mechanism name, level id, note)`` tuples, strongest first; an
+    empty list means the knowledge base has no claim for that pair.
+    """
+    kb = _kb(kb)
+    disease_id = queries.resolve("disease", disease, kb)
+    therapy_ids = [queries.resolve("therapy", t, kb) for t in therapies]
+    damage = kb.damage[kb.damage["disease_id"] == disease_id]
+    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    frame = pd.DataFrame(index=list(damage["damage_id"]), columns=[names[t] for t in therapy_ids], dtype=object)
+    for therapy_id in therapy_ids:
+        rows = queries.damage_for_therapy(therapy_id, disease=disease_id, kb=kb)
+        for damage_id in frame.index:
+            here = rows[rows["damage_id"] == damage_id]
+            frame.at[damage_id, names[therapy_id]] = [(m, str(lvl), n) for m, lvl, n in
+                                                      zip(here["mechanism"], here["evidence_level"], here["note"])]
+    frame.index.name = "damage_id"
+    return frame
+
+
+def therapy_comparison_html(therapies: list[str], disease: str, kb: KnowledgeBase | None = None) -> str:
+    """Side-by-side HTML table of :func:`therapy_comparison_frame` (badge, mechanism, what is known)."""
+    kb = _kb(kb)
+    frame = therapy_comparison_frame(therapies, disease, kb)
+    damage = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    rows = []
+    for damage_id, cells in frame.iterrows():
+        row = [f"<b>{html.escape(damage[damage_id])}</b>"]
+        for claims in cells:
+            row.append("<br>".join(f"{_badge(lvl, kb)} <i>{html.escape(m)}</i>: {html.escape(n)}"
+                                   for m, lvl, n in claims) or "—")
+        rows.append(row)
+    disease_id = queries.resolve("disease", disease, kb)
+    return _table(["Damage"] + list(frame.columns), rows,
+                  f"{disease_id.upper()}: what each therapy addresses, and how well it is supported (— = no claim)")
+
+
+def therapy_comparison(therapies: list[str], disease: str, kb: KnowledgeBase | None = None) -> HTML:
+    """:func:`therapy_comparison_html` as a displayable object."""
+    return HTML(therapy_comparison_html(therapies, disease, kb))
+
+
+# =========================================================================== lesson 07: trials
+RESULT_TEXT = {"met": "primary endpoint met", "not_met": "primary endpoint not met",
+               "safety_only": "safety study (benefit not tested)", "mixed": "mixed (single-arm)",
+               "ongoing": "ongoing", "terminated": "terminated", "not_reported": "not reported"}
+
+
+def trial_cases_html(trial_ids: list[str], kb: KnowledgeBase | None = None) -> str:
+    """Case-study table of the given trials, in the order given: design, size, endpoint, result, source."""
+    kb = _kb(kb)
+    trials = kb.trials.set_index("trial_id")
+    missing = [t for t in trial_ids if t not in trials.index]
+    if missing:
+        raise ValueError(f"Unknown trial id(s) {', '.join(missing)}; valid: {', '.join(trials.index)}")
+    rows = []
+    for trial_id in trial_ids:
+        t = trials.loc[trial_id]
+        design = (f"phase {t['phase']}; " + ("randomized" if t["randomized"] == "yes" else "not randomized")
+                  + f"; control: {str(t['controlled']).replace('_', ' ')}; blinding: {t['blinding']}; "
+                  f"route: {str(t['route']).replace('_', ' ')}")
+        size = "not given" if pd.isna(t["n_enrolled"]) else str(int(t["n_enrolled"]))
+        registry = "" if pd.isna(t["registry_id"]) else f"<br><small>{html.escape(str(t['registry_id']))}</small>"
+        rows.append([f"<b>{html.escape(str(t['short_name']))}</b> ({str(t['disease_id']).upper()}){registry}",
+                     html.escape(design), size, html.escape(str(t["primary_outcome"])),
+                     f"<b>{html.escape(RESULT_TEXT.get(str(t['result']), str(t['result'])))}</b><br>"
+                     f"{html.escape(str(t['result_note']))}",
+                     f"<small>{_cite_compact(t['ref_ids'], kb)}</small>"])
+    return _table(["Trial", "Design", "Participants", "Primary endpoint", "Result", "Source"], rows)
+
+
+def trial_cases(trial_ids: list[str], kb: KnowledgeBase | None = None) -> HTML:
+    """:func:`trial_cases_html` as a displayable object."""
+    return HTML(trial_cases_html(trial_ids, kb))
+
+
+def facts_html(fact_ids: list[str], kb: KnowledgeBase | None = None) -> str:
+    """Key numbers from ``disease_facts.csv`` (in the order given) with their qualifier and source."""
+    kb = _kb(kb)
+    facts = kb.disease_facts.set_index("fact_id")
+    missing = [f for f in fact_ids if f not in facts.index]
+    if missing:
+        raise ValueError(f"Unknown fact id(s) {', '.join(missing)}; see data/disease_facts.csv")
+    rows = []
+    for fact_id in fact_ids:
+        f = facts.loc[fact_id]
+        value = f"{float(f['value']):g} {f['unit']}".replace(" %", "%")
+        qualifier = "" if pd.isna(f["qualifier"]) else str(f["qualifier"])
+        rows.append([html.escape(str(f["quantity"])[:1].upper() + str(f["quantity"])[1:]), f"<b>{html.escape(value)}</b>",
+                     html.escape(qualifier), f"<small>{_cite_compact(f['ref_ids'], kb)}</small>"])
+    return _table(["Quantity", "Value", "Where it comes from", "Source"], rows)
+
+
+def facts_table(fact_ids: list[str], kb: KnowledgeBase | None = None) -> HTML:
+    """:func:`facts_html` as a displayable object."""
+    return HTML(facts_html(fact_ids, kb))
+
+
+def cell_trials(kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """Trials of cell-based therapies (see :func:`cell_based_therapy_ids`), without the comparator drug trials."""
+    kb = _kb(kb)
+    return kb.trials[kb.trials["therapy_id"].isin(cell_based_therapy_ids(kb))].reset_index(drop=True)
+
+
+def _overview_order(trials: pd.DataFrame) -> pd.DataFrame:
+    """MS then ALS; randomized first; later phases first; larger first; unknown sizes last."""
+    phase_rank = {"3": 0, "2/3": 1, "2": 2, "1/2": 3, "1": 4, "observational": 5}
+    return (trials.assign(_d=trials["disease_id"].map({"ms": 0, "als": 1}),
+                          _r=(trials["randomized"] != "yes").astype(int),
+                          _p=trials["phase"].astype(str).map(phase_rank),
+                          _n=-trials["n_enrolled"].astype("Float64").fillna(-1))
+            .sort_values(["_d", "_r", "_p", "_n", "trial_id"], kind="stable")
+            .drop(columns=["_d", "_r", "_p", "_n"]).reset_index(drop=True))
+
+
+def cell_trial_overview_figure(kb: KnowledgeBase | None = None) -> Figure:
+    """One bar per cell-therapy trial: its size (log scale), result (colour), design (hatching, label).
+
+    Unlike the start-year landscape, every trial appears, also those whose sources give no
+    start year; a trial without a reported size is listed with the words "size not given".
+    """
+    kb = _kb(kb)
+    trials = _overview_order(cell_trials(kb))
+    y = np.arange(len(trials))
+    with figure_style():
+        fig = Figure(figsize=(10.5, 1.6 + 0.36 * len(trials)), layout="constrained")
+        ax = fig.add_subplot()
+        for yi, row in zip(y, trials.itertuples()):
+            randomized = row.randomized == "yes"
+            result = str(row.result)
+            where = f"phase {row.phase}"
+            if pd.isna(row.n_enrolled):
+                ax.text(1.1, yi, f"{where}; {RESULT_LABELS.get(result, result)}; size not given in the sources",
+                        va="center", fontsize=10, style="italic")
+            else:
+                n = int(row.n_enrolled)
+                ax.barh(yi, n - 1, left=1, color=RESULT_COLOURS.get(result, "#999999"), edgecolor="#333333",
+                        hatch="" if randomized else "///", height=0.7)
+                ax.text(n * 1.08, yi, f"{n} · {where}", va="center", fontsize=10)
+        labels = [f"{d.upper()} · {name}" for d, name in zip(trials["disease_id"], trials["short_name"])]
+        ax.set_yticks(y, labels, fontsize=10)
+        for tick, disease in zip(ax.get_yticklabels(), trials["disease_id"]):
+            tick.set_color(DISEASE_COLOURS.get(disease, "#000000"))
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlim(1, 1000)
+        ticks = [1, 5, 10, 20, 50, 100, 200]
+        ax.set_xticks(ticks, [str(t) for t in ticks])
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.set_xlabel("Participants enrolled (log scale)")
+        ax.set_title("Cell-therapy trials in the knowledge base: size, design and result", loc="left")
+        shown = [r for r in RESULT_COLOURS if r in set(trials["result"].astype(str))]
+        handles = [Patch(facecolor=RESULT_COLOURS[r], edgecolor="#333333", label=RESULT_LABELS[r]) for r in shown]
+        handles.append(Patch(facecolor="#FFFFFF", edgecolor="#333333", hatch="///", label="not randomized (hatched)"))
+        fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=10, frameon=False)
+        ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+    return fig
+
+
+def describe_cell_trial_overview(kb: KnowledgeBase | None = None) -> str:
+    """One-sentence text alternative for :func:`cell_trial_overview_figure`, computed from the data."""
+    kb = _kb(kb)
+    trials = cell_trials(kb)
+    rct = trials[trials["randomized"] == "yes"]
+    sized = rct.dropna(subset=["n_enrolled"])
+    largest = sized.loc[sized["n_enrolled"].astype(int).idxmax()] if len(sized) else None
+    others = trials[trials["randomized"] != "yes"].dropna(subset=["n_enrolled"])
+    met = rct[rct["result"].astype(str) == "met"]["short_name"]
+    not_met = rct[rct["result"].astype(str) == "not_met"]["short_name"]
+    text = (f"Bar chart of {len(trials)} cell-therapy trials by size: {len(rct)} randomized"
+            + (f" (largest with a reported size: {largest['short_name']}, {int(largest['n_enrolled'])} people)"
+               if largest is not None else "")
+            + f", of which {len(met)} met the primary endpoint ({', '.join(met) or 'none'}) and {len(not_met)} did "
+              f"not ({', '.join(not_met) or 'none'}); {len(trials) - len(rct)} not randomized")
+    if len(others):
+        sizes = others["n_enrolled"].astype(int)
+        text += f", with {sizes.min()} to {sizes.max()} participants"
+    missing = int(trials["n_enrolled"].isna().sum())
+    return text + (f"; {missing} without a reported size." if missing else ".")
+
+
+def describe_trial_landscape(trials: pd.DataFrame, kb: KnowledgeBase | None = None) -> str:
+    """One-sentence text alternative for :func:`helpers.figures.evidence.trial_landscape_figure`."""
+    kb = _kb(kb)
+    drawable = trials.dropna(subset=["start_year", "n_enrolled"])
+    cell_ids = cell_based_therapy_ids(kb)
+    cell = trials[trials["therapy_id"].isin(cell_ids)]
+    cell_rct = cell[cell["randomized"] == "yes"]
+    cell_p3 = cell[cell["phase"].astype(str) == "3"]
+    met = cell_rct[cell_rct["result"].astype(str) == "met"]
+    text = (f"Scatter plot of {len(drawable)} of {len(trials)} trials by start year and size "
+            f"({len(trials) - len(drawable)} lack a year or size); {len(cell)} test cell-based therapies, "
+            f"{len(cell_rct)} of them randomized, {len(cell_p3)} at phase 3; randomized cell trials that met "
+            f"their primary endpoint: {', '.join(met['short_name']) or 'none'}")
+    if len(drawable):
+        largest = drawable.loc[drawable["n_enrolled"].astype(int).idxmax()]
+        text += f"; the largest trial drawn is {largest['short_name']} ({int(largest['n_enrolled']):,} people)"
+    return text + "."
+
+
+def power_summary(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_arm_values=(25, 50, 100, 200, 400),
+                  n_trials: int = 500, target: float = 0.8) -> pd.DataFrame:
+    """Power of a randomized trial (teaching model) for each effect and arm size, as in
+    :func:`helpers.figures.models.power_curve_figure` (same seeds, same numbers).
+
+    Adds ``smallest_n_for_target``: the smallest arm size in the list reaching ``target``
+    power, or ``None`` if none does.
+    """
+    rows = []
+    for effect in treatment_slowing_values:
+        power = models.trial_power_curve(patients_per_arm_values, effect, n_trials)
+        reach = [n for n, p in zip(patients_per_arm_values, power) if p >= target]
+        rows.append({"treatment_slowing": effect, **{int(n): float(p) for n, p in zip(patients_per_arm_values, power)},
+                     "smallest_n_for_target": reach[0] if reach else None})
+    return pd.DataFrame(rows)
+
+
+def describe_power_curve(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_arm_values=(25, 50, 100, 200, 400),
+                         n_trials: int = 500) -> str:
+    """One-sentence text alternative for :func:`helpers.figures.models.power_curve_figure`."""
+    summary = power_summary(treatment_slowing_values, patients_per_arm_values, n_trials)
+    parts = []
+    for r in summary.to_dict("records"):
+        effect = f"{100 * r['treatment_slowing']:.0f}%"
+        if r["smallest_n_for_target"] is None:
+            parts.append(f"a {effect} slowing stays below 80% power even with {max(patients_per_arm_values)} per arm")
+        else:
+            parts.append(f"a {effect} slowing needs about {r['smallest_n_for_target']} per arm for 80% power")
+    smallest = min(patients_per_arm_values)
+    weakest = summary.iloc[0]
+    return (f"Teaching-model line chart of power against trial size: with {smallest} patients per arm a "
+            f"{100 * weakest['treatment_slowing']:.0f}% slowing is detected in only "
+            f"{100 * weakest[smallest]:.0f}% of simulated trials; " + "; ".join(parts) + ".")
+
+
+def design_comparison(patients_per_arm_values=(10, 25, 50, 100), treatment_slowing: float = 0.25,
+                      n_trials: int = 1000, seed: int = models.DEFAULT_SEED) -> pd.DataFrame:
+    """Teaching model: what randomized and single-arm designs conclude, by size (all seeded).
+
+    For each arm size: ``power`` (randomized, true effect), ``false_positive`` (randomized,
+    useless treatment), ``single_arm_false_positive`` (single-arm vs biased historical control,
+    useless treatment) and ``effect_low``/``effect_high``: the 5th and 95th percentiles of the
+    slowing that randomized trials *estimate* when the true slowing is ``treatment_slowing``
+    (as a fraction of the mean natural decline). Parameters not given come from ``data/``.
+    """
+    p = models.load_parameters("alsfrs")
+    rows = []
+    for i, n in enumerate(patients_per_arm_values):
+        sim = models.simulate_alsfrs_trials(int(n), treatment_slowing, n_trials, seed + i)
+        estimated = sim.randomized["difference"] / abs(p["mean_slope_points_per_month"])
+        low, high = np.nanpercentile(estimated, [5, 95])
+        rows.append({"patients_per_arm": int(n), "power": sim.power, "false_positive": sim.false_positive_rate,
+                     "single_arm_false_positive": sim.single_arm_false_positive_rate,
+                     "effect_low": float(low), "effect_high": float(high)})
+    return pd.DataFrame(rows)
+
+
+def design_comparison_html(patients_per_arm_values=(10, 25, 50, 100), treatment_slowing: float = 0.25,
+                           n_trials: int = 1000, seed: int = models.DEFAULT_SEED) -> str:
+    """HTML table of :func:`design_comparison`, labelled as a teaching model."""
+    frame = design_comparison(patients_per_arm_values, treatment_slowing, n_trials, seed)
+    pct = lambda x: f"{100 * x:.0f}%".replace("-", "\u2212")  # noqa: E731  (a true minus sign)
+    rows = [[str(r.patients_per_arm), pct(r.power), f"{pct(r.effect_low)} to {pct(r.effect_high)}",
+             pct(r.false_positive), pct(r.single_arm_false_positive)] for r in frame.itertuples()]
+    return _table(["Patients per arm",
+                   f"Randomized: real {pct(treatment_slowing)} slowing detected",
+                   f"Randomized: slowing the trials estimate (middle 90%; truth {pct(treatment_slowing)})",
+                   "Randomized: useless drug 'significant'",
+                   "Single-arm vs history: useless drug 'significant'"], rows,
+                  f"Teaching model, {n_trials:,} simulated trials per size (ALSFRS-R, parameters from data/)")
+
+
+def design_comparison_table(patients_per_arm_values=(10, 25, 50, 100), treatment_slowing: float = 0.25,
+                            n_trials: int = 1000, seed: int = models.DEFAULT_SEED) -> HTML:
+    """:func:`design_comparison_html` as a displayable object."""
+    return HTML(design_comparison_html(patients_per_arm_values, treatment_slowing, n_trials, seed))

@@ -1,0 +1,291 @@
+"""Tables and figures of lessons 05–07 (helpers.figures.therapy_tables) agree with the data.
+
+Each test recomputes what a function should show in a second, independent way (or feeds
+it a deliberately altered knowledge base), so a wrong selection, count or order fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from helpers import models, queries
+from helpers.data import load_knowledge_base
+from helpers.figures import therapy_tables as tt
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+def html_escape(text):
+    return html.escape(text)
+
+
+def _rank(kb, level):
+    return list(kb.evidence_dtype.categories).index(level)
+
+
+# --------------------------------------------------------------------------- mechanisms
+def test_cell_based_therapies_name_a_cell_type_and_exclude_clinic_products(kb):
+    ids = tt.cell_based_therapy_ids(kb)
+    therapies = kb.therapies.set_index("therapy_id")
+    assert ids, "no cell-based therapy found"
+    for therapy_id in ids:
+        assert therapies.loc[therapy_id, "kind"] in ("cell_therapy", "procedure")
+        assert pd.notna(therapies.loc[therapy_id, "cell_type_id"])
+    assert not ids & set(kb.therapies.loc[kb.therapies["kind"] == "unproven_product", "therapy_id"])
+    assert not ids & set(kb.therapies.loc[kb.therapies["kind"] == "drug", "therapy_id"])
+
+
+def test_mechanism_examples_pick_the_strongest_claim(kb):
+    table = tt.mechanism_examples(kb)
+    assert list(table["mechanism_id"]) == list(kb.mechanisms["mechanism_id"])
+    cell_ids = tt.cell_based_therapy_ids(kb)
+    effects = kb.therapy_effects
+    for row in table.itertuples():
+        mine = effects[(effects["mechanism_id"] == row.mechanism_id)
+                       & effects["evidence_level"].astype(str).isin(tt.EXAMPLE_LEVELS)]
+        if mine.empty:
+            assert row.example_level is None
+            continue
+        cell = mine[mine["therapy_id"].isin(cell_ids)]
+        pool = cell if len(cell) else mine
+        assert row.example_is_cell_based == bool(len(cell))
+        best_rank = max(_rank(kb, str(lvl)) for lvl in pool["evidence_level"])
+        assert _rank(kb, row.example_level) == best_rank
+        chosen = effects.set_index("effect_id").loc[row.example_effect_id]
+        assert chosen["mechanism_id"] == row.mechanism_id and chosen["therapy_id"] == row.example_therapy_id
+        assert chosen["note"] == row.example_note
+
+
+def test_mechanism_examples_list_every_failure_and_sale(kb):
+    table = tt.mechanism_examples(kb).set_index("mechanism_id")
+    effects = kb.therapy_effects
+    for level, column in (("rct_negative", "failed"), ("unproven_marketed", "sold")):
+        expected = effects[effects["evidence_level"] == level].groupby("mechanism_id").size()
+        for mechanism_id in table.index:
+            assert len(table.loc[mechanism_id, column]) == int(expected.get(mechanism_id, 0)), (mechanism_id, column)
+
+
+def test_mechanism_table_html_has_one_row_per_mechanism_with_badges(kb):
+    text = tt.mechanism_table_html(kb)
+    table = tt.mechanism_examples(kb)
+    assert text.count("<tr>") == len(table) + 1  # header row + one per mechanism
+    for row in table.itertuples():
+        assert f"<b>{row.mechanism}</b>" in text.replace("&#x27;", "'")
+        if row.example_level is not None:
+            assert f"evidence-{row.example_level}" in text
+    assert text.count("(not a cell therapy)") == int((~table["example_is_cell_based"]
+                                                     & table["example_level"].notna()).sum())
+    assert "<script" not in text
+
+
+def test_mechanism_evidence_counts_match_the_effects(kb):
+    counts = tt.mechanism_evidence_counts(kb)
+    cell = kb.therapy_effects[kb.therapy_effects["therapy_id"].isin(tt.cell_based_therapy_ids(kb))]
+    assert int(counts.to_numpy().sum()) == len(cell)
+    assert int(tt.mechanism_evidence_counts(kb, cell_based_only=False).to_numpy().sum()) == len(kb.therapy_effects)
+    for (mechanism_id, level), n in cell.groupby(["mechanism_id", cell["evidence_level"].astype(str)]).size().items():
+        assert counts.loc[mechanism_id, level] == n
+
+
+def test_mechanism_evidence_figure_draws_one_bar_per_nonzero_count(kb):
+    fig = tt.mechanism_evidence_figure(kb)
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    nonzero = int((tt.mechanism_evidence_counts(kb).to_numpy() > 0).sum())
+    assert sum(1 for p in ax.patches if p.get_width() > 0) == nonzero
+    assert ax.get_xlabel() and ax.get_title(loc="left")
+    text = tt.describe_mechanism_evidence(kb)
+    assert f"{int(tt.mechanism_evidence_counts(kb).to_numpy().sum())} claims" in text
+
+
+# --------------------------------------------------------------------------- routes
+def test_route_summary_counts_every_cell_trial_once(kb):
+    summary = tt.route_summary(kb)
+    cell_trials = kb.trials[kb.trials["therapy_id"].isin(tt.cell_based_therapy_ids(kb))]
+    assert int(summary["trials_als"].sum() + summary["trials_ms"].sum()) == len(cell_trials)
+    assert sum(len(e) for e in summary["examples"]) == len(cell_trials)
+    assert set(summary["route"]) == set(cell_trials["route"].astype(str))
+    everything = tt.route_summary(kb, cell_based_only=False)
+    assert int(everything["trials_als"].sum() + everything["trials_ms"].sum()) == len(kb.trials)
+
+
+def test_route_without_a_note_is_refused(kb, monkeypatch):
+    monkeypatch.delitem(tt.ROUTES, "intrathecal")
+    with pytest.raises(ValueError, match="intrathecal"):
+        tt.route_summary(kb)
+
+
+# --------------------------------------------------------------------------- evidence map and gaps
+@pytest.mark.parametrize("disease", ["als", "ms"])
+def test_full_evidence_map_shows_the_whole_matrix(kb, disease):
+    fig = tt.evidence_map_full_figure(disease, kb)
+    matrix = queries.evidence_matrix(disease, kb=kb)
+    ax = fig.axes[0]
+    assert len(ax.get_yticklabels()) == len(matrix.index)
+    assert len(ax.get_xticklabels()) == len(matrix.columns)
+    codes = [t.get_text() for t in ax.texts]
+    assert len(codes) == int(matrix.notna().to_numpy().sum())
+    text = tt.describe_evidence_map(disease, kb)
+    assert f"{int(matrix.notna().to_numpy().sum())} cells filled" in text
+
+
+def test_untreated_damage_frame_matches_the_query_and_stays_below_the_threshold(kb):
+    for disease in ("als", "ms"):
+        for above in ("preclinical", "early_clinical"):
+            frame = tt.untreated_damage_frame(disease, above, kb)
+            assert list(frame["damage_id"]) == queries.untreated_damage(disease, above, kb)
+            for row in frame.itertuples():
+                claims = kb.therapy_effects[kb.therapy_effects["damage_id"] == row.damage_id]
+                assert len(row.claims) == len(claims)
+                if row.best_level is not None:
+                    assert _rank(kb, row.best_level) <= _rank(kb, above)
+
+
+def test_untreated_damage_html_names_each_gap(kb):
+    text = tt.untreated_damage_html("als", kb=kb)
+    names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    for damage_id in queries.untreated_damage("als", kb=kb):
+        assert html_escape(names[damage_id]) in text
+
+
+def test_therapy_comparison_matches_damage_for_therapy(kb):
+    frame = tt.therapy_comparison_frame(["ahsct", "msc_iv"], "ms", kb)
+    assert list(frame.index) == list(kb.damage.loc[kb.damage["disease_id"] == "ms", "damage_id"])
+    for therapy_id, column in zip(["ahsct", "msc_iv"], frame.columns):
+        rows = queries.damage_for_therapy(therapy_id, disease="ms", kb=kb)
+        assert sum(len(c) for c in frame[column]) == len(rows)
+        for damage_id, claims in frame[column].items():
+            expected = rows[rows["damage_id"] == damage_id]
+            assert [lvl for _, lvl, _ in claims] == list(expected["evidence_level"].astype(str))
+    text = tt.therapy_comparison_html(["ahsct", "msc_iv"], "ms", kb)
+    assert text.count("<tr>") == len(frame) + 1
+    with pytest.raises(ValueError):
+        tt.therapy_comparison_frame(["no_such_therapy"], "ms", kb)
+
+
+# --------------------------------------------------------------------------- trials
+def test_trial_cases_keep_the_order_given_and_refuse_unknown_ids(kb):
+    ids = ["nurown_p3", "mist", "stems"]
+    text = tt.trial_cases_html(ids, kb)
+    names = kb.trials.set_index("trial_id").loc[ids, "short_name"].tolist()
+    positions = [text.index(html_escape(n)) for n in names]
+    assert positions == sorted(positions)
+    assert text.count("<tr>") == len(ids) + 1
+    assert "primary endpoint not met" in text and "primary endpoint met" in text
+    with pytest.raises(ValueError, match="no_such_trial"):
+        tt.trial_cases_html(["mist", "no_such_trial"], kb)
+
+
+def test_facts_table_shows_the_values(kb):
+    text = tt.facts_html(["ms_ahsct_trm", "ms_ahsct_neda_5y"], kb)
+    facts = kb.disease_facts.set_index("fact_id")
+    for fact_id in ("ms_ahsct_trm", "ms_ahsct_neda_5y"):
+        assert f"{float(facts.loc[fact_id, 'value']):g}" in text
+    with pytest.raises(ValueError):
+        tt.facts_html(["not_a_fact"], kb)
+
+
+def test_describe_trial_landscape_counts(kb):
+    text = tt.describe_trial_landscape(kb.trials, kb)
+    drawable = kb.trials.dropna(subset=["start_year", "n_enrolled"])
+    assert text.startswith(f"Scatter plot of {len(drawable)} of {len(kb.trials)} trials")
+    cell = kb.trials[kb.trials["therapy_id"].isin(tt.cell_based_therapy_ids(kb))]
+    assert f"{len(cell)} test cell-based therapies" in text
+    small = kb.trials.iloc[:3]
+    assert f"of {len(small)} trials" in tt.describe_trial_landscape(small, kb)
+
+
+def test_power_summary_matches_the_model():
+    summary = tt.power_summary((0.25,), (25, 100), n_trials=200)
+    expected = models.trial_power_curve((25, 100), 0.25, 200)
+    assert summary.loc[0, 25] == pytest.approx(expected[0])
+    assert summary.loc[0, 100] == pytest.approx(expected[1])
+    reach = [n for n, p in zip((25, 100), expected) if p >= 0.8]
+    assert summary.loc[0, "smallest_n_for_target"] == (reach[0] if reach else None)
+    text = tt.describe_power_curve((0.25,), (25, 100), n_trials=200)
+    assert f"{100 * expected[0]:.0f}% of simulated trials" in text
+
+
+def test_design_comparison_matches_the_simulator():
+    frame = tt.design_comparison((10, 50), 0.25, n_trials=300, seed=7)
+    for i, n in enumerate((10, 50)):
+        sim = models.simulate_alsfrs_trials(n, 0.25, 300, 7 + i)
+        row = frame.iloc[i]
+        assert row["power"] == pytest.approx(sim.power)
+        assert row["false_positive"] == pytest.approx(sim.false_positive_rate)
+        assert row["single_arm_false_positive"] == pytest.approx(sim.single_arm_false_positive_rate)
+        assert row["effect_low"] < 0.25 < row["effect_high"]
+    # bigger trials estimate the effect more precisely
+    assert (frame.iloc[1]["effect_high"] - frame.iloc[1]["effect_low"]
+            < frame.iloc[0]["effect_high"] - frame.iloc[0]["effect_low"])
+    text = tt.design_comparison_html((10, 50), 0.25, n_trials=300, seed=7)
+    assert re.search(r"Teaching model", text) and text.count("<tr>") == 3
+
+
+def test_altered_knowledge_base_changes_the_example(kb):
+    """Raise one weaker cell-therapy claim to 'approved': it must become the example."""
+    table = tt.mechanism_examples(kb).set_index("mechanism_id")
+    effects = kb.therapy_effects.copy()
+    cell = effects["therapy_id"].isin(tt.cell_based_therapy_ids(kb)) & (effects["mechanism_id"] == "trophic_support")
+    target = effects[cell & (effects["effect_id"] != table.loc["trophic_support", "example_effect_id"])].iloc[-1]
+    effects.loc[effects["effect_id"] == target["effect_id"], "evidence_level"] = "approved"
+    altered = dataclasses.replace(kb, therapy_effects=effects)
+    row = tt.mechanism_examples(altered).set_index("mechanism_id").loc["trophic_support"]
+    assert row["example_effect_id"] == target["effect_id"]
+    assert row["example_level"] == "approved"
+
+
+def test_effect_claims_quote_the_data_in_order(kb):
+    ids = ["e039", "e001"]
+    text = tt.effect_claims_html(ids, kb)
+    effects = kb.therapy_effects.set_index("effect_id")
+    positions = [text.index(html_escape(effects.loc[i, "note"])) for i in ids]
+    assert positions == sorted(positions)
+    assert text.count("<li") == 2 and text.count("evidence-rct_negative") == 2
+    with pytest.raises(ValueError, match="e999"):
+        tt.effect_claims_html(["e999"], kb)
+
+
+def test_cell_trials_leave_out_the_comparators(kb):
+    trials = tt.cell_trials(kb)
+    assert set(trials["therapy_id"]) <= tt.cell_based_therapy_ids(kb)
+    comparators = kb.trials[kb.trials["short_name"].str.contains("comparator")]
+    assert not set(comparators["trial_id"]) & set(trials["trial_id"])
+    assert len(trials) + len(kb.trials[~kb.trials["trial_id"].isin(trials["trial_id"])]) == len(kb.trials)
+
+
+def test_cell_trial_overview_shows_every_cell_trial(kb):
+    fig = tt.cell_trial_overview_figure(kb)
+    ax = fig.axes[0]
+    trials = tt.cell_trials(kb)
+    assert len(ax.get_yticklabels()) == len(trials)
+    bars = [p for p in ax.patches if p.get_width() > 0]
+    assert len(bars) == int(trials["n_enrolled"].notna().sum())
+    hatched = [p for p in bars if p.get_hatch()]
+    sized = trials.dropna(subset=["n_enrolled"])
+    assert len(hatched) == int((sized["randomized"] != "yes").sum())
+    missing = [t for t in ax.texts if "size not given" in t.get_text()]
+    assert len(missing) == int(trials["n_enrolled"].isna().sum())
+    # the order puts MS before ALS and, within a disease, randomized trials first
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    first_als = labels.index(next(lbl for lbl in labels if lbl.startswith("ALS")))
+    assert first_als == int((trials["disease_id"] == "ms").sum())
+
+
+def test_describe_cell_trial_overview_counts(kb):
+    text = tt.describe_cell_trial_overview(kb)
+    trials = tt.cell_trials(kb)
+    rct = trials[trials["randomized"] == "yes"]
+    assert text.startswith(f"Bar chart of {len(trials)} cell-therapy trials")
+    assert f"{len(rct)} randomized" in text
+    for name in rct.loc[rct["result"].astype(str) == "met", "short_name"]:
+        assert name in text
