@@ -1,0 +1,508 @@
+"""Figures and tables for lesson 04: the cell types of the series, arranged by potency.
+
+* :func:`potency_map_figure` draws every cell type in ``data/cell_types.csv`` in a column for
+  its potency (widest on the left), with arrows for what each cell is made from or can become,
+  and (for one highlighted cell) dotted lines to what it has *not* been shown to become.
+* :func:`article_claims_html` sets claims of the promotional source article beside what the
+  knowledge base says about them, with evidence badges from ``data/therapy_effects.csv``.
+
+Nothing here holds a result of its own: the boxes, their potency, stem-cell status and role, and
+the text behind every arrow come from ``data/``. :data:`LINEAGE` and :data:`NOT_SHOWN` only say
+*which* arrows to draw; each names the column of ``cell_types.csv`` and a phrase that must occur
+in it, and the tests check that it does, so an arrow cannot drift away from its source row.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from IPython.display import HTML
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+
+from .. import queries
+from ..data import POTENCY, KnowledgeBase, load_knowledge_base
+from ..style import GREYS, OKABE_ITO, evidence_badge_html, figure_style
+
+#: Potency columns, widest potential first (the order of the schema's vocabulary).
+POTENCY_ORDER: tuple[str, ...] = tuple(POTENCY)
+
+#: Short labels for the boxes (the full names are in ``cell_types.csv``; unknown ids fall back to them).
+SHORT_LABELS = {
+    "esc": "Embryonic stem\ncell (ESC)",
+    "ipsc": "Induced pluripotent\nstem cell (iPSC)",
+    "hsc": "Blood-forming stem\ncell (HSC)",
+    "msc": "Mesenchymal stromal\ncell (MSC)",
+    "msc_ntf": "MSC-NTF\n(NurOwn)",
+    "nsc": "Neural stem/progenitor\ncell (NSC/NPC)",
+    "msc_np": "MSC-derived neural\nprogenitor (MSC-NP)",
+    "npc_gdnf": "GDNF-secreting neural\nprogenitor (CNS10)",
+    "grp": "Glial-restricted\nprogenitor (GRP)",
+    "ipsc_opc": "iPSC-derived OPC",
+    "opc": "OPC (oligodendrocyte\nprogenitor cell)",
+    "t_cell": "T cell",
+    "b_cell": "B cell",
+    "esc_astrocyte": "ESC-derived astrocyte\n(AstroRx)",
+    "ipsc_astrocyte": "iPSC-derived astrocyte",
+    "ipsc_motor_neuron": "iPSC-derived\nmotor neuron",
+    "astrocyte": "Astrocyte",
+    "oligodendrocyte": "Oligodendrocyte",
+    "neuron": "Neuron (brain, cord)",
+    "motor_neuron": "Motor neuron",
+    "microglia": "Microglia",
+    "schwann_cell": "Schwann cell",
+}
+
+#: Row (top = 0) of each known cell type inside its potency column, chosen so that arrows run mostly
+#: left to right; a cell type added to the data later is placed below the others in its column.
+ROWS = {"esc": 0.0, "ipsc": 1.5,
+        "nsc": 6.2, "msc": 7.2, "msc_ntf": 8.2, "hsc": 9.9,
+        "ipsc_opc": 2.35, "npc_gdnf": 3.2, "opc": 4.2, "grp": 5.2, "msc_np": 7.2,
+        "esc_astrocyte": 0.0, "ipsc_motor_neuron": 1.0, "ipsc_astrocyte": 2.0, "astrocyte": 3.2,
+        "oligodendrocyte": 4.2, "motor_neuron": 5.2, "neuron": 6.2, "microglia": 7.2, "schwann_cell": 8.2,
+        "t_cell": 9.4, "b_cell": 10.4}
+ORDER = tuple(sorted(ROWS, key=ROWS.get))
+
+
+@dataclass(frozen=True)
+class Link:
+    """An arrow between two cell types and the text in ``cell_types.csv`` that supports it.
+
+    ``column`` is a column of the row named by ``row`` ("parent" or "child"), and ``phrase``
+    must occur in it (case-insensitive). The phrase must also name the *other* cell of the
+    arrow: its singular form (or ``other_phrase``, where the text names a wider class such as
+    "immune cells") must occur in that cell's name.
+    """
+
+    parent: str
+    child: str
+    row: str
+    column: str
+    phrase: str
+    other_phrase: str | None = None
+
+
+#: What each cell is made from (``sources`` of the child) or can become (``can_become`` of the parent).
+LINEAGE: tuple[Link, ...] = (
+    Link("esc", "esc_astrocyte", "child", "sources", "embryonic stem cells"),
+    Link("ipsc", "ipsc_motor_neuron", "child", "sources", "iPSCs"),
+    Link("ipsc", "ipsc_astrocyte", "child", "sources", "iPSCs"),
+    Link("ipsc", "ipsc_opc", "child", "sources", "iPSCs"),
+    Link("msc", "msc_ntf", "child", "sources", "MSCs"),
+    Link("msc", "msc_np", "child", "sources", "MSCs"),
+    Link("nsc", "npc_gdnf", "child", "sources", "progenitor cells"),
+    Link("hsc", "t_cell", "parent", "can_become", "immune cell", other_phrase="T cell"),
+    Link("hsc", "b_cell", "parent", "can_become", "immune cell", other_phrase="B cell"),
+    Link("nsc", "neuron", "parent", "can_become", "neurons"),
+    Link("nsc", "astrocyte", "parent", "can_become", "astrocytes"),
+    Link("nsc", "oligodendrocyte", "parent", "can_become", "oligodendrocytes"),
+    Link("grp", "astrocyte", "parent", "can_become", "astrocytes"),
+    Link("grp", "oligodendrocyte", "parent", "can_become", "oligodendrocytes"),
+    Link("ipsc_opc", "oligodendrocyte", "parent", "can_become", "oligodendrocytes"),
+    Link("ipsc_opc", "astrocyte", "parent", "can_become", "astrocytes"),
+    Link("opc", "oligodendrocyte", "parent", "can_become", "oligodendrocytes"),
+    Link("npc_gdnf", "astrocyte", "parent", "can_become", "astrocytes"),
+)
+
+#: What a cell has *not* been shown to become (``cannot_become`` of the parent); drawn for the highlighted cell.
+NOT_SHOWN: tuple[Link, ...] = (
+    Link("msc", "motor_neuron", "parent", "cannot_become", "motor neurons"),
+    Link("msc", "neuron", "parent", "cannot_become", "neurons"),
+    Link("msc_ntf", "motor_neuron", "parent", "cannot_become", "motor neurons"),
+    Link("msc_np", "oligodendrocyte", "parent", "cannot_become", "oligodendrocytes"),
+    Link("msc_np", "neuron", "parent", "cannot_become", "neurons"),
+    Link("hsc", "neuron", "parent", "cannot_become", "neurons"),
+    Link("hsc", "oligodendrocyte", "parent", "cannot_become", "myelin-forming", other_phrase="Oligodendrocyte"),
+    Link("opc", "neuron", "parent", "cannot_become", "neurons"),
+    Link("grp", "neuron", "parent", "cannot_become", "neurons"),
+    Link("npc_gdnf", "motor_neuron", "parent", "cannot_become", "motor neurons"),
+)
+
+ROLE_FILL = {"native": "#FFFFFF", "therapeutic": "#D5ECF9"}  # white; a light tint of Okabe–Ito sky blue
+ROLE_TEXT = {"native": "cell of the body",
+             "therapeutic": "therapy, concept or research tool"}
+STEM_EDGE = {"yes": {"linewidth": 2.8, "linestyle": "-"},
+             "debated": {"linewidth": 2.0, "linestyle": (0, (4, 2))},
+             "no": {"linewidth": 0.8, "linestyle": "-"}}
+STEM_TEXT = {"yes": "stem cell", "debated": "stem-cell status debated", "no": "not a stem cell"}
+POTENCY_NOTES = {"totipotent": "fertilised egg and\nearliest embryo only;\nno therapy uses them"}
+
+BOX_W, BOX_H, COL_STEP, ROW_STEP = 2.05, 0.62, 2.55, 0.78
+
+
+def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
+    return kb if kb is not None else load_knowledge_base()
+
+
+def short_label(cell_type_id: str, name: str) -> str:
+    """The box label of a cell type: a short form if one is set, otherwise its wrapped full name."""
+    return SHORT_LABELS.get(cell_type_id) or textwrap.fill(name, 22)
+
+
+def ordered_cell_types(kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """``cell_types.csv`` sorted by potency (widest first), then by :data:`ORDER`, then by name."""
+    cells = _kb(kb).cell_types.copy()
+    position = {cell_id: i for i, cell_id in enumerate(ORDER)}
+    cells["_potency"] = [POTENCY_ORDER.index(str(p)) for p in cells["potency"]]
+    cells["_order"] = [position.get(str(c), len(ORDER)) for c in cells["cell_type_id"]]
+    cells["_name"] = cells["name"].astype(str).str.lower()
+    return cells.sort_values(["_potency", "_order", "_name"]).drop(columns=["_potency", "_order", "_name"])
+
+
+def link_supported(link: Link, kb: KnowledgeBase | None = None) -> bool:
+    """True if the phrase behind an arrow occurs in the named column of its source row, and names the other cell."""
+    cells = _kb(kb).cell_types.set_index("cell_type_id")
+    if link.parent not in cells.index or link.child not in cells.index:
+        return False
+    row = cells.loc[link.parent if link.row == "parent" else link.child]
+    other = cells.loc[link.child if link.row == "parent" else link.parent]
+    other_phrase = link.other_phrase or (link.phrase[:-1] if link.phrase.endswith("s") else link.phrase)
+    return (link.phrase.lower() in str(row[link.column]).lower()
+            and other_phrase.lower() in str(other["name"]).lower())
+
+
+def layout(kb: KnowledgeBase | None = None) -> dict[str, tuple[float, float]]:
+    """Centre ``(x, y)`` of each cell type's box: one column per potency, rows from :data:`ROWS`."""
+    cells = ordered_cell_types(kb)
+    positions: dict[str, tuple[float, float]] = {}
+    for column, potency in enumerate(POTENCY_ORDER):
+        ids = [str(c) for c in cells.loc[cells["potency"] == potency, "cell_type_id"]]
+        next_row = max([ROWS[i] for i in ids if i in ROWS], default=-1.0) + 1.0
+        for cell_id in ids:
+            if cell_id in ROWS:
+                row = ROWS[cell_id]
+            else:
+                row, next_row = next_row, next_row + 1.0
+            positions[cell_id] = (column * COL_STEP, -row * ROW_STEP)
+    return positions
+
+
+class PotencyMapPlot:
+    """The potency map, built once; :meth:`update` highlights one cell type (or none) without rebuilding."""
+
+    def __init__(self, kb: KnowledgeBase | None = None, figsize=(12.0, 9.6)):
+        self.kb = kb = _kb(kb)
+        cells = ordered_cell_types(kb)
+        self.rows = cells.set_index("cell_type_id")
+        self.pos = pos = layout(kb)
+        self.links = [link for link in LINEAGE if link_supported(link, kb)]
+        self.not_shown = [link for link in NOT_SHOWN if link_supported(link, kb)]
+        lowest = min((y for _, y in pos.values()), default=0.0)
+        with figure_style():
+            self.fig = fig = Figure(figsize=figsize, layout="constrained")
+            self.ax = ax = fig.add_subplot()
+            ax.set_title("Cell types of the series, by potency (what each can become narrows to the right)",
+                         loc="left", fontsize=14)
+            for column, potency in enumerate(POTENCY_ORDER):
+                x = column * COL_STEP
+                ax.text(x, 0.85, potency.capitalize(), ha="center", va="bottom", fontsize=13, fontweight="bold")
+                if potency in POTENCY_NOTES and not any(self.rows["potency"] == potency):
+                    ax.text(x, -0.2, POTENCY_NOTES[potency], ha="center", va="top", fontsize=10,
+                            color=GREYS["dark"], style="italic")
+            ax.annotate("", xy=((len(POTENCY_ORDER) - 1) * COL_STEP + BOX_W / 2, 1.45), xytext=(-BOX_W / 2, 1.45),
+                        arrowprops={"arrowstyle": "-|>", "lw": 1.5, "color": GREYS["dark"]})
+            ax.text(-BOX_W / 2, 1.55, "more cell types possible", ha="left", va="bottom", fontsize=10,
+                    color=GREYS["dark"])
+            ax.text((len(POTENCY_ORDER) - 1) * COL_STEP + BOX_W / 2, 1.55, "more specialised", ha="right",
+                    va="bottom", fontsize=10, color=GREYS["dark"])
+
+            self.boxes: dict[str, FancyBboxPatch] = {}
+            self.labels: dict[str, object] = {}
+            for cell_id, (x, y) in pos.items():
+                row = self.rows.loc[cell_id]
+                box = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H, boxstyle="round,pad=0.02",
+                                     facecolor=ROLE_FILL[str(row["role"])], edgecolor=OKABE_ITO["black"], zorder=3,
+                                     **STEM_EDGE[str(row["is_stem_cell"])])
+                ax.add_patch(box)
+                self.boxes[cell_id] = box
+                self.labels[cell_id] = ax.text(x, y, short_label(cell_id, str(row["name"])), ha="center",
+                                               va="center", fontsize=9.5, zorder=4, linespacing=1.05)
+
+            self.arrows: list[tuple[Link, FancyArrowPatch]] = []
+            for link in self.links:
+                arrow = self._arrow(link, colour=GREYS["mid"], lw=1.1, style="-|>")
+                self.arrows.append((link, arrow))
+            self.crosses: list[tuple[Link, FancyArrowPatch, object]] = []
+            for link in self.not_shown:
+                arrow = self._arrow(link, colour=OKABE_ITO["black"], lw=1.8, style="-", linestyle=(0, (1.5, 2.5)),
+                                    rad=-0.25)
+                arrow.set_visible(False)
+                x1, y1 = pos[link.child]
+                mark = ax.text(x1 - BOX_W / 2 - 0.08, y1, "✗ not shown", fontsize=9,
+                               ha="right", va="center", zorder=6, visible=False, fontweight="bold",
+                               bbox={"facecolor": "white", "edgecolor": OKABE_ITO["black"], "pad": 1.5})
+                self.crosses.append((link, arrow, mark))
+
+            ax.set_xlim(-BOX_W / 2 - 0.2, (len(POTENCY_ORDER) - 1) * COL_STEP + BOX_W / 2 + 0.2)
+            ax.set_ylim(lowest - BOX_H, 2.0)
+            ax.set_axis_off()
+            handles = [Patch(facecolor=ROLE_FILL[r], edgecolor=OKABE_ITO["black"], label=ROLE_TEXT[r])
+                       for r in ("native", "therapeutic")]
+            handles += [Patch(facecolor="white", edgecolor=OKABE_ITO["black"], label=STEM_TEXT[s], **STEM_EDGE[s])
+                        for s in ("yes", "debated", "no")]
+            handles += [Line2D([], [], color=GREYS["mid"], lw=1.1, marker=">", markevery=[-1],
+                               label="A → B: A can become B,\nor B is made from A"),
+                        Line2D([], [], color=OKABE_ITO["black"], lw=1.8, linestyle=(0, (1.5, 2.5)),
+                               label="not shown to become (selected cell)")]
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(-BOX_W / 2, -2.4 * ROW_STEP),
+                      bbox_transform=ax.transData, fontsize=9.5, frameon=True,
+                      framealpha=0.95, title="Key", title_fontsize=10)
+        self.highlighted: str | None = None
+
+    def _arrow(self, link: Link, colour: str, lw: float, style: str, linestyle="-",
+               rad: float | None = None) -> FancyArrowPatch:
+        (x0, y0), (x1, y1) = self.pos[link.parent], self.pos[link.child]
+        if abs(x1 - x0) < 1e-9:  # same column: from the bottom of one box to the top of the other
+            start, end, rad = (x0 + BOX_W * 0.3, y0 - BOX_H / 2), (x1 + BOX_W * 0.3, y1 + BOX_H / 2), 0.0
+        else:
+            start, end = (x0 + BOX_W / 2, y0), (x1 - BOX_W / 2, y1)
+            rad = (0.0 if abs(x1 - x0) <= COL_STEP + 1e-9 else -0.08) if rad is None else rad
+        arrow = FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=11, color=colour, lw=lw,
+                                linestyle=linestyle, connectionstyle=f"arc3,rad={rad}", zorder=2,
+                                shrinkA=1, shrinkB=1)
+        self.ax.add_patch(arrow)
+        return arrow
+
+    def update(self, highlight: str | None = None) -> dict:
+        """Highlight one cell type, its arrows and what it has not been shown to become (``None``: no highlight)."""
+        if highlight is not None and highlight not in self.boxes:
+            raise ValueError(f"Unknown cell type {highlight!r}; valid: {', '.join(self.boxes)}")
+        for cell_id, box in self.boxes.items():
+            row = self.rows.loc[cell_id]
+            edge = dict(STEM_EDGE[str(row["is_stem_cell"])])
+            if cell_id == highlight:
+                edge["linewidth"] = 4.5
+            box.set_linewidth(edge["linewidth"])
+            box.set_linestyle(edge["linestyle"])
+            self.labels[cell_id].set_fontweight("bold" if cell_id == highlight else "normal")
+        related = set()
+        for link, arrow in self.arrows:
+            on = highlight in (link.parent, link.child)
+            arrow.set_color(OKABE_ITO["black"] if on else GREYS["mid"])
+            arrow.set_linewidth(2.4 if on else 1.1)
+            arrow.set_zorder(2.5 if on else 2)
+            if on:
+                related.add(link.child if link.parent == highlight else link.parent)
+        crossed = set()
+        for link, arrow, mark in self.crosses:
+            on = link.parent == highlight
+            arrow.set_visible(on)
+            mark.set_visible(on)
+            if on:
+                crossed.add(link.child)
+        self.highlighted = highlight
+        return {"related": sorted(related), "not_shown": sorted(crossed)}
+
+
+def potency_map_figure(highlight: str | None = None, kb: KnowledgeBase | None = None) -> Figure:
+    """The potency map as a finished figure, optionally with one cell type highlighted."""
+    plot = PotencyMapPlot(kb)
+    plot.update(highlight)
+    return plot.fig
+
+
+def _names(ids: Iterable[str], cells: pd.DataFrame) -> str:
+    names = [str(cells.loc[i, "name"]) for i in ids]
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else "none"
+
+
+def describe_potency_map(highlight: str | None = None, kb: KnowledgeBase | None = None) -> str:
+    """One-sentence text alternative for :func:`potency_map_figure`, computed from the data."""
+    kb = _kb(kb)
+    cells = ordered_cell_types(kb)
+    by_id = cells.set_index("cell_type_id")
+    parts = []
+    for potency in POTENCY_ORDER:
+        ids = [str(c) for c in cells.loc[cells["potency"] == potency, "cell_type_id"]]
+        if ids:
+            parts.append(f"{potency} {len(ids)}")
+    stems = [str(c) for c in cells.loc[cells["is_stem_cell"] == "yes", "cell_type_id"]]
+    debated = [str(c) for c in cells.loc[cells["is_stem_cell"] == "debated", "cell_type_id"]]
+    text = (f"Map of {len(cells)} cell types in columns from widest to narrowest potency ({'; '.join(parts)}; "
+            f"no cell type is totipotent); only {len(stems)} are stem cells in the strict sense "
+            f"({_names(stems, by_id)}), {len(debated)} have a debated status (the MSC family), and arrows show "
+            f"what each cell is made from or can become")
+    if highlight is None:
+        return text + "."
+    links = [link for link in LINEAGE if link_supported(link, kb) and highlight in (link.parent, link.child)]
+    made = [link for link in links if link.column == "sources"]
+    grows = [link for link in links if link.column != "sources"]
+    relations = [("used to make", [link.child for link in made if link.parent == highlight]),
+                 ("made from", [link.parent for link in made if link.child == highlight]),
+                 ("can become", [link.child for link in grows if link.parent == highlight]),
+                 ("can arise from", [link.parent for link in grows if link.child == highlight]),
+                 ("not shown to become", [link.child for link in NOT_SHOWN
+                                          if link_supported(link, kb) and link.parent == highlight])]
+    row = by_id.loc[highlight]
+    text += f"; highlighted: {row['name']} ({row['potency']}, {STEM_TEXT[str(row['is_stem_cell'])]})"
+    for verb, ids in relations:
+        if ids:
+            text += f", {verb} {_names(ids, by_id)}"
+    return text + "."
+
+
+# =========================================================================== claims of the source article
+@dataclass(frozen=True)
+class ArticleClaim:
+    """A claim of the promotional source article and the rows of ``data/`` that answer it.
+
+    ``quote`` is a short quotation from the article (``...`` marks omitted words); ``summary``
+    is the series' one-line answer; the evidence shown under it is read from the rows named by
+    ``cell_type_id`` (its ``cell_column``, the correction unless set), ``effect_ids`` (each with its badge) and ``fact_ids``.
+    """
+
+    claim_id: str
+    quote: str
+    verdict: str
+    summary: str
+    cell_type_id: str | None = None
+    cell_column: str = "correction"
+    effect_ids: tuple[str, ...] = ()
+    fact_ids: tuple[str, ...] = ()
+
+
+VERDICTS = ("Wrong", "Not shown", "Tested, not shown to work", "Overstated", "Imprecise",
+            "Right, but incomplete")
+
+ARTICLE_CLAIMS: tuple[ArticleClaim, ...] = (
+    ArticleClaim(
+        "opc_stem_cell", "Oligodendrocyte precursor cells (OPCs), a type of stem cell", "Wrong",
+        "OPCs are progenitors committed to the oligodendrocyte lineage, not stem cells; in MS they are usually "
+        "present in lesions but stall before they mature.", cell_type_id="opc"),
+    ArticleClaim(
+        "msc_definition", "Mesenchymal stem cells are multipotent cells that can differentiate into ... bone, "
+        "cartilage, and muscle tissue", "Imprecise",
+        "The international definition lists bone, cartilage and fat cells, made in the laboratory; muscle is not on "
+        "the list, and neither are nerve cells.", cell_type_id="msc", cell_column="can_become"),
+    ArticleClaim(
+        "new_motor_neurons", "Stem cells, particularly induced pluripotent stem cells (iPSCs) and mesenchymal stem "
+        "cells (MSCs), have shown potential in generating new motor neurons ... implanted "
+        "into the spinal cord or brain to replace lost or damaged motor neurons", "Not shown",
+        "No transplant has replaced lost motor neurons in a person; for MSCs the idea is not supported at all.",
+        cell_type_id="msc", effect_ids=("e009", "e018")),
+    ArticleClaim(
+        "msc_slow_als", "MSCs have anti-inflammatory properties ... This can slow down the progression of the "
+        "disease", "Tested, not shown to work",
+        "The two phase 3 trials of MSC products in ALS both missed their primary endpoints.",
+        cell_type_id="msc_ntf", effect_ids=("e001", "e004", "e006")),
+    ArticleClaim(
+        "gene_corrected_ipsc", "iPSCs can be genetically engineered to carry healthy copies of the genes ... to "
+        "correct the underlying genetic defects", "Not shown",
+        "Gene-corrected iPSCs are a laboratory tool; the one approved gene-targeted ALS drug is an antisense "
+        "medicine, not a cell.", cell_type_id="ipsc", effect_ids=("e020", "e025")),
+    ArticleClaim(
+        "msc_ms_immune", "Stem cells, particularly MSCs, can help modulate the immune system ... reduce the severity of MS flare-ups",
+        "Tested, not shown to work",
+        "In the one randomized trial built to test this, MSCs did not reduce new inflammatory lesions.",
+        effect_ids=("e037",)),
+    ArticleClaim(
+        "ipsc_opc_repair", "iPSCs can be used to create oligodendrocyte precursor cells, which can repair myelin "
+        "damage and potentially restore function", "Overstated",
+        "True in mice born without normal myelin; never tested in people with MS.",
+        cell_type_id="ipsc_opc", effect_ids=("e044", "e045")),
+    ArticleClaim(
+        "stimulate_remyelination", "Studies have shown that stem cell-based therapies can stimulate remyelination",
+        "Overstated",
+        "Remyelination by transplanted cells has been seen in animals only; the one positive randomized "
+        "remyelination trial in the knowledge base tested a drug (clemastine), and its effect was small.",
+        effect_ids=("e043", "e046")),
+    ArticleClaim(
+        "hsct_reset", "HSC transplantation has been used in certain types of MS as a way to \u201creset\u201d the "
+        "immune system and halt disease progression", "Right, but incomplete",
+        "The best-evidenced stem-cell approach in either disease, for active relapsing MS; the blood stem cells "
+        "rebuild immunity and do not repair myelin, and the procedure can kill.",
+        cell_type_id="hsc", effect_ids=("e033", "e035"), fact_ids=("ms_ahsct_trm",)),
+    ArticleClaim(
+        "early_trials", "Early trials have shown promising results, with some patients experiencing improvements "
+        "in function", "Overstated",
+        "Small early trials mainly test safety. Of the randomized trials of cell products with results, most "
+        "missed their primary endpoint; aHSCT in MS is the clear exception.", effect_ids=("e041", "e039", "e001")),
+)
+
+
+def claim_ids() -> list[str]:
+    """Ids of :data:`ARTICLE_CLAIMS`, in lesson order."""
+    return [c.claim_id for c in ARTICLE_CLAIMS]
+
+
+def _levels(kb: KnowledgeBase) -> dict[str, str]:
+    return dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
+
+
+def _cite_short(ref_ids: str, kb: KnowledgeBase) -> str:
+    refs = kb.references.set_index("ref_id")
+    parts = []
+    for ref_id in queries.split_ids(ref_ids):
+        authors = str(refs.loc[ref_id, "authors"]).split(" (")[0]  # drop notes such as "(company statement, ...)"
+        first = authors.split(",")[0].strip()
+        parts.append(f"{html.escape(first)}{' et al.' if ',' in authors else ''} {refs.loc[ref_id, 'year']}")
+    return "; ".join(parts)
+
+
+def claim_evidence(claim: ArticleClaim, kb: KnowledgeBase | None = None) -> list[dict]:
+    """The data rows behind one claim: ``{"kind", "id", "level", "text", "refs"}`` (level None for biology)."""
+    kb = _kb(kb)
+    rows: list[dict] = []
+    if claim.cell_type_id:
+        cell = kb.cell_types.set_index("cell_type_id").loc[claim.cell_type_id]
+        lead = {"correction": ": ", "can_become": " can become: ", "cannot_become": " cannot become: "}
+        text = f"{cell['name']}{lead.get(claim.cell_column, ': ')}{cell[claim.cell_column]}"
+        rows.append({"kind": "cell_types", "id": claim.cell_type_id, "level": None, "text": text,
+                     "refs": str(cell["ref_ids"])})
+    effects = kb.therapy_effects.set_index("effect_id")
+    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    for effect_id in claim.effect_ids:
+        e = effects.loc[effect_id]
+        rows.append({"kind": "therapy_effects", "id": effect_id, "level": str(e["evidence_level"]),
+                     "text": f"{names[e['therapy_id']]} ({str(e['disease_id']).upper()}): {e['note']}",
+                     "refs": str(e["ref_ids"])})
+    facts = kb.disease_facts.set_index("fact_id")
+    for fact_id in claim.fact_ids:
+        f = facts.loc[fact_id]
+        value = f"{float(f['value']):g} {f['unit']}".replace(" %", "%")
+        qualifier = "" if pd.isna(f["qualifier"]) else f" ({f['qualifier']})"
+        rows.append({"kind": "disease_facts", "id": fact_id, "level": None,
+                     "text": f"{str(f['quantity'])[:1].upper()}{str(f['quantity'])[1:]}: {value}{qualifier}",
+                     "refs": str(f["ref_ids"])})
+    return rows
+
+
+def article_claims_html(claims: Iterable[str] | None = None, kb: KnowledgeBase | None = None) -> str:
+    """Table: claim of the source article → what the knowledge base says (with badges and sources) → verdict."""
+    kb = _kb(kb)
+    by_id = {c.claim_id: c for c in ARTICLE_CLAIMS}
+    wanted = claim_ids() if claims is None else list(claims)
+    unknown = [c for c in wanted if c not in by_id]
+    if unknown:
+        raise ValueError(f"Unknown claim id(s) {', '.join(unknown)}; valid: {', '.join(by_id)}")
+    labels = _levels(kb)
+    td = 'style="text-align:left;vertical-align:top;border-bottom:1px solid #ccc;padding:6px"'
+    th = 'scope="col" style="text-align:left;border-bottom:2px solid #333;padding:6px"'
+    body = []
+    for claim_id in wanted:
+        claim = by_id[claim_id]
+        evidence = []
+        for row in claim_evidence(claim, kb):
+            badge = evidence_badge_html(row["level"], labels[row["level"]]) + " " if row["level"] else ""
+            evidence.append(f"<li style='margin-top:4px'>{badge}{html.escape(row['text'])} "
+                            f"<small>({_cite_short(row['refs'], kb)}; <code>{row['kind']}.csv</code>: "
+                            f"{html.escape(row['id'])})</small></li>")
+        body.append(f"<tr><td {td}><i>\u201c{html.escape(claim.quote)}\u201d</i></td>"
+                    f"<td {td}><b>{html.escape(claim.summary)}</b>"
+                    f"<ul style='margin:2px 0 0 0;padding-left:18px'>{''.join(evidence)}</ul></td>"
+                    f"<td {td}><b>{html.escape(claim.verdict)}</b></td></tr>")
+    return ('<table class="series-table article-claims" style="border-collapse:collapse;width:100%;font-size:14px">'
+            "<caption style='text-align:left;font-weight:600;padding:4px'>Claims of the source article, checked "
+            "against the knowledge base</caption>"
+            f"<thead><tr><th {th}>The article says</th><th {th}>What the evidence says (rows of data/)</th>"
+            f"<th {th}>Verdict</th></tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def article_claims(claims: Iterable[str] | None = None, kb: KnowledgeBase | None = None) -> HTML:
+    """:func:`article_claims_html` as a displayable object."""
+    return HTML(article_claims_html(claims, kb))

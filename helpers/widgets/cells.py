@@ -1,0 +1,209 @@
+"""Lesson 04's interactive map of cell types: what each cell is, and what it can and cannot become.
+
+``cell_type_map()`` shows two filters (potency, and cells of the body versus laboratory-made
+cells), a menu of the cell types that pass them, a card for the chosen cell and the potency map
+with that cell highlighted. Everything it shows comes from ``data/cell_types.csv`` and the rows
+that point at it (``damage.csv``, ``therapies.csv``, ``therapy_effects.csv``, ``glossary.csv``),
+through the pure functions :func:`cell_type_options` and :func:`cell_card_html`, which the tests
+call directly. Callbacks only set widget state (see :mod:`helpers.widgets.common`).
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from .. import queries
+from ..data import KnowledgeBase, load_knowledge_base
+from ..figures.cells import POTENCY_ORDER, PotencyMapPlot, describe_potency_map, ordered_cell_types
+from ..style import evidence_badge_html, figure_to_png
+from .common import STYLE_LABEL, assemble, notice_html
+
+ALL = "all"
+
+#: Glossary term that explains each potency (read from ``glossary.csv`` when present).
+POTENCY_TERMS = {"totipotent": "totipotent", "pluripotent": "pluripotent", "multipotent": "multipotent",
+                 "progenitor": "progenitor cell", "differentiated": "differentiated cell"}
+
+ROLE_CHOICES = ((ALL, "All cells"), ("native", "Cells of the body"),
+                ("therapeutic", "Cells made or grown for therapy or research"))
+
+STEM_ANSWERS = {
+    "yes": "Yes: it can renew itself and also give rise to more specialised cells.",
+    "no": "No.",
+    "debated": ("Debated: these cells are often called stem cells, but whether they meet the definition "
+                "(self-renewal plus several specialised kinds of offspring) in the body is disputed; the "
+                "International Society for Cellular Therapy recommends the name multipotent mesenchymal "
+                "stromal cells."),
+}
+
+ROLE_ANSWERS = {"native": "A cell that occurs naturally in the body (not a laboratory product).",
+                "therapeutic": "Used, or proposed, as a therapy or a research tool: collected, grown, changed or "
+                               "made outside the body."}
+
+CARD_STYLE = "border:1px solid #333;border-radius:6px;padding:8px 12px;max-width:880px"
+TH = 'scope="row" style="text-align:left;vertical-align:top;padding:3px 10px 3px 0;white-space:nowrap"'
+TD = 'style="text-align:left;vertical-align:top;padding:3px 0"'
+
+
+def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
+    return kb if kb is not None else load_knowledge_base()
+
+
+def potency_options(kb: KnowledgeBase | None = None) -> list[tuple[str, str]]:
+    """``(label, value)`` pairs for the potency filter: all, then each potency that has cell types."""
+    cells = _kb(kb).cell_types
+    present = [p for p in POTENCY_ORDER if (cells["potency"] == p).any()]
+    return [("All potencies", ALL)] + [(p.capitalize(), p) for p in present]
+
+
+def cell_type_options(potency: str = ALL, role: str = ALL, kb: KnowledgeBase | None = None) -> list[tuple[str, str]]:
+    """``(name, cell_type_id)`` pairs of the cell types passing both filters, widest potency first."""
+    kb = _kb(kb)
+    if potency != ALL and potency not in POTENCY_ORDER:
+        raise ValueError(f"Unknown potency {potency!r}; valid: {ALL}, {', '.join(POTENCY_ORDER)}")
+    if role not in (r for r, _ in ROLE_CHOICES):
+        raise ValueError(f"Unknown role {role!r}; valid: {', '.join(r for r, _ in ROLE_CHOICES)}")
+    cells = ordered_cell_types(kb)
+    if potency != ALL:
+        cells = cells[cells["potency"] == potency]
+    if role != ALL:
+        cells = cells[cells["role"] == role]
+    return [(str(n), str(c)) for n, c in zip(cells["name"], cells["cell_type_id"])]
+
+
+def potency_meaning(potency: str, kb: KnowledgeBase | None = None) -> str:
+    """What a potency means, from the glossary term of the series (or a short fallback)."""
+    glossary = _kb(kb).glossary.set_index("term")
+    term = POTENCY_TERMS.get(potency)
+    if term in glossary.index:
+        return str(glossary.loc[term, "definition"])
+    return potency.capitalize() + "."
+
+
+def _given(value) -> bool:
+    return str(value).strip() not in ("", "-", "<NA>", "nan", "None")
+
+
+def _therapy_lines(cell_type_id: str, kb: KnowledgeBase) -> list[str]:
+    """One line per therapy that uses the cell type: its name, status and most decisive evidence per disease."""
+    therapies = kb.therapies[kb.therapies["cell_type_id"] == cell_type_id]
+    labels = dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
+    priority = {level: i for i, level in enumerate(queries.DECISIVENESS)}
+    lines = []
+    for t in therapies.itertuples():
+        effects = kb.therapy_effects[kb.therapy_effects["therapy_id"] == t.therapy_id]
+        parts = []
+        for disease in queries.split_ids(t.diseases):
+            levels = [str(v) for v in effects.loc[effects["disease_id"] == disease, "evidence_level"]]
+            if levels:
+                best = min(levels, key=lambda v: priority.get(v, len(priority)))
+                parts.append(f"{disease.upper()}: {evidence_badge_html(best, labels[best])}")
+        status = str(t.status).replace("_", " ")
+        lines.append(f"<li><b>{html.escape(str(t.name))}</b> ({html.escape(status)})"
+                     + (" — " + "; ".join(parts) if parts else "") + "</li>")
+    return lines
+
+
+def _damage_names(cell_type_id: str, kb: KnowledgeBase) -> list[str]:
+    damage = kb.damage
+    hit = damage[damage["cell_types_hit"].apply(lambda v: cell_type_id in queries.split_ids(v))]
+    return [f"{n} ({d.upper()})" for n, d in zip(hit["name"], hit["disease_id"])]
+
+
+def cell_card_html(cell_type_id: str | None, kb: KnowledgeBase | None = None) -> str:
+    """The card for one cell type: potency, stem-cell status, sources, can and cannot become,
+    a common misconception and its correction, where it appears in the knowledge base, and sources (pure)."""
+    kb = _kb(kb)
+    if not cell_type_id:
+        return notice_html("No cell type matches these filters. Choose another potency or group.")
+    cells = kb.cell_types.set_index("cell_type_id")
+    if cell_type_id not in cells.index:
+        raise ValueError(f"Unknown cell type {cell_type_id!r}; valid: {', '.join(cells.index)}")
+    c = cells.loc[cell_type_id]
+    potency, stem, role = str(c["potency"]), str(c["is_stem_cell"]), str(c["role"])
+    rows = [("Potency", f"<b>{html.escape(potency.capitalize())}</b>: {html.escape(potency_meaning(potency, kb))}"),
+            ("Is it a stem cell?", html.escape(STEM_ANSWERS[stem])),
+            ("What it is", html.escape(ROLE_ANSWERS[role]))]
+    if _given(c["sources"]):
+        rows.append(("Where it comes from", html.escape(str(c["sources"]))))
+    rows.append(("Can become", html.escape(str(c["can_become"])) if _given(c["can_become"])
+                 else "— (a specialised cell; the knowledge base lists no other cell type it becomes)"))
+    if _given(c["cannot_become"]):
+        rows.append(("Cannot become (or not shown)", html.escape(str(c["cannot_become"]))))
+    damage = _damage_names(cell_type_id, kb)
+    if damage:
+        rows.append(("Involved in (damage.csv)", html.escape("; ".join(damage))))
+    table = "".join(f"<tr><th {TH}>{k}</th><td {TD}>{v}</td></tr>" for k, v in rows)
+    out = [f'<div class="cell-card" style="{CARD_STYLE}" role="region" aria-label="{html.escape(str(c["name"]))}">',
+           f"<h4 style='margin:4px 0 6px 0'>{html.escape(str(c['name']))}</h4>",
+           f"<table style='border-collapse:collapse'><tbody>{table}</tbody></table>"]
+    if _given(c["misconception"]):
+        out.append("<div style='margin-top:8px;padding:6px 10px;background:#F2F2F2;border-left:4px solid #333'>"
+                   f"<b>Common misconception:</b> \u201c{html.escape(str(c['misconception']))}\u201d<br>"
+                   f"<b>What is true:</b> {html.escape(str(c['correction']))}</div>")
+    therapies = _therapy_lines(cell_type_id, kb)
+    if therapies:
+        out.append("<p style='margin:8px 0 2px 0'><b>Therapies in the knowledge base that use it</b> "
+                   "(most decisive evidence per disease):</p>"
+                   f"<ul style='margin:0'>{''.join(therapies)}</ul>")
+    refs = queries.split_ids(c["ref_ids"])
+    out.append("<p style='margin:8px 0 2px 0'><b>Sources</b></p><ol style='margin:0;font-size:90%'>"
+               + "".join(f"<li>{queries.citation_html(r, kb)}</li>" for r in refs) + "</ol></div>")
+    return "".join(out)
+
+
+def cell_type_map(cell_type: str = "opc", potency: str = ALL, role: str = ALL) -> widgets.VBox:
+    """Interactive map of cell types: filter by potency and group, choose a cell, read its card and see it on the map."""
+    kb = load_knowledge_base()
+    potency_menu = widgets.Dropdown(options=potency_options(kb), value=potency, description="Potency:",
+                                    style=STYLE_LABEL)
+    role_menu = widgets.Dropdown(options=[(label, value) for value, label in ROLE_CHOICES], value=role,
+                                 description="Show:", style=STYLE_LABEL)
+    options = cell_type_options(potency, role, kb)
+    start = cell_type if cell_type in [v for _, v in options] else (options[0][1] if options else None)
+    cell_menu = widgets.Dropdown(options=options, value=start, description="Cell type:", style=STYLE_LABEL,
+                                 layout=widgets.Layout(width="auto"))
+    card = widgets.HTML()
+    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+    caption = widgets.HTML()
+    plot = PotencyMapPlot(kb, figsize=(11.0, 8.8))
+    pngs: dict = {}
+    shown = {"map": object(), "busy": False}  # the cell drawn last (re-render only on change); refilter guard
+
+    def show_cell(*_):
+        if shown["busy"]:
+            return
+        card.value = cell_card_html(cell_menu.value, kb)
+        if shown["map"] != cell_menu.value:
+            if cell_menu.value not in pngs:  # each highlighted map is drawn once, then reused
+                plot.update(cell_menu.value)
+                pngs[cell_menu.value] = figure_to_png(plot.fig)
+            image.value = pngs[cell_menu.value]
+            caption.value = f"<p><i>Figure: {html.escape(describe_potency_map(cell_menu.value, kb))}</i></p>"
+            shown["map"] = cell_menu.value
+
+    def refilter(*_):
+        new_options = cell_type_options(potency_menu.value, role_menu.value, kb)
+        values = [v for _, v in new_options]
+        target = cell_menu.value if cell_menu.value in values else (values[0] if values else None)
+        shown["busy"] = True
+        try:
+            cell_menu.options = new_options
+            cell_menu.value = target
+        finally:
+            shown["busy"] = False
+        show_cell()
+
+    show_cell()
+    cell_menu.observe(show_cell, names="value")
+    potency_menu.observe(refilter, names="value")
+    role_menu.observe(refilter, names="value")
+    intro = widgets.HTML("<p>Narrow the list with the two filters, then choose a cell type. The card says what "
+                         "the cell is and what it can and cannot become; the map highlights it, with dotted lines "
+                         "to cell types it has not been shown to become.</p>")
+    return assemble([intro, widgets.HBox([potency_menu, role_menu]), cell_menu, card, image, caption],
+                    {"potency": potency_menu, "role": role_menu, "cell_type": cell_menu},
+                    {"card": card, "image": image, "caption": caption}, "cell_type_map",
+                    title="Map of cell types")
