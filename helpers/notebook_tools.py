@@ -92,6 +92,10 @@ def cmd_execute(names: list[str]) -> int:
             print(f"  error output in {path.name}: {errors[0].get('ename')}: {errors[0].get('evalue')}")
             return 1
         nbformat.write(nb, path)
+    from .guide import refresh_guide
+
+    if refresh_guide():
+        print("refreshed the generated parts of docs/instructor_guide.md")
     return 0
 
 
