@@ -39,6 +39,24 @@ def clean_notebook(nb) -> None:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def stabilize_widget_ids(nb, name: str) -> None:
+    """Replace the random widget model ids in stored outputs by ids derived from the position.
+
+    No widget state is stored, so the ids point at nothing once the kernel is gone; random ids
+    would only make every re-execution show up as a change in version control.
+    """
+    import hashlib
+
+    for ci, cell in enumerate(nb.cells):
+        for oi, output in enumerate(cell.get("outputs", [])):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if isinstance(view, dict) and "model_id" in view:
+                view["model_id"] = hashlib.sha1(f"{name}:{ci}:{oi}".encode()).hexdigest()[:32]
+
+
 def execute_notebook(path: Path, timeout: int = 300):
     """Execute one notebook from a fresh kernel; return the executed notebook (not written)."""
     import nbformat
@@ -56,6 +74,7 @@ def execute_notebook(path: Path, timeout: int = 300):
         os.environ.clear()
         os.environ.update(saved)
     clean_notebook(nb)
+    stabilize_widget_ids(nb, path.stem)
     return nb
 
 

@@ -485,6 +485,10 @@ def test_ms_figure_and_description(pr):
     text = figs.describe_ms_relapses("natalizumab", courses)
     assert f"{courses['natalizumab'].mean_relapses:.1f} relapses" in text
     assert f"{courses['none'].mean_relapses:.1f} relapses" in text
+    # Therapy names keep their capitalisation, and "no therapy" is not compared with itself.
+    assert "with aHSCT they average" in figs.describe_ms_relapses("ahsct", courses)
+    untreated_only = figs.describe_ms_relapses("none", courses)
+    assert "with no therapy" not in untreated_only and untreated_only.count(" relapses and gain ") == 1
 
 
 def test_figures_use_the_series_disease_colours():

@@ -123,3 +123,34 @@ def test_glossary_page_is_up_to_date():
 
     assert GLOSSARY_PAGE.read_text(encoding="utf-8") == glossary_markdown(), \
         "docs/glossary.md is stale: run `python3 run.py execute`"
+
+
+def test_stored_widget_ids_are_stable_and_unique():
+    """Re-executing a lesson must not rewrite widget ids: they are derived from the position."""
+    from helpers.notebook_tools import WIDGET_VIEW, stabilize_widget_ids
+
+    def widget_output(model_id):
+        return nbformat.v4.new_output("display_data", data={
+            WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": model_id}, "text/plain": "w"})
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a"), nbformat.v4.new_code_cell("b")])
+    nb.cells[0].outputs = [widget_output("f" * 32), widget_output("e" * 32)]
+    nb.cells[1].outputs = [widget_output("d" * 32)]
+    again = copy.deepcopy(nb)
+    again.cells[0].outputs[0]["data"][WIDGET_VIEW]["model_id"] = "0" * 32  # a different random id
+    stabilize_widget_ids(nb, "05_x")
+    stabilize_widget_ids(again, "05_x")
+    ids = [o["data"][WIDGET_VIEW]["model_id"] for c in nb.cells for o in c.outputs]
+    assert ids == [o["data"][WIDGET_VIEW]["model_id"] for c in again.cells for o in c.outputs]
+    assert len(set(ids)) == 3 and all(len(i) == 32 for i in ids) and "f" * 32 not in ids
+
+
+@pytest.mark.parametrize("path", lesson_notebooks(), ids=lambda p: p.name)
+def test_stored_widget_ids_come_from_the_project_command(path):
+    """Lessons were executed with `run.py execute`, which derives widget ids from the position."""
+    from helpers.notebook_tools import WIDGET_VIEW, stabilize_widget_ids
+
+    nb = nbformat.read(path, as_version=4)
+    stored = copy.deepcopy(nb)
+    stabilize_widget_ids(nb, path.stem)
+    assert nb == stored, f"{path.name}: widget ids differ; re-run `python3 run.py execute`"

@@ -462,6 +462,7 @@ def power_curve_figure(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_
 
 # =========================================================================== MS relapses
 MS_THERAPY_LABELS = {"none": "No therapy", "natalizumab": "Natalizumab", "ahsct": "aHSCT"}
+MS_THERAPY_IN_TEXT = {"none": "no therapy", "natalizumab": "natalizumab", "ahsct": "aHSCT"}
 
 
 class MsRelapsePlot:
@@ -548,8 +549,10 @@ def describe_ms_relapses(therapy: str = "natalizumab", courses: dict[str, models
         courses = {k: models.simulate_ms_course(k, seed=seed, params=params) for k in models.MS_THERAPIES}
     c, n = courses[therapy], courses["none"]
     years = c.years[-1]
-    return (f"Teaching-model figure: over {years:.0f} years, untreated people average {n.mean_relapses:.1f} relapses "
-            f"and gain {n.mean_relapse_edss_gain:.1f} EDSS points from incomplete recovery; with "
-            f"{MS_THERAPY_LABELS[therapy].lower()} they average {c.mean_relapses:.1f} relapses and gain "
-            f"{c.mean_relapse_edss_gain:.1f}, while the {c.pira_edss_gain:.1f} points from progression independent of "
-            f"relapses are the same in every bar because the modelled therapies act on relapses only.")
+    untreated = (f"Teaching-model figure: over {years:.0f} years, untreated people average {n.mean_relapses:.1f} "
+                 f"relapses and gain {n.mean_relapse_edss_gain:.1f} EDSS points from incomplete recovery")
+    if therapy != "none":
+        untreated += (f"; with {MS_THERAPY_IN_TEXT[therapy]} they average {c.mean_relapses:.1f} relapses and gain "
+                      f"{c.mean_relapse_edss_gain:.1f}")
+    return (f"{untreated}, while the {c.pira_edss_gain:.1f} points from progression independent of relapses are "
+            f"the same in every bar because the modelled therapies act on relapses only.")
