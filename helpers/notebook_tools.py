@@ -96,13 +96,30 @@ def glossary_markdown() -> str:
     return "\n".join(lines)
 
 
+def resolve_lesson(name: str) -> Path:
+    """A lesson given as a path, a file name or its number ("03"); unknown names list the choices."""
+    lessons = lesson_notebooks()
+    path = Path(name)
+    if path.suffix == ".ipynb" and path.resolve().exists():
+        return path.resolve()
+    matches = [p for p in lessons if p.name == path.name or p.stem == name or p.name.split("_")[0] == name]
+    if len(matches) == 1:
+        return matches[0]
+    choices = ", ".join(p.name.split("_")[0] for p in lessons)
+    raise ValueError(f"unknown lesson {name!r}: give a lesson number ({choices}) or a notebook path")
+
+
 def cmd_execute(names: list[str]) -> int:
     import nbformat
 
     GLOSSARY_PAGE.parent.mkdir(exist_ok=True)
     GLOSSARY_PAGE.write_text(glossary_markdown(), encoding="utf-8")
 
-    paths = [Path(n).resolve() for n in names] if names else lesson_notebooks()
+    try:
+        paths = [resolve_lesson(n) for n in names] if names else lesson_notebooks()
+    except ValueError as err:
+        print(err)
+        return 2
     for path in paths:
         print(f"executing {path.relative_to(ROOT)}", flush=True)
         nb = execute_notebook(path)

@@ -154,3 +154,14 @@ def test_stored_widget_ids_come_from_the_project_command(path):
     stored = copy.deepcopy(nb)
     stabilize_widget_ids(nb, path.stem)
     assert nb == stored, f"{path.name}: widget ids differ; re-run `python3 run.py execute`"
+
+
+def test_execute_accepts_lesson_numbers_and_lists_choices_for_unknown_ones():
+    from helpers.notebook_tools import resolve_lesson
+
+    first = lesson_notebooks()[0]
+    assert resolve_lesson(first.name.split("_")[0]) == first
+    assert resolve_lesson(str(first)) == first
+    assert resolve_lesson(first.stem) == first
+    with pytest.raises(ValueError, match=r"unknown lesson '99'.*00, 01"):
+        resolve_lesson("99")
