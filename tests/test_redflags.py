@@ -257,3 +257,13 @@ def test_lesson_outline_reads_objectives_time_and_checks(tmp_path):
     outline = guide.lesson_outline(path)
     assert outline == {"title": "42 · Test lesson", "objectives": ["do one thing;", "do another."],
                        "time": "5 minutes", "checks": ["q42_02", "q42_01"]}
+
+
+def test_guide_cites_only_references_in_the_knowledge_base(kb, guide_text):
+    """Model answers cite sources as `[id; id]`; each id must exist in data/references.csv."""
+    import re
+
+    cited = {ref.strip() for group in re.findall(r"`\[([a-z0-9_; ]+)\]`", guide_text) for ref in group.split(";")}
+    assert len(cited) > 20  # the guide really does cite its sources
+    unknown = sorted(cited - set(kb.references["ref_id"]))
+    assert unknown == [], f"docs/instructor_guide.md cites ids missing from data/references.csv: {unknown}"
