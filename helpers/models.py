@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -644,9 +645,30 @@ def simulate_alsfrs_trials(patients_per_arm: int | None = None, treatment_slowin
 
 def trial_power_curve(patients_per_arm_values, treatment_slowing: float, n_trials: int = 1000,
                       seed: int = DEFAULT_SEED, params: Mapping[str, float] | None = None) -> np.ndarray:
-    """Power (share of randomized trials with a significant benefit) for each arm size given."""
-    return np.array([simulate_alsfrs_trials(int(n), treatment_slowing, n_trials, seed + i, params=params).power
-                     for i, n in enumerate(patients_per_arm_values)])
+    """Power (share of randomized trials with a significant benefit) for each arm size given.
+
+    The same simulated patients serve every size: each trial enrols the first ``n`` patients of
+    a pool drawn for the largest size (nested samples, so the curve is smooth and costs one
+    simulation). Seeded and pure, so results are also remembered: a figure and its text
+    description that ask for the same curve simulate it once. Same model as
+    :func:`simulate_alsfrs_trials`.
+    """
+    key = tuple(sorted((k, float(v)) for k, v in _params("alsfrs", params).items()))
+    sizes = tuple(int(n) for n in patients_per_arm_values)
+    return np.array(_power_curve(sizes, float(treatment_slowing), int(n_trials), int(seed), key))
+
+
+@lru_cache(maxsize=128)
+def _power_curve(sizes: tuple[int, ...], treatment_slowing: float, n_trials: int, seed: int,
+                 params: tuple[tuple[str, float], ...]) -> tuple[float, ...]:
+    p = dict(params)
+    months = np.arange(int(p["trial_duration_months"]) + 1, dtype=float)
+    rng = np.random.default_rng(seed)
+    arms = []
+    for multiplier in (1.0, 1.0 - treatment_slowing):  # control, then treated
+        slopes, noise, last_visit = _draw_patients(rng, n_trials, max(sizes), months, p)
+        arms.append(_prefix_slopes(_scores(slopes, multiplier, noise, months, p), last_visit, months))
+    return tuple(float(welch_t_test(arms[0][:, :n], arms[1][:, :n])["benefit"].mean()) for n in sizes)
 
 
 # =========================================================================== 4. MS relapses

@@ -68,6 +68,7 @@ def execute_notebook(path: Path, timeout: int = 300):
     os.environ.update(offline_kernel_env())
     try:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                                shutdown_kernel="immediate",  # outputs are complete; a graceful stop can idle for seconds
                                 store_widget_state=False, resources={"metadata": {"path": str(path.parent)}})
         client.execute()
     finally:

@@ -99,11 +99,18 @@ def evidence_badge_html(level_id: str, label: str) -> str:
     )
 
 
-def figure_to_png(fig, dpi: int = 96) -> bytes:
-    """Render a matplotlib Figure to PNG bytes (deterministic: no timestamp metadata) and close it."""
+def figure_to_png(fig, dpi: int = 96, tight: bool | None = None) -> bytes:
+    """Render a matplotlib Figure to PNG bytes (deterministic: no timestamp metadata) and close it.
+
+    ``tight`` crops to the drawn content (one extra drawing pass). By default it is used only
+    for figures without a layout engine: constrained layout already fits labels, titles and
+    legends. Pass ``tight=False`` for a figure whose layout was solved once and then frozen.
+    """
     import matplotlib.pyplot as plt
 
+    if tight is None:
+        tight = fig.get_layout_engine() is None
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight" if tight else None)
     plt.close(fig)
     return buffer.getvalue()

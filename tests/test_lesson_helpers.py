@@ -74,3 +74,25 @@ def test_show_figure_displays_png_with_alt_text_and_caption(monkeypatch):
     assert bytes(image["image/png"]).startswith(b"\x89PNG")
     assert image_kwargs["metadata"]["image/png"]["alt"] == "A rising line."
     assert "A rising line." in caption.data
+
+
+def test_figure_to_png_crops_only_figures_without_a_layout_engine():
+    import io
+
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from helpers.style import figure_to_png
+
+    def size(png):
+        return Image.open(io.BytesIO(png)).size
+
+    def figure(layout):
+        fig = Figure(figsize=(4, 3), layout=layout)
+        fig.add_subplot().plot([0, 1], [0, 1])
+        return fig
+
+    assert size(figure_to_png(figure("constrained"))) == (384, 288)  # the whole canvas at 96 dpi
+    assert size(figure_to_png(figure(None))) != (384, 288)           # cropped to the drawing
+    assert size(figure_to_png(figure(None), tight=False)) == (384, 288)
+    assert figure_to_png(figure("constrained")) == figure_to_png(figure("constrained"))  # deterministic

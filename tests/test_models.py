@@ -498,3 +498,23 @@ def test_figures_use_the_series_disease_colours():
     assert DISEASE_COLOURS["als"].upper() in colours
     colours = {line.get_color().upper() for ax in figs.ms_relapse_figure().axes for line in ax.lines}
     assert DISEASE_COLOURS["ms"].upper() in colours
+
+
+def test_power_curve_rises_with_size_and_effect_and_matches_the_trial_simulator(pa):
+    sizes = (25, 100, 400)
+    weak = models.trial_power_curve(sizes, 0.15, 400, params=pa)
+    strong = models.trial_power_curve(sizes, 0.4, 400, params=pa)
+    assert list(weak) == sorted(weak) and weak[-1] > weak[0] + 0.3
+    assert all(s >= w for s, w in zip(strong, weak))
+    # the nested shortcut estimates the same power as full, independent simulated trials
+    full = models.simulate_alsfrs_trials(100, 0.25, 2000, params=pa).power
+    assert abs(models.trial_power_curve((100,), 0.25, 2000, params=pa)[0] - full) < 0.05
+    # no effect: "significant benefit" only by chance, in about alpha/2 of trials
+    assert models.trial_power_curve((50, 200), 0.0, 4000, params=pa).max() < 0.04
+
+
+def test_power_curve_is_remembered_but_follows_changed_parameters(pa):
+    first = models.trial_power_curve((50, 200), 0.25, 300, params=pa)
+    assert (models.trial_power_curve((50, 200), 0.25, 300, params=dict(pa)) == first).all()
+    noisier = dict(pa, measurement_noise_sd_points=pa["measurement_noise_sd_points"] * 4)
+    assert (models.trial_power_curve((50, 200), 0.25, 300, params=noisier) < first).all()

@@ -614,7 +614,7 @@ def describe_trial_landscape(trials: pd.DataFrame, kb: KnowledgeBase | None = No
 
 
 def power_summary(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_arm_values=(25, 50, 100, 200, 400),
-                  n_trials: int = 500, target: float = 0.8) -> pd.DataFrame:
+                  n_trials: int = 300, target: float = 0.8) -> pd.DataFrame:
     """Power of a randomized trial (teaching model) for each effect and arm size, as in
     :func:`helpers.figures.models.power_curve_figure` (same seeds, same numbers).
 
@@ -631,7 +631,7 @@ def power_summary(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_arm_v
 
 
 def describe_power_curve(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_arm_values=(25, 50, 100, 200, 400),
-                         n_trials: int = 500) -> str:
+                         n_trials: int = 300) -> str:
     """One-sentence text alternative for :func:`helpers.figures.models.power_curve_figure`."""
     summary = power_summary(treatment_slowing_values, patients_per_arm_values, n_trials)
     parts = []

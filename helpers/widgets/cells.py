@@ -179,7 +179,11 @@ def cell_type_map(cell_type: str = "opc", potency: str = ALL, role: str = ALL) -
         if shown["map"] != cell_menu.value:
             if cell_menu.value not in pngs:  # each highlighted map is drawn once, then reused
                 plot.update(cell_menu.value)
-                pngs[cell_menu.value] = figure_to_png(plot.fig)
+                pngs[cell_menu.value] = figure_to_png(plot.fig, tight=False)
+                # highlighting changes only colours and line styles, never the layout: keep the
+                # first solution instead of solving it again for every cell type
+                if plot.fig.get_layout_engine() is not None:
+                    plot.fig.set_layout_engine("none")
             image.value = pngs[cell_menu.value]
             caption.value = f"<p><i>Figure: {html.escape(describe_potency_map(cell_menu.value, kb))}</i></p>"
             shown["map"] = cell_menu.value
