@@ -83,6 +83,9 @@ def export_lesson_html(path: Path) -> str:
     body = body.replace("</head>", "<style>.jp-RenderedHTMLCommon a:not(.anchor-link){text-decoration:underline !important}"
                         ".highlight .m,.highlight .mi,.highlight .mf,.highlight .mh,.highlight .mo,.highlight .il"
                         "{color:#006400 !important}</style></head>", 1)
+    # pandas draws the empty corner above the index as <th></th>; an empty header cell gives
+    # screen readers nothing to announce (axe "empty-table-header"), so make it a plain cell.
+    body = re.sub(r"<th>\s*</th>", "<td></td>", body)
     return _rewrite_links(body)
 
 

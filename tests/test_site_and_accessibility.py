@@ -1,5 +1,5 @@
 """The static HTML version builds, its links resolve, and every page passes axe-core
-(no serious or critical violations) in Debian's Chromium."""
+(no violations of any impact) in Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def chromium_page():
         browser.close()
 
 
-def test_axe_finds_no_serious_or_critical_violations(site, chromium_page):
+def test_axe_finds_no_violations_at_all(site, chromium_page):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -96,8 +96,7 @@ def test_axe_finds_no_serious_or_critical_violations(site, chromium_page):
     for page_path in _pages(site):
         chromium_page.goto(page_path.as_uri())
         result = axe.run(chromium_page)
-        bad = [f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes)" for v in result.response["violations"]
-               if v["impact"] in ("serious", "critical")]
+        bad = [f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes)" for v in result.response["violations"]]
         if bad:
             found[page_path.name] = bad
     assert found == {}
