@@ -398,8 +398,9 @@ ARTICLE_CLAIMS: tuple[ArticleClaim, ...] = (
     ArticleClaim(
         "msc_ms_immune", "Stem cells, particularly MSCs, can help modulate the immune system ... reduce the severity of MS flare-ups",
         "Tested, not shown to work",
-        "In the one randomized trial built to test this, MSCs did not reduce new inflammatory lesions.",
-        effect_ids=("e037",)),
+        "The largest randomized trial (MESEMS, 144 people) found that MSCs did not reduce new inflammatory "
+        "lesions; a smaller single-centre trial (48 people) reported less worsening, not yet confirmed.",
+        effect_ids=("e037", "e053")),
     ArticleClaim(
         "ipsc_opc_repair", "iPSCs can be used to create oligodendrocyte precursor cells, which can repair myelin "
         "damage and potentially restore function", "Overstated",
