@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from IPython.display import HTML, Markdown, display
 
 from .data import load_knowledge_base
-from .queries import citation_html
+from .queries import citation_html, rows_by_id
 from .style import EVIDENCE_COLOURS, evidence_badge_html, figure_to_png
 from .widgets.common import assemble, notice_html
 
@@ -30,9 +30,8 @@ def show_figure(fig, description: str) -> None:
 
 def badge(level_id: str) -> str:
     """HTML badge for one evidence level (colour plus its label text)."""
-    levels = load_knowledge_base().evidence_levels.set_index("level_id")
-    if level_id not in levels.index:
-        raise ValueError(f"Unknown evidence level {level_id!r}; valid: {', '.join(levels.index)}")
+    levels = rows_by_id(load_knowledge_base().evidence_levels, "level_id", [level_id], "evidence level",
+                        "evidence_levels.csv", list_valid=True)
     return evidence_badge_html(level_id, levels.loc[level_id, "label"])
 
 
@@ -54,9 +53,7 @@ def evidence_legend() -> HTML:
 
 def check_question(quiz_id: str):
     """A check-your-understanding item from data/quiz.csv: choose an option, press Check, read feedback."""
-    quiz = load_knowledge_base().quiz.set_index("quiz_id")
-    if quiz_id not in quiz.index:
-        raise ValueError(f"Unknown quiz item {quiz_id!r}; valid: {', '.join(quiz.index)}")
+    quiz = rows_by_id(load_knowledge_base().quiz, "quiz_id", [quiz_id], "quiz item", "quiz.csv", list_valid=True)
     item = quiz.loc[quiz_id]
     options = str(item["options"]).split("|")
     question = widgets.HTML(f"<b>Check your understanding.</b> {html.escape(str(item['question']))}")

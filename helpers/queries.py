@@ -58,6 +58,20 @@ def resolve(kind: str, value: str, kb: KnowledgeBase | None = None, within: pd.D
     raise ValueError(f"Unknown {kind} {value!r}. Valid choices: {choices}")
 
 
+def rows_by_id(frame: pd.DataFrame, key: str, ids, what: str, source: str, list_valid: bool = False) -> pd.DataFrame:
+    """``frame`` indexed by ``key``, after checking that every id in ``ids`` is a row of it.
+
+    Unknown ids raise one ``ValueError`` naming them and either the valid ids (``list_valid``,
+    for short tables) or the data file ``source`` to look in.
+    """
+    indexed = frame.set_index(key)
+    missing = [i for i in ids if i not in indexed.index]
+    if missing:
+        where = f"valid: {', '.join(map(str, indexed.index))}" if list_valid else f"see data/{source}"
+        raise ValueError(f"Unknown {what} {', '.join(map(repr, missing))}; {where}")
+    return indexed
+
+
 def level_rank(level: str, kb: KnowledgeBase | None = None) -> int:
     """Position of an evidence level in the ordered vocabulary (higher = stronger support)."""
     kb = _kb(kb)
@@ -241,9 +255,7 @@ def _reference_links(row) -> list[tuple[str, str]]:
 def citation(ref_id: str, kb: KnowledgeBase | None = None) -> str:
     """A readable one-line citation: authors (year). Title. Venue. doi / PMID / registry id."""
     kb = _kb(kb)
-    refs = kb.references.set_index("ref_id")
-    if ref_id not in refs.index:
-        raise ValueError(f"Unknown reference {ref_id!r}; see data/references.csv")
+    refs = rows_by_id(kb.references, "ref_id", [ref_id], "reference", "references.csv")
     row = refs.loc[ref_id]
     ids = " · ".join(label for label, _ in _reference_links(row))
     return f"{row['authors']} ({row['year']}). {row['title']}. {row['venue']}. {ids}".strip()
@@ -252,9 +264,7 @@ def citation(ref_id: str, kb: KnowledgeBase | None = None) -> str:
 def citation_html(ref_id: str, kb: KnowledgeBase | None = None) -> str:
     """Like :func:`citation`, as HTML with links to doi.org, PubMed or the trial registry."""
     kb = _kb(kb)
-    refs = kb.references.set_index("ref_id")
-    if ref_id not in refs.index:
-        raise ValueError(f"Unknown reference {ref_id!r}; see data/references.csv")
+    refs = rows_by_id(kb.references, "ref_id", [ref_id], "reference", "references.csv")
     row = refs.loc[ref_id]
     links = " · ".join(f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(label)}</a>'
                        for label, url in _reference_links(row))

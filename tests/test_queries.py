@@ -154,3 +154,12 @@ def test_citations_show_identifiers(kb):
         assert "href=" in queries.citation_html(ref.ref_id, kb)
     with pytest.raises(ValueError, match="Unknown reference"):
         queries.citation("nobody_2099", kb)
+
+
+def test_rows_by_id_names_unknown_ids_and_where_to_look(kb):
+    trials = queries.rows_by_id(kb.trials, "trial_id", ["mist"], "trial", "trials.csv")
+    assert trials.loc["mist", "registry_id"] == "NCT00273364"
+    with pytest.raises(ValueError, match=r"Unknown trial 'nope', 'gone'; see data/trials\.csv"):
+        queries.rows_by_id(kb.trials, "trial_id", ["mist", "nope", "gone"], "trial", "trials.csv")
+    with pytest.raises(ValueError, match=r"Unknown disease 'xx'; valid: als, ms"):
+        queries.rows_by_id(kb.diseases, "disease_id", ["xx"], "disease", "diseases.csv", list_valid=True)

@@ -54,11 +54,10 @@ def short_citation_html(ref_ids: str, kb: KnowledgeBase | None = None) -> str:
     The full citations belong in the lesson's reference list.
     """
     kb = _kb(kb)
-    refs = kb.references.set_index("ref_id")
+    ids = queries.split_ids(ref_ids)
+    refs = queries.rows_by_id(kb.references, "ref_id", ids, "reference", "references.csv")
     parts = []
-    for ref_id in queries.split_ids(ref_ids):
-        if ref_id not in refs.index:
-            raise ValueError(f"Unknown reference {ref_id!r}; see data/references.csv")
+    for ref_id in ids:
         row = refs.loc[ref_id]
         authors = str(row["authors"])
         if "not captured" in authors.lower():  # e.g. "Author names not captured (...)": name the work instead
@@ -303,10 +302,7 @@ def conduction_times(distance_m: float = 1.0, params=None) -> HTML:
 def term_table_html(terms: Sequence[str], first_column: str = "Term", kb: KnowledgeBase | None = None) -> str:
     """Selected glossary terms (in the order given) with their definitions and sources."""
     kb = _kb(kb)
-    glossary = kb.glossary.set_index("term")
-    missing = [t for t in terms if t not in glossary.index]
-    if missing:
-        raise ValueError(f"Unknown glossary term(s) {', '.join(map(repr, missing))}; see data/glossary.csv")
+    glossary = queries.rows_by_id(kb.glossary, "term", terms, "glossary term(s)", "glossary.csv")
     rows = [[f"<b>{html.escape(t)}</b>", html.escape(str(glossary.loc[t, 'definition'])),
              f"<small>{short_citation_html(glossary.loc[t, 'ref_ids'], kb)}</small>"] for t in terms]
     return _table([first_column, "What it is", "Sources"], rows)
@@ -396,10 +392,7 @@ def treatment_frame(therapy_ids: Sequence[str], disease: str = "als", kb: Knowle
     """
     kb = _kb(kb)
     disease_id = queries.resolve("disease", disease, kb)
-    therapies = kb.therapies.set_index("therapy_id")
-    missing = [t for t in therapy_ids if t not in therapies.index]
-    if missing:
-        raise ValueError(f"Unknown therapy id(s) {', '.join(missing)}; see data/therapies.csv")
+    therapies = queries.rows_by_id(kb.therapies, "therapy_id", therapy_ids, "therapy id(s)", "therapies.csv")
     order = list(kb.evidence_dtype.categories)
     rows = []
     for therapy_id in therapy_ids:
@@ -457,9 +450,7 @@ def trial_arm_results(trial_id: str, kb: KnowledgeBase | None = None) -> tuple[f
     so a lesson never computes with a number that is not in the data.
     """
     kb = _kb(kb)
-    trials = kb.trials.set_index("trial_id")
-    if trial_id not in trials.index:
-        raise ValueError(f"Unknown trial {trial_id!r}; see data/trials.csv")
+    trials = queries.rows_by_id(kb.trials, "trial_id", [trial_id], "trial", "trials.csv")
     match = ARM_RESULTS_RE.search(str(trials.loc[trial_id, "result_note"]))
     if match is None:
         raise ValueError(f"Trial {trial_id!r} has no 'A vs B' result in its result_note")
@@ -476,9 +467,7 @@ def months_of_average_decline(points: float, fact_id: str = "als_alsfrs_slope_tr
     on a scale patients feel; it assumes straight-line decline, which is a simplification.
     """
     kb = _kb(kb)
-    facts = kb.disease_facts.set_index("fact_id")
-    if fact_id not in facts.index:
-        raise ValueError(f"Unknown fact {fact_id!r}; see data/disease_facts.csv")
+    facts = queries.rows_by_id(kb.disease_facts, "fact_id", [fact_id], "fact", "disease_facts.csv")
     if "per month" not in str(facts.loc[fact_id, "unit"]):
         raise ValueError(f"Fact {fact_id!r} is not a monthly rate (unit {facts.loc[fact_id, 'unit']!r})")
     slope = abs(float(facts.loc[fact_id, "value"]))

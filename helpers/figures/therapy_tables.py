@@ -133,10 +133,8 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
     restating it in prose.
     """
     kb = _kb(kb)
-    effects = _effects_with_names(kb).set_index("effect_id")
-    missing = [e for e in effect_ids if e not in effects.index]
-    if missing:
-        raise ValueError(f"Unknown effect id(s) {', '.join(missing)}; see data/therapy_effects.csv")
+    effects = queries.rows_by_id(_effects_with_names(kb), "effect_id", effect_ids, "effect id(s)",
+                                 "therapy_effects.csv")
     items = []
     for effect_id in effect_ids:
         e = effects.loc[effect_id]
@@ -464,10 +462,7 @@ RESULT_TEXT = {"met": "primary endpoint met", "not_met": "primary endpoint not m
 def trial_cases_html(trial_ids: list[str], kb: KnowledgeBase | None = None) -> str:
     """Case-study table of the given trials, in the order given: design, size, endpoint, result, source."""
     kb = _kb(kb)
-    trials = kb.trials.set_index("trial_id")
-    missing = [t for t in trial_ids if t not in trials.index]
-    if missing:
-        raise ValueError(f"Unknown trial id(s) {', '.join(missing)}; valid: {', '.join(trials.index)}")
+    trials = queries.rows_by_id(kb.trials, "trial_id", trial_ids, "trial id(s)", "trials.csv", list_valid=True)
     rows = []
     for trial_id in trial_ids:
         t = trials.loc[trial_id]
@@ -492,10 +487,7 @@ def trial_cases(trial_ids: list[str], kb: KnowledgeBase | None = None) -> HTML:
 def facts_html(fact_ids: list[str], kb: KnowledgeBase | None = None) -> str:
     """Key numbers from ``disease_facts.csv`` (in the order given) with their qualifier and source."""
     kb = _kb(kb)
-    facts = kb.disease_facts.set_index("fact_id")
-    missing = [f for f in fact_ids if f not in facts.index]
-    if missing:
-        raise ValueError(f"Unknown fact id(s) {', '.join(missing)}; see data/disease_facts.csv")
+    facts = queries.rows_by_id(kb.disease_facts, "fact_id", fact_ids, "fact id(s)", "disease_facts.csv")
     rows = []
     for fact_id in fact_ids:
         f = facts.loc[fact_id]

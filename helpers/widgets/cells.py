@@ -118,9 +118,8 @@ def cell_card_html(cell_type_id: str | None, kb: KnowledgeBase | None = None) ->
     kb = _kb(kb)
     if not cell_type_id:
         return notice_html("No cell type matches these filters. Choose another potency or group.")
-    cells = kb.cell_types.set_index("cell_type_id")
-    if cell_type_id not in cells.index:
-        raise ValueError(f"Unknown cell type {cell_type_id!r}; valid: {', '.join(cells.index)}")
+    cells = queries.rows_by_id(kb.cell_types, "cell_type_id", [cell_type_id], "cell type", "cell_types.csv",
+                               list_valid=True)
     c = cells.loc[cell_type_id]
     potency, stem, role = str(c["potency"]), str(c["is_stem_cell"]), str(c["role"])
     rows = [("Potency", f"<b>{html.escape(potency.capitalize())}</b>: {html.escape(potency_meaning(potency, kb))}"),

@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as widgets
 
+from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..style import evidence_badge_html
 from .common import STYLE_LABEL, assemble, notice_html
@@ -16,9 +17,8 @@ def claims_at_level_html(level_id: str | None, kb: KnowledgeBase | None = None) 
     kb = kb or load_knowledge_base()
     if not level_id:
         return notice_html("Choose an evidence level in the list above.")
-    levels = kb.evidence_levels.set_index("level_id")
-    if level_id not in levels.index:
-        raise ValueError(f"Unknown evidence level {level_id!r}; valid: {', '.join(levels.index)}")
+    levels = queries.rows_by_id(kb.evidence_levels, "level_id", [level_id], "evidence level", "evidence_levels.csv",
+                                list_valid=True)
     level = levels.loc[level_id]
     head = (f"<p>{evidence_badge_html(level_id, level['label'])} {html.escape(level['description'])}</p>")
     if level_id == "established":
