@@ -439,8 +439,14 @@ def describe_alsfrs_trial(sim: models.TrialSimulation | None = None,
             f"declined {_pct(abs(s.historical_bias))} {'faster' if s.historical_bias >= 0 else 'slower'}.")
 
 
-def power_curve_figure(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_arm_values=(25, 50, 100, 200, 400),
-                       n_trials: int = 300, params: Mapping[str, float] | None = None) -> Figure:
+#: The power curve the lessons show; its figure and its text description must use the same settings.
+POWER_CURVE_EFFECTS = (0.15, 0.25, 0.4)
+POWER_CURVE_ARM_SIZES = (25, 50, 100, 200, 400)
+POWER_CURVE_TRIALS = 300
+
+
+def power_curve_figure(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_per_arm_values=POWER_CURVE_ARM_SIZES,
+                       n_trials: int = POWER_CURVE_TRIALS, params: Mapping[str, float] | None = None) -> Figure:
     """Static figure: power of a randomized trial versus arm size, one line per treatment effect."""
     p = models._params("alsfrs", params)
     styles = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D")]

@@ -22,6 +22,7 @@ from .. import models, queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..style import DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, evidence_badge_html, figure_style
 from .evidence import EVIDENCE_CODES, RESULT_COLOURS, RESULT_LABELS, evidence_map_figure
+from .models import POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
 TABLE_STYLE = 'style="border-collapse:collapse;width:100%;font-size:14px" class="series-table"'
 TH = 'scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px;vertical-align:bottom"'
@@ -605,8 +606,8 @@ def describe_trial_landscape(trials: pd.DataFrame, kb: KnowledgeBase | None = No
     return text + "."
 
 
-def power_summary(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_arm_values=(25, 50, 100, 200, 400),
-                  n_trials: int = 300, target: float = 0.8) -> pd.DataFrame:
+def power_summary(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_per_arm_values=POWER_CURVE_ARM_SIZES,
+                  n_trials: int = POWER_CURVE_TRIALS, target: float = 0.8) -> pd.DataFrame:
     """Power of a randomized trial (teaching model) for each effect and arm size, as in
     :func:`helpers.figures.models.power_curve_figure` (same seeds, same numbers).
 
@@ -622,8 +623,8 @@ def power_summary(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_arm_v
     return pd.DataFrame(rows)
 
 
-def describe_power_curve(treatment_slowing_values=(0.15, 0.25, 0.4), patients_per_arm_values=(25, 50, 100, 200, 400),
-                         n_trials: int = 300) -> str:
+def describe_power_curve(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_per_arm_values=POWER_CURVE_ARM_SIZES,
+                         n_trials: int = POWER_CURVE_TRIALS) -> str:
     """One-sentence text alternative for :func:`helpers.figures.models.power_curve_figure`."""
     summary = power_summary(treatment_slowing_values, patients_per_arm_values, n_trials)
     parts = []
