@@ -121,8 +121,8 @@ def _effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
     effects = kb.therapy_effects.merge(kb.therapies[["therapy_id", "name"]], on="therapy_id")
     effects = effects.merge(kb.damage[["damage_id", "name"]].rename(columns={"name": "damage"}), on="damage_id")
     effects["level"] = effects["evidence_level"].astype(str)
-    effects["has_trial"] = [bool(((kb.trials["therapy_id"] == t) & (kb.trials["disease_id"] == d)).any())
-                            for t, d in zip(effects["therapy_id"], effects["disease_id"])]
+    with_trials = set(zip(kb.trials["therapy_id"], kb.trials["disease_id"]))
+    effects["has_trial"] = [pair in with_trials for pair in zip(effects["therapy_id"], effects["disease_id"])]
     return effects
 
 
