@@ -7,9 +7,10 @@
     python3 run.py execute    re-execute every notebook in place from a fresh kernel (developers)
     python3 run.py html       build the static HTML version of the series into site/
     python3 run.py bench      run the benchmark scripts and print their tables
-    python3 run.py lock       record the exact package versions of .venv in constraints.txt
+    python3 run.py lock       re-resolve requirements/*.txt (exact, hashed versions for every platform)
 
-Only the Python standard library is used here, so it runs on a fresh machine with Python 3.10+.
+Only the Python standard library is used here, so it runs on a fresh machine with Python 3.10+
+(on Windows: `py run.py lab`).
 Set-up is skipped when nothing changed (a stamp file records what was installed).
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +29,14 @@ VENV = Path(os.environ.get("SERIES_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
+LOCKS = {"lab": ROOT / "requirements" / "lab.txt", "test": ROOT / "requirements" / "test.txt"}
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+BROWSER_PATHS = (  # where macOS and Windows put Chrome / Chromium
+    Path("/Applications/Chromium.app/Contents/MacOS/Chromium"),
+    Path("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"),
+    *(Path(os.environ.get(var, "")) / "Google" / "Chrome" / "Application" / "chrome.exe"
+      for var in ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA") if os.environ.get(var)),
+)
 
 
 def say(message: str) -> None:
@@ -56,41 +65,83 @@ def apt_install(packages: list[str], why: str) -> bool:
     say(f"{why}: installing {' '.join(packages)} with apt-get")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(prefix + ["apt-get", "update", "-qq"], check=False, env=env)
-    return subprocess.run(prefix + ["apt-get", "install", "-y", "-qq", *packages], env=env).returncode == 0
+    return subprocess.run(prefix + ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
+                          env=env).returncode == 0
+
+
+def _venv_works() -> bool:
+    """True when .venv has a Python that can run pip (a Ctrl+C during creation leaves one that cannot)."""
+    return PY.exists() and subprocess.run([str(PY), "-m", "pip", "--version"], capture_output=True).returncode == 0
 
 
 def ensure_venv() -> None:
-    if PY.exists():
+    if _venv_works():
         return
-    say(f"creating a virtual environment in {VENV.relative_to(ROOT) if VENV.is_relative_to(ROOT) else VENV}")
-    if subprocess.run([sys.executable, "-m", "venv", str(VENV)]).returncode != 0:
+    where = VENV.relative_to(ROOT) if VENV.is_relative_to(ROOT) else VENV
+    if VENV.exists():
+        say(f"{where} is incomplete (an earlier set-up was interrupted?): making it again")
         shutil.rmtree(VENV, ignore_errors=True)
-        version = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
-        if not (apt_install([version], "Python's venv module is missing")
-                and subprocess.run([sys.executable, "-m", "venv", str(VENV)]).returncode == 0):
-            sys.exit("Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv")
+    say(f"creating a virtual environment in {where}")
+    result = subprocess.run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
+    if result.returncode == 0 and _venv_works():
+        return
+    shutil.rmtree(VENV, ignore_errors=True)
+    reason = (result.stderr or result.stdout).strip() or "the new environment has no working pip"
+    if "ensurepip" in reason or "No module named venv" in reason:
+        package = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+        sys.exit(f"Python's venv module is missing. On Debian/Ubuntu run:  sudo apt-get install {package}\n"
+                 f"then run this command again. (Python said: {reason.splitlines()[-1]})")
+    sys.exit(f"Could not create the virtual environment {VENV}:\n{reason}")
+
+
+def _digest(*parts: bytes) -> str:
+    return hashlib.sha256(b"".join(parts)).hexdigest()
+
+
+def _pip(args: list[str], what: str) -> None:
+    """Run pip; on failure show pip's own reason (its ERROR lines and the end of its log)."""
+    log = VENV / "pip-install.log"
+    with open(log, "w", encoding="utf-8", errors="replace") as out:
+        code = subprocess.run([str(PY), "-m", "pip", *args, "--disable-pip-version-check"],
+                              cwd=ROOT, stdout=out, stderr=subprocess.STDOUT).returncode
+    if code:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        reasons = [line for line in lines if line.startswith("ERROR") or "conflict" in line.lower()]
+        print("\n".join(reasons or lines[-25:]), file=sys.stderr)
+        sys.exit(f"[run.py] {what} failed (pip exit {code}); the whole log is in {log}")
 
 
 def ensure_packages(extra: str | None) -> None:
-    """pip-install the project (editable) with the tested versions, unless already done."""
+    """Install the locked, hash-checked versions and then the series itself, unless already done.
+
+    `lab` needs requirements/lab.txt; `test` needs requirements/test.txt (a superset with the
+    same versions), so a test set-up also satisfies lab.
+    """
     ensure_venv()
-    inputs = b"".join((ROOT / name).read_bytes() for name in ("pyproject.toml", "constraints.txt"))
-    digest = hashlib.sha256(inputs + sys.version.encode() + str(extra).encode()).hexdigest()
-    stamp = VENV / f".series-installed-{extra or 'base'}"
-    if stamp.exists() and stamp.read_text() == digest:
+    wanted = ["lab"] if extra is None else [extra]
+    acceptable = ["lab", "test"] if extra is None else [extra]
+    py_id = f"{sys.version}|{PY}".encode()
+    digests = {name: _digest((ROOT / "pyproject.toml").read_bytes(), LOCKS[name].read_bytes(), py_id)
+               for name in ("lab", "test")}
+    stamp = VENV / ".series-installed"
+    if stamp.exists() and stamp.read_text().strip() in {digests[name] for name in acceptable}:
         return
-    target = f".[{extra}]" if extra else "."
-    say(f"installing the series and its dependencies ({target}); this takes about a minute the first time")
-    run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-c", "constraints.txt", "-e", target])
-    stamp.write_text(digest)
+    name = wanted[0]
+    say(f"installing the tested package versions ({LOCKS[name].relative_to(ROOT)}); "
+        "this takes a few minutes the first time")
+    _pip(["install", "--require-hashes", "-r", str(LOCKS[name])], "installing the dependencies")
+    _pip(["install", "--no-deps", "-e", "."], "installing the series' helpers package")
+    stamp.write_text(digests[name])
 
 
 def find_chromium() -> str | None:
     configured = os.environ.get("CHROMIUM_PATH")
     if configured:
-        return configured if Path(configured).exists() else None
-    return next((found for name in CHROMIUM_CANDIDATES if (found := shutil.which(name))), None)
+        if Path(configured).exists():
+            return configured
+        say(f"CHROMIUM_PATH={configured} does not exist; looking for Chromium or Chrome elsewhere")
+    found = next((found for name in CHROMIUM_CANDIDATES if (found := shutil.which(name))), None)
+    return found or next((str(path) for path in BROWSER_PATHS if path.exists()), None)
 
 
 def ensure_chromium() -> str:
@@ -99,21 +150,35 @@ def ensure_chromium() -> str:
         return found
     if apt_install(["chromium"], "the browser tests need Debian's Chromium") and (found := find_chromium()):
         return found
-    sys.exit("Chromium is needed for the browser tests. Install it (Debian: apt-get install chromium) "
-             "or set CHROMIUM_PATH to its executable.")
+    sys.exit("Chromium or Google Chrome is needed for the browser tests. Install it (Debian/Ubuntu: "
+             "sudo apt-get install chromium; macOS/Windows: install Google Chrome) or set CHROMIUM_PATH "
+             "to the browser's executable.")
+
+
+def run_foreground(cmd: list[str]) -> None:
+    """Run a server as a child process (works on Windows too); Ctrl+C stops it cleanly."""
+    process = subprocess.Popen(cmd, cwd=ROOT)
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        process.wait()
+        code = 0
+    sys.exit(code)
 
 
 def cmd_lab(args: list[str]) -> None:
     ensure_packages(None)
     say(f"opening JupyterLab on {FIRST_NOTEBOOK} (stop it with Ctrl+C)")
     extra = ["--allow-root"] if is_root() else []
-    os.execv(str(PY), [str(PY), "-m", "jupyter", "lab", FIRST_NOTEBOOK, *extra, *args])
+    # Serve the whole repository (so the lessons' links to docs/ and data/ work) and open lesson 00.
+    run_foreground([str(PY), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
+                    f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *extra, *args])
 
 
 def cmd_app(args: list[str]) -> None:
     ensure_packages(None)
     say("opening the therapy explorer in app mode (Voila; stop it with Ctrl+C)")
-    os.execv(str(PY), [str(PY), "-m", "voila", "apps/therapy_explorer.ipynb", *args])
+    run_foreground([str(PY), "-m", "voila", "apps/therapy_explorer.ipynb", *args])
 
 
 def cmd_test(args: list[str]) -> None:
@@ -141,18 +206,33 @@ def cmd_bench(args: list[str]) -> None:
 
 
 def cmd_lock(args: list[str]) -> None:
-    ensure_packages("test")
-    frozen = subprocess.run([str(PY), "-m", "pip", "freeze", "--exclude-editable", "--disable-pip-version-check"],
-                            capture_output=True, text=True, check=True).stdout.splitlines()
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    lines = [
-        "# Exact versions the series was tested with (written by `python3 run.py lock`).",
-        f"# Tested on Python {version}; applied on Python >= {version} only, where these wheels exist.",
-        *(f'{line}; python_version >= "{version}"' for line in sorted(frozen, key=str.lower)
-          if line and not line.startswith("#")),
-    ]
-    (ROOT / "constraints.txt").write_text("\n".join(lines) + "\n")
-    say(f"wrote constraints.txt with {len(lines) - 2} pinned packages")
+    """Re-resolve requirements/*.txt for every supported platform and Python (3.10-3.13) with uv."""
+    ensure_venv()
+    uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
+    if not uv.exists():
+        _pip(["install", "--quiet", "uv"], "installing uv (used only to write the lock files)")
+    common = ["pip", "compile", "pyproject.toml", "--universal", "--generate-hashes", "--python-version", "3.10",
+              "--no-header", "--quiet", "-c", str(ROOT / "requirements" / "constraints.in"), *args]
+    LOCKS["test"].parent.mkdir(exist_ok=True)
+    run([str(uv), *common, "--extra", "test", "-o", str(LOCKS["test"])])
+    # lab.txt is resolved with test.txt as constraints, so both files pin the same versions.
+    run([str(uv), *common, "-c", str(LOCKS["test"]), "-o", str(LOCKS["lab"])])
+    for name, path in LOCKS.items():
+        body = path.read_text()
+        header = (f"# Exact, hash-checked versions for `python3 run.py {name}` on Linux, macOS and Windows,\n"
+                  "# Python 3.10-3.13. Written by `python3 run.py lock` (uv pip compile --universal); do not edit.\n"
+                  f"# pyproject-dependencies-sha256: {dependencies_digest()}\n")
+        path.write_text(header + body)
+        pins = len(re.findall(r"^[A-Za-z0-9][^ ]*==", body, flags=re.MULTILINE))
+        say(f"wrote {path.relative_to(ROOT)} ({pins} pinned package versions)")
+
+
+def dependencies_digest() -> str:
+    """Digest of pyproject.toml's dependency lists: the lock files record it, a test compares."""
+    text = (ROOT / "pyproject.toml").read_text()
+    start = text.index("dependencies = [")
+    end = text.index("[tool.", start)
+    return _digest(text[start:end].encode())[:16]
 
 
 COMMANDS = {"lab": cmd_lab, "app": cmd_app, "test": cmd_test, "execute": cmd_execute, "html": cmd_html,

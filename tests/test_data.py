@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import time
 
 import pandas as pd
 import pytest
@@ -78,13 +77,13 @@ def test_every_damage_hits_known_cell_types(kb):
         assert set(value.split(";")) <= known
 
 
-def test_loader_is_cached_and_fast():
+def test_loader_is_cached():
+    # Speed is measured by `python3 run.py bench`, never asserted here (machine load would fail CI).
     kbdata._CACHE.clear()
-    start = time.perf_counter()
     first = load_knowledge_base()
-    cold = time.perf_counter() - start
     assert load_knowledge_base() is first
-    assert cold < 2.0, f"cold load took {cold:.2f} s"  # generous bound; the benchmark reports the real number
+    kbdata._CACHE.clear()
+    assert load_knowledge_base() is not first
 
 
 def test_model_parameters_by_model():

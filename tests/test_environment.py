@@ -6,6 +6,7 @@ import re
 import sys
 
 import pytest
+from packaging.markers import Marker
 
 from helpers.notebook_tools import ROOT
 
@@ -23,9 +24,12 @@ def _parse(requirement: str) -> tuple[str, str]:
 
 
 def _pyproject_requirements() -> dict[str, str]:
+    """Every direct dependency that applies on the conda environment's Python (3.11)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
-    return dict(_parse(r) for r in requirements)
+    applies = [r for r in requirements if ";" not in r
+               or Marker(r.split(";", 1)[1]).evaluate({"python_version": "3.11", "python_full_version": "3.11.0"})]
+    return dict(_parse(r.split(";")[0]) for r in applies)
 
 
 def _environment_requirements() -> dict[str, str]:
@@ -48,11 +52,11 @@ def test_environment_pins_the_tested_python():
     assert re.search(r"^\s+- python=3\.1[1-9]\s*$", text, re.MULTILINE)
 
 
-def test_constraints_pin_every_direct_dependency():
-    pinned = {}
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
-        if line and not line.startswith("#"):
-            name, version = line.split(";")[0].split("==")
-            pinned[name.strip().lower().replace("_", "-")] = version.strip()
-    missing = sorted(set(_pyproject_requirements()) - set(pinned))
-    assert missing == [], f"constraints.txt lacks {missing}; run `python3 run.py lock`"
+def test_locks_pin_every_direct_dependency():
+    for lock in ("lab", "test"):
+        text = (ROOT / "requirements" / f"{lock}.txt").read_text()
+        pinned = {m.group(1).lower().replace("_", "-") for m in re.finditer(r"^([A-Za-z0-9][\w.\-]*)==", text, re.M)}
+        wanted = set(_pyproject_requirements()) if lock == "test" else {
+            _parse(r)[0] for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+        missing = sorted(wanted - pinned)
+        assert missing == [], f"requirements/{lock}.txt lacks {missing}; run `python3 run.py lock`"

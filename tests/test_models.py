@@ -7,7 +7,6 @@ states a property the model is meant to have, so a wrong equation or parameter m
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import numpy as np
@@ -355,13 +354,12 @@ def test_biased_historical_controls_inflate_false_positives(pa):
     assert worse.single_arm_false_positive_rate > sim.single_arm_false_positive_rate
 
 
-def test_thousand_trials_of_two_hundred_patients_run_in_about_a_second(pa):
-    models.simulate_alsfrs_trials(100, 0.25, 50, params=pa)  # warm up
-    start = time.perf_counter()
+def test_thousand_trials_are_simulated_as_one_array(pa):
+    # The speed target (1,000 trials of 200 patients in well under a second) lives in
+    # `python3 run.py bench`; a timed assertion here would fail on a busy machine.
     sim = models.simulate_alsfrs_trials(100, 0.25, 1000, params=pa)
-    elapsed = time.perf_counter() - start
     assert sim.n_trials == 1000 and sim.randomized["t"].shape == (1000,)
-    assert elapsed < 1.5, f"{elapsed:.2f} s"
+    assert np.isfinite(sim.randomized["t"]).all()
 
 
 def test_trial_simulation_is_reproducible_with_a_seed(pa):
