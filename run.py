@@ -7,6 +7,7 @@
     python3 run.py execute    re-execute every notebook in place from a fresh kernel (developers)
     python3 run.py html       build the static HTML version of the series into site/
     python3 run.py bench      run the benchmark scripts and print their tables
+    python3 run.py evidence-review   list the evidence rows checked longest ago and overdue trials (maintainers)
     python3 run.py lock       re-resolve requirements/*.txt (exact, hashed versions for every platform)
 
 Only the Python standard library is used here, so it runs on a fresh machine with Python 3.10+
@@ -235,7 +236,12 @@ def dependencies_digest() -> str:
     return _digest(text[start:end].encode())[:16]
 
 
-COMMANDS = {"lab": cmd_lab, "app": cmd_app, "test": cmd_test, "execute": cmd_execute, "html": cmd_html,
+def cmd_evidence_review(args: list[str]) -> None:
+    ensure_packages(None)
+    run([str(PY), "tools/evidence_review.py", *args])
+
+
+COMMANDS = {"evidence-review": cmd_evidence_review, "lab": cmd_lab, "app": cmd_app, "test": cmd_test, "execute": cmd_execute, "html": cmd_html,
             "bench": cmd_bench, "lock": cmd_lock}
 
 

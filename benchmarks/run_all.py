@@ -85,15 +85,13 @@ def explorer_latencies(quick: bool) -> dict[str, list[float]]:
             for item, level in itertools.product(values(c["item"]), values(c["min_evidence"])):
                 times.append(timed(lambda: setattr(c["item"], "value", item)))
                 times.append(timed(lambda: setattr(c["min_evidence"], "value", level)))
-                times.append(timed(lambda: setattr(c["show_negative"], "value", not c["show_negative"].value)))
     results["therapy explorer"] = times
 
     w = explorer.evidence_map()
     c = w.controls
     times = []
-    for disease, level, kinds, negative in itertools.product(values(c["disease"]), values(c["min_evidence"]),
-                                                             values(c["kinds"]), (True, False)):
-        for name, value in (("disease", disease), ("min_evidence", level), ("kinds", kinds), ("show_negative", negative)):
+    for disease, level, kinds in itertools.product(values(c["disease"]), values(c["min_evidence"]), values(c["kinds"])):
+        for name, value in (("disease", disease), ("min_evidence", level), ("kinds", kinds)):
             if c[name].value != value:
                 times.append(timed(lambda: setattr(c[name], "value", value)))
     results["evidence map (first draw of each map included)"] = times

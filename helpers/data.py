@@ -17,6 +17,7 @@ import io
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -71,7 +72,8 @@ class Column:
 
     kinds: ``id`` (unique key), ``text``, ``int``, ``float``, ``enum`` (``values``),
     ``ref``/``refs`` (one / a ``;``-list of ids of table ``target``), ``doi``, ``pmid``,
-    ``registry``, ``url``, ``level`` (an evidence level id).
+    ``registry``, ``url``, ``level`` (an evidence level id), ``month`` (``YYYY-MM``, when a row was
+    last checked against its source: not in the future, not before 1990).
     """
 
     name: str
@@ -85,21 +87,35 @@ def C(name, kind="text", required=True, values=(), target=None):  # noqa: N802 (
     return Column(name, kind, required, tuple(values), target)
 
 
-EVIDENCE_LEVELS = ("established", "approved", "rct_positive", "early_clinical", "preclinical",
-                   "hypothesis", "rct_negative", "unproven_marketed")
+#: Display grades. Biology claims (damage.csv) use the first three; a treatment claim's grade is
+#: derived from its design and direction (the two columns of therapy_effects.csv), never typed in.
+BIOLOGY_LEVELS = ("established", "preclinical", "hypothesis")
+THERAPY_LEVELS = ("rct_benefit", "rct_no_benefit", "rct_harm", "surrogate_benefit", "surrogate_no_benefit",
+                  "early_unclear", "lab_only", "idea")
+EVIDENCE_LEVELS = BIOLOGY_LEVELS + THERAPY_LEVELS
+#: Strength of the design behind a treatment claim, strongest first.
+DESIGNS = ("rct_clinical", "rct_surrogate", "uncontrolled", "lab", "idea")
+#: Direction of a treatment claim's evidence.
+DIRECTIONS = ("benefit", "no_benefit", "harm", "unclear", "untested")
+#: What a treatment claim is about.
+ACTIONS = ("slows", "repairs", "symptoms")
+#: Is the treatment's action on *this* damage shown in people, only in the lab, or assumed?
+MECHANISM_LINKS = ("shown", "lab", "assumed")
 DISEASES = ("als", "ms")
 POTENCY = ("totipotent", "pluripotent", "multipotent", "progenitor", "differentiated")
 DAMAGE_CATEGORIES = ("neuron_loss", "protein_aggregation", "toxicity", "metabolic", "transport", "glial",
                      "genetic", "immune", "myelin", "axonal", "inflammation")
 THERAPY_KINDS = ("cell_therapy", "drug", "antisense", "antibody", "procedure", "unproven_product")
-THERAPY_STATUS = ("approved", "conditionally_approved", "withdrawn", "investigational",
-                  "not_approved_marketed", "research_only")
-PHASES = ("1", "1/2", "2", "2/3", "3", "observational")
+#: Regulatory status: shown next to the evidence, never instead of it.
+THERAPY_STATUS = ("full_approval", "conditional_approval", "withdrawn", "guideline_procedure", "investigational",
+                  "research_only", "marketed_without_evidence")
+PHASES = ("1", "1/2", "2", "2/3", "3", "observational", "not_stated")
+SIZE_KINDS = ("enrolled", "planned")
 CONTROLS = ("placebo", "sham", "active", "no_treatment", "untreated_side", "historical", "none")
 BLINDING = ("open", "single", "double", "rater")
 ROUTES = ("intravenous", "intrathecal", "intraspinal", "intramuscular", "intracerebroventricular",
           "intracortical", "intrathecal_intramuscular", "intrathecal_or_intravenous", "oral")
-TRIAL_STATUS = ("completed", "ongoing", "terminated", "withdrawn", "unknown")
+TRIAL_STATUS = ("completed", "ongoing", "not_yet_recruiting", "terminated", "withdrawn", "unknown")
 TRIAL_RESULTS = ("met", "not_met", "safety_only", "mixed", "ongoing", "terminated", "not_reported")
 MODELS = ("conduction", "motor_units", "alsfrs", "ms_relapse")
 
@@ -110,8 +126,9 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         C("url", "url", False), C("note", required=False),
     ),
     "evidence_levels": (
-        C("level_id", "enum", values=EVIDENCE_LEVELS), C("rank", "int"), C("label"),
-        C("applies_to", "enum", values=("biology", "therapy")), C("description"),
+        C("level_id", "enum", values=EVIDENCE_LEVELS), C("rank", "int"), C("code"), C("label"),
+        C("applies_to", "enum", values=("biology", "therapy")), C("design", "enum", False, values=DESIGNS),
+        C("direction", "enum", False, values=DIRECTIONS), C("description"),
     ),
     "diseases": (
         C("disease_id", "enum", values=DISEASES), C("name"), C("short_description"),
@@ -143,21 +160,27 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
     "therapies": (
         C("therapy_id", "id"), C("name"), C("kind", "enum", values=THERAPY_KINDS),
         C("cell_type_id", "ref", False, target="cell_types"), C("diseases", "refs", target="diseases"),
-        C("status", "enum", values=THERAPY_STATUS), C("status_note"), C("ref_ids", "refs", target="references"),
+        C("status", "enum", values=THERAPY_STATUS), C("status_note"), C("checked", "month"),
+        C("ref_ids", "refs", target="references"),
     ),
     "therapy_effects": (
         C("effect_id", "id"), C("therapy_id", "ref", target="therapies"), C("disease_id", "ref", target="diseases"),
         C("damage_id", "ref", target="damage"), C("mechanism_id", "ref", target="mechanisms"),
-        C("evidence_level", "level"), C("note"), C("ref_ids", "refs", target="references"),
+        C("action", "enum", values=ACTIONS), C("direction", "enum", values=DIRECTIONS),
+        C("design", "enum", values=DESIGNS), C("mechanism_link", "enum", values=MECHANISM_LINKS),
+        C("trial_ids", "refs", False, target="trials"), C("checked", "month"), C("note"),
+        C("ref_ids", "refs", target="references"),
     ),
     "trials": (
         C("trial_id", "id"), C("registry_id", "registry", False), C("short_name"),
         C("disease_id", "ref", target="diseases"), C("therapy_id", "ref", target="therapies"),
         C("cell_type_id", "ref", False, target="cell_types"), C("phase", "enum", values=PHASES),
         C("randomized", "enum", values=("yes", "no")), C("controlled", "enum", values=CONTROLS),
-        C("blinding", "enum", values=BLINDING), C("n_enrolled", "int", False), C("route", "enum", values=ROUTES),
+        C("blinding", "enum", values=BLINDING), C("n_enrolled", "int", False),
+        C("size_kind", "enum", False, values=SIZE_KINDS), C("route", "enum", values=ROUTES),
         C("start_year", "int", False), C("status", "enum", values=TRIAL_STATUS), C("primary_outcome"),
-        C("result", "enum", values=TRIAL_RESULTS), C("result_note"), C("ref_ids", "refs", target="references"),
+        C("result", "enum", values=TRIAL_RESULTS), C("result_note"), C("expected_end", "end_month", False),
+        C("checked", "month"), C("ref_ids", "refs", target="references"),
     ),
     "glossary": (
         C("term"), C("definition"), C("lesson", "int"), C("see_also", required=False),
@@ -179,6 +202,14 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         C("low", "float", False), C("high", "float", False), C("description"),
         C("ref_ids", "refs", target="references"), C("note", required=False),
     ),
+}
+
+#: (design, direction) -> display grade; any other pair is a data error.
+GRADE_OF = {
+    ("rct_clinical", "benefit"): "rct_benefit", ("rct_clinical", "no_benefit"): "rct_no_benefit",
+    ("rct_clinical", "harm"): "rct_harm", ("rct_surrogate", "benefit"): "surrogate_benefit",
+    ("rct_surrogate", "no_benefit"): "surrogate_no_benefit", ("rct_surrogate", "harm"): "rct_harm",
+    ("uncontrolled", "unclear"): "early_unclear", ("lab", "untested"): "lab_only", ("idea", "untested"): "idea",
 }
 
 #: Primary key column of each table (the first ``id``/``enum`` column, or ``term`` for the glossary).
@@ -261,6 +292,16 @@ def _check_cell(name: str, row: int, col: Column, value: str, problems: list[Pro
             problems.append(Problem(name, row, col.name, value, "expected a number (use '.' as decimal point)"))
     elif kind == "enum" and value not in col.values:
         problems.append(Problem(name, row, col.name, value, f"expected one of: {', '.join(col.values)}"))
+    elif kind in ("month", "end_month"):
+        match = re.fullmatch(r"(\d{4})-(\d{2})", value)
+        today = date.today()
+        latest = (today.year, today.month) if kind == "month" else (today.year + 30, 12)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            problems.append(Problem(name, row, col.name, value, "expected a year and month like 2026-11"))
+        elif not (1990, 1) <= (int(match.group(1)), int(match.group(2))) <= latest:
+            what = "check date" if kind == "month" else "date"
+            problems.append(Problem(name, row, col.name, value,
+                                    f"impossible {what}: must lie between 1990-01 and {latest[0]}-{latest[1]:02d}"))
     elif kind == "level" and value not in EVIDENCE_LEVELS:
         problems.append(Problem(name, row, col.name, value, f"expected an evidence level: {', '.join(EVIDENCE_LEVELS)}"))
     elif kind == "doi" and not DOI_RE.match(value):
@@ -327,7 +368,8 @@ def _to_frame(table: str, header: list[str], rows: list[list[str]], level_dtype)
         elif col.kind == "level":
             frame[col.name] = series.astype(str).astype(level_dtype)
         elif col.kind == "enum" and col.name != KEYS[table]:
-            frame[col.name] = series.astype(str).astype(pd.CategoricalDtype(list(col.values)))
+            values = series.replace("", pd.NA) if not col.required else series
+            frame[col.name] = values.astype(object).where(values.notna(), None).astype(pd.CategoricalDtype(list(col.values)))
         elif col.kind == "refs":
             frame[col.name] = series.fillna("")
         elif not col.required:
@@ -385,11 +427,15 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem]) ->
                                                                  tables["therapies"]["diseases"].astype(str))}
     for pos, row in enumerate(effects.itertuples(index=False)):
         spreadsheet_row = _spreadsheet_row(effects, pos)
-        if str(row.evidence_level) == "established":
-            problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "evidence_level", "established",
-                                    "'established' is for biology; use a therapy level "
-                                    "(approved, rct_positive, early_clinical, preclinical, hypothesis, rct_negative, "
-                                    "unproven_marketed)"))
+        grade = GRADE_OF.get((str(row.design), str(row.direction)))
+        if grade is None:
+            allowed = "; ".join(f"{g}: {d}" for (g, d) in GRADE_OF)
+            problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "direction", str(row.direction),
+                                    f"does not go with design '{row.design}'; allowed design: direction pairs are {allowed}"))
+        if str(row.design).startswith("rct_") and str(row.trial_ids) in ("", "<NA>"):
+            problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "trial_ids", "",
+                                    "a randomized design needs the trial(s) behind it (ids from data/trials.csv), "
+                                    "so that its size is known"))
         if damage_disease.get(str(row.damage_id), str(row.disease_id)) != str(row.disease_id):
             problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "damage_id", str(row.damage_id),
                                     f"this damage belongs to disease '{damage_disease[str(row.damage_id)]}', "
@@ -412,6 +458,29 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem]) ->
     missing = set(EVIDENCE_LEVELS) - set(levels["level_id"].astype(str))
     for level in sorted(missing):
         problems.append(Problem("data/evidence_levels.csv", None, "level_id", level, "evidence level is missing"))
+
+    damage = tables["damage"]
+    for pos, value in enumerate(damage["evidence_level"].astype(str)):
+        if value not in BIOLOGY_LEVELS:
+            problems.append(Problem("data/damage.csv", _spreadsheet_row(damage, pos), "evidence_level", value,
+                                    f"biology claims use {', '.join(BIOLOGY_LEVELS)}"))
+
+    trials = tables["trials"]
+    for pos, row in enumerate(trials.itertuples(index=False)):
+        has_size = pd.notna(row.n_enrolled)
+        if has_size != pd.notna(row.size_kind):
+            problems.append(Problem("data/trials.csv", _spreadsheet_row(trials, pos), "size_kind",
+                                    "" if pd.isna(row.size_kind) else str(row.size_kind),
+                                    "say 'enrolled' or 'planned' exactly when n_enrolled is given"))
+        elif has_size and str(row.size_kind) == "planned" and str(row.status) == "completed":
+            problems.append(Problem("data/trials.csv", _spreadsheet_row(trials, pos), "size_kind", "planned",
+                                    "a completed trial has an enrolled size, not a planned one"))
+        if has_size and not 1 <= int(row.n_enrolled) <= 100_000:
+            problems.append(Problem("data/trials.csv", _spreadsheet_row(trials, pos), "n_enrolled",
+                                    str(row.n_enrolled), "expected between 1 and 100000 people"))
+        if pd.notna(row.start_year) and not 1950 <= int(row.start_year) <= date.today().year + 1:
+            problems.append(Problem("data/trials.csv", _spreadsheet_row(trials, pos), "start_year",
+                                    str(row.start_year), f"expected a year between 1950 and {date.today().year + 1}"))
 
     params = tables["model_parameters"]
     for pos, row in enumerate(params.itertuples(index=False)):
@@ -494,10 +563,25 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
     if problems:
         raise KnowledgeBaseError(problems)
 
+    _derive_grades(tables, level_dtype)
     kb = KnowledgeBase(**tables, data_dir=data_dir)
     _CACHE.clear()
     _CACHE[key] = kb
     return kb
+
+
+def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
+    """Add the derived columns of therapy_effects: ``evidence_level`` (the display grade, from
+    design and direction), ``strength`` (5 = randomized on a clinical endpoint ... 1 = idea) and
+    ``n_people`` (the largest trial behind the claim; 0 when none is recorded)."""
+    effects = tables["therapy_effects"]
+    sizes = dict(zip(tables["trials"]["trial_id"].astype(str), tables["trials"]["n_enrolled"]))
+    effects["evidence_level"] = pd.Series(
+        [GRADE_OF[(str(g), str(d))] for g, d in zip(effects["design"], effects["direction"])],
+        index=effects.index, dtype="object").astype(level_dtype)
+    effects["strength"] = [len(DESIGNS) - DESIGNS.index(str(g)) for g in effects["design"]]
+    effects["n_people"] = [max([int(sizes[t]) for t in _split(str(ids)) if pd.notna(sizes.get(t))] or [0])
+                           for ids in effects["trial_ids"].fillna("")]
 
 
 def model_parameters(model: str, data_dir: str | Path | None = None) -> dict[str, float]:

@@ -14,7 +14,7 @@ from IPython.display import HTML, Markdown, display
 
 from .data import load_knowledge_base
 from .queries import citation_html, rows_by_id
-from .style import EVIDENCE_COLOURS, evidence_badge_html, figure_to_png
+from .style import EVIDENCE_COLOURS, STATUS_LABELS, evidence_badge_html, figure_to_png, status_tag_html
 from .widgets.common import assemble, notice_html
 
 
@@ -36,15 +36,51 @@ def badge(level_id: str) -> str:
 
 
 def evidence_legend_html() -> str:
-    """The one evidence legend of the series, strongest support first, as an HTML table."""
+    """The one evidence legend of the series, as an HTML table in three parts: treatment claims
+    (design and direction, strongest design first), biology claims, and regulatory status, which
+    is shown beside the evidence and never instead of it. Every badge carries its code and text."""
+    from .figures.evidence import EVIDENCE_CODES
+
     levels = load_knowledge_base().evidence_levels.sort_values("rank", ascending=False)
-    rows = "".join(
-        f'<tr><td style="text-align:left">{evidence_badge_html(r.level_id, r.label)}</td>'
-        f'<td style="text-align:left">{html.escape(r.description)}</td></tr>'
-        for r in levels.itertuples() if r.level_id in EVIDENCE_COLOURS)
-    return ('<table class="evidence-legend"><caption style="text-align:left">Evidence levels used in every lesson'
-            '</caption><thead><tr><th scope="col" style="text-align:left">Badge</th>'
-            f'<th scope="col" style="text-align:left">What it means</th></tr></thead><tbody>{rows}</tbody></table>')
+
+    def rows(applies_to: str) -> str:
+        return "".join(
+            f'<tr><td style="text-align:left">{evidence_badge_html(r.level_id, f"{EVIDENCE_CODES[r.level_id]} {r.label}")}'
+            f'</td><td style="text-align:left">{html.escape(r.description)}</td></tr>'
+            for r in levels.itertuples() if r.applies_to == applies_to and r.level_id in EVIDENCE_COLOURS)
+
+    status = "".join(f'<tr><td style="text-align:left">{status_tag_html(s)}</td>'
+                     f'<td style="text-align:left">{html.escape(STATUS_MEANINGS[s])}</td></tr>' for s in STATUS_LABELS)
+
+    def section(title: str) -> str:
+        return f'<tr><th scope="rowgroup" colspan="2" style="text-align:left;padding-top:8px">{title}</th></tr>'
+
+    return ('<table class="evidence-legend"><caption style="text-align:left">Evidence badges and status tags used '
+            'in every lesson</caption><thead><tr><th scope="col" style="text-align:left">Badge or tag</th>'
+            '<th scope="col" style="text-align:left">What it means</th></tr></thead><tbody>'
+            + section("Treatment claims: how strong the test was, and what it found") + rows("therapy")
+            + '<tr><td style="text-align:left">† after a code</td><td style="text-align:left">Benefit is shown for '
+              'the disease, but that the treatment works through <em>this</em> kind of damage is not shown in '
+              'people: that link is a hypothesis.</td></tr>'
+            + section("Biology claims: how sure we are that it happens in people") + rows("biology")
+            + section("Regulatory status (dashed outline): a separate tag, never a level of evidence") + status
+            + "</tbody></table>")
+
+
+#: What each regulatory status means (the labels are in :data:`helpers.style.STATUS_LABELS`).
+STATUS_MEANINGS = {
+    "full_approval": "A medicines regulator licensed it for this disease. Approval says benefit outweighed risk for "
+                     "that regulator; the evidence badge says how strong the trials were.",
+    "conditional_approval": "Licensed early (accelerated, conditional or exceptional approval), often on a surrogate "
+                            "endpoint, on condition that benefit is confirmed later.",
+    "withdrawn": "It was licensed, then withdrawn (for example after a confirmatory trial failed).",
+    "guideline_procedure": "A procedure, not a licensed product, that professional guidelines recommend for "
+                           "selected patients.",
+    "investigational": "Only available in clinical trials.",
+    "research_only": "A laboratory idea or tool; not tested as a treatment.",
+    "marketed_without_evidence": "Sold to patients outside regulated trials without evidence that it is safe and "
+                                 "effective.",
+}
 
 
 def evidence_legend() -> HTML:
@@ -103,10 +139,30 @@ def glossary(lesson: int) -> HTML:
     return HTML(glossary_html(lesson))
 
 
+def evidence_checked(ref_ids: list[str]) -> tuple[str | None, int]:
+    """(oldest check month, number of rows) over the graded claims, trials and statuses that
+    cite any of ``ref_ids``: the date up to which a lesson's evidence was checked."""
+    kb = load_knowledge_base()
+    wanted = set(ref_ids)
+    months = []
+    for table in (kb.therapy_effects, kb.trials, kb.therapies):
+        for refs, month in zip(table["ref_ids"], table["checked"]):
+            if wanted & set(str(refs).split(";")):
+                months.append(str(month))
+    return (min(months) if months else None), len(months)
+
+
 def references_html(ref_ids: list[str]) -> str:
-    """A numbered reference list with links (DOI, PubMed, trial registry)."""
+    """A numbered reference list with links (DOI, PubMed, trial registry), preceded by the date
+    up to which the graded rows citing these sources were checked."""
     items = "".join(f"<li>{citation_html(r)}</li>" for r in ref_ids)
-    return f'<ol class="references">{items}</ol>'
+    month, rows = evidence_checked(ref_ids)
+    if month is None:
+        dated = "<p><small>No graded claim or trial in the knowledge base cites these sources.</small></p>"
+    else:
+        dated = (f"<p><small><b>Evidence checked as of {month}</b> (the oldest check among the {rows} graded "
+                 "claims, trials and approval statuses that cite these sources).</small></p>")
+    return f'{dated}<ol class="references">{items}</ol>'
 
 
 def references(ref_ids: list[str]) -> HTML:

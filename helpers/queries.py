@@ -4,11 +4,13 @@ Every function takes plain values (ids or display names, case-insensitive) and r
 pandas DataFrame or a string; none of them draws or touches widgets, so tests and code
 cells can call them directly. A wrong name raises ``ValueError`` listing the valid choices.
 
-Evidence levels are an ordered categorical (weakest → strongest support for benefit):
-``unproven_marketed < rct_negative < hypothesis < preclinical < early_clinical <
-rct_positive < approved`` (``established`` is for biology only). A *minimum* evidence
-filter keeps claims at or above a level; negative randomized results (``rct_negative``)
-can be kept regardless, because "tested and failed" is itself strong evidence.
+A treatment claim records two things apart (see data/README.md): the *design* behind it
+(``rct_clinical`` > ``rct_surrogate`` > ``uncontrolled`` > ``lab`` > ``idea``, its
+``strength`` 5..1) and the *direction* (benefit, no benefit, harm, unclear, untested); its
+display grade (``evidence_level``) is derived from the two. A *minimum evidence* filter is a
+minimum design strength: it keeps benefit and failure alike, so a failed randomized trial is
+never hidden by it and never ranks below an untested idea. Regulatory status is a separate
+column (``status``), shown beside the evidence.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ import html
 
 import pandas as pd
 
-from .data import KnowledgeBase, load_knowledge_base
+from .data import DESIGNS, KnowledgeBase, load_knowledge_base
 
-#: How decisive a level is when several claims meet in one cell of the evidence matrix:
-#: randomized evidence (positive or negative) outranks early or preclinical signals.
-DECISIVENESS = ("approved", "rct_positive", "rct_negative", "early_clinical", "preclinical", "hypothesis",
-                "unproven_marketed")
+#: When several claims meet in one cell of the evidence matrix, the decisive one has the
+#: strongest design; among equals, the largest trial (a 664-person phase 3 miss outweighs a
+#: 137-person phase 2 success).
+DECISIVE_ORDER = {"by": ["strength", "n_people"], "ascending": [False, False]}
 
 _TABLE_KEYS = {
     "disease": ("diseases", "disease_id", "name"),
@@ -31,6 +33,7 @@ _TABLE_KEYS = {
     "cell type": ("cell_types", "cell_type_id", "name"),
     "mechanism": ("mechanisms", "mechanism_id", "name"),
     "evidence level": ("evidence_levels", "level_id", "label"),
+    "design": ("designs", "design", "label"),
 }
 
 
@@ -47,7 +50,7 @@ def resolve(kind: str, value: str, kb: KnowledgeBase | None = None, within: pd.D
     if kind not in _TABLE_KEYS:
         raise ValueError(f"Unknown kind {kind!r}; valid: {', '.join(_TABLE_KEYS)}")
     table, key, label = _TABLE_KEYS[kind]
-    frame = within if within is not None else getattr(_kb(kb), table)
+    frame = within if within is not None else (design_table() if table == "designs" else getattr(_kb(kb), table))
     ids = frame[key].astype(str).tolist()
     names = frame[label].astype(str).tolist()
     wanted = str(value).strip().lower()
@@ -72,8 +75,40 @@ def rows_by_id(frame: pd.DataFrame, key: str, ids, what: str, source: str, list_
     return indexed
 
 
+def design_table() -> pd.DataFrame:
+    """The designs, strongest first, with their strength (5..1) and a plain label."""
+    return pd.DataFrame({"design": list(DESIGNS), "strength": list(range(len(DESIGNS), 0, -1)),
+                         "label": [DESIGN_LABELS[d] for d in DESIGNS]})
+
+
+DESIGN_LABELS = {
+    "rct_clinical": "Randomized trial, clinical endpoint", "rct_surrogate": "Randomized trial, surrogate endpoint",
+    "uncontrolled": "Early or uncontrolled studies in people", "lab": "Animal and cell studies", "idea": "Idea",
+}
+
+
+def design_strength(value: str, kb: KnowledgeBase | None = None) -> int:
+    """Strength (5 = randomized on a clinical endpoint ... 1 = idea) of a design id, design
+    label, or treatment evidence level (whose design is used)."""
+    kb = _kb(kb)
+    try:
+        design = resolve("design", value, kb)
+    except ValueError:
+        try:
+            level = resolve("evidence level", value, kb)
+        except ValueError:
+            raise ValueError(f"Unknown minimum evidence {value!r}. Valid choices: "
+                             + "; ".join(f"{d} ({DESIGN_LABELS[d]})" for d in DESIGNS)) from None
+        row = kb.evidence_levels.set_index("level_id").loc[level]
+        if pd.isna(row["design"]):
+            raise ValueError(f"{level!r} grades biology, not a treatment. Valid choices: "
+                             + "; ".join(f"{d} ({DESIGN_LABELS[d]})" for d in DESIGNS))
+        design = str(row["design"])
+    return len(DESIGNS) - DESIGNS.index(design)
+
+
 def level_rank(level: str, kb: KnowledgeBase | None = None) -> int:
-    """Position of an evidence level in the ordered vocabulary (higher = stronger support)."""
+    """Position of an evidence level in the display order (used for sorting only)."""
     kb = _kb(kb)
     level_id = resolve("evidence level", level, kb)
     return list(kb.evidence_dtype.categories).index(level_id)
@@ -95,40 +130,39 @@ def choices(kind: str, kb: KnowledgeBase | None = None, disease: str | None = No
             frame = frame[frame["cell_type_id"].isin(set(used.dropna()))]
     if kind == "evidence level":
         frame = frame.sort_values("rank")
+    if kind == "design":
+        frame = design_table()
     return [(str(n), str(i)) for n, i in zip(frame[label], frame[key])]
 
 
 def _effects_view(kb: KnowledgeBase, effects: pd.DataFrame) -> pd.DataFrame:
     """Join an effects slice with readable names; sorted strongest evidence first."""
     view = (effects
-            .merge(kb.therapies[["therapy_id", "name", "kind", "cell_type_id", "status"]], on="therapy_id")
+            .merge(kb.therapies[["therapy_id", "name", "kind", "cell_type_id", "status"]].astype({"status": str}),
+                   on="therapy_id")
             .rename(columns={"name": "therapy"})
             .merge(kb.damage[["damage_id", "name"]], on="damage_id").rename(columns={"name": "damage"})
             .merge(kb.mechanisms[["mechanism_id", "name"]], on="mechanism_id").rename(columns={"name": "mechanism"}))
     view["evidence_level"] = view["evidence_level"].astype(kb.evidence_dtype)
     labels = dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
     view["evidence"] = view["evidence_level"].astype(str).map(labels)
-    view = view.sort_values(["evidence_level", "therapy", "damage"], ascending=[False, True, True], kind="stable")
-    columns = ["effect_id", "therapy_id", "therapy", "kind", "cell_type_id", "disease_id", "damage_id", "damage",
-               "mechanism_id", "mechanism", "evidence_level", "evidence", "note", "ref_ids"]
+    view = view.sort_values(["strength", "n_people", "therapy", "damage"], ascending=[False, False, True, True],
+                            kind="stable")
+    columns = ["effect_id", "therapy_id", "therapy", "kind", "cell_type_id", "status", "disease_id", "damage_id",
+               "damage", "mechanism_id", "mechanism", "action", "direction", "design", "strength", "n_people",
+               "mechanism_link", "evidence_level", "evidence", "note", "ref_ids"]
     return view[columns].reset_index(drop=True)
 
 
-def _filter_level(kb: KnowledgeBase, effects: pd.DataFrame, min_evidence: str | None,
-                  include_negative: bool) -> pd.DataFrame:
-    if min_evidence is not None:
-        threshold = resolve("evidence level", min_evidence, kb)
-        keep = effects["evidence_level"] >= threshold
-        if include_negative:
-            keep |= effects["evidence_level"] == "rct_negative"
-        effects = effects[keep]
-    elif not include_negative:
-        effects = effects[effects["evidence_level"] != "rct_negative"]
-    return effects
+def _filter_level(kb: KnowledgeBase, effects: pd.DataFrame, min_evidence: str | None) -> pd.DataFrame:
+    """Keep claims whose design is at least as strong as ``min_evidence`` (benefit or not)."""
+    if min_evidence is None:
+        return effects
+    return effects[effects["strength"] >= design_strength(min_evidence, kb)]
 
 
 def therapies_for_damage(damage: str, disease: str | None = None, min_evidence: str | None = None,
-                         include_negative: bool = True, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+                         kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """Which therapies address a kind of damage, by which mechanism, with what evidence."""
     kb = _kb(kb)
     damage_table = kb.damage
@@ -137,22 +171,22 @@ def therapies_for_damage(damage: str, disease: str | None = None, min_evidence: 
         damage_table = damage_table[damage_table["disease_id"] == disease_id]
     damage_id = resolve("damage", damage, kb, within=damage_table)
     effects = kb.therapy_effects[kb.therapy_effects["damage_id"] == damage_id]
-    return _effects_view(kb, _filter_level(kb, effects, min_evidence, include_negative))
+    return _effects_view(kb, _filter_level(kb, effects, min_evidence))
 
 
 def damage_for_therapy(therapy: str, disease: str | None = None, min_evidence: str | None = None,
-                       include_negative: bool = True, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+                       kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """What damage a therapy addresses (or was tested against), with mechanism and evidence."""
     kb = _kb(kb)
     therapy_id = resolve("therapy", therapy, kb)
     effects = kb.therapy_effects[kb.therapy_effects["therapy_id"] == therapy_id]
     if disease is not None:
         effects = effects[effects["disease_id"] == resolve("disease", disease, kb)]
-    return _effects_view(kb, _filter_level(kb, effects, min_evidence, include_negative))
+    return _effects_view(kb, _filter_level(kb, effects, min_evidence))
 
 
 def damage_for_cell_type(cell_type: str, disease: str | None = None, min_evidence: str | None = None,
-                         include_negative: bool = True, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+                         kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """What damage the therapies built on a cell type address (all such therapies together)."""
     kb = _kb(kb)
     cell_type_id = resolve("cell type", cell_type, kb)
@@ -160,13 +194,14 @@ def damage_for_cell_type(cell_type: str, disease: str | None = None, min_evidenc
     effects = kb.therapy_effects[kb.therapy_effects["therapy_id"].isin(therapy_ids)]
     if disease is not None:
         effects = effects[effects["disease_id"] == resolve("disease", disease, kb)]
-    return _effects_view(kb, _filter_level(kb, effects, min_evidence, include_negative))
+    return _effects_view(kb, _filter_level(kb, effects, min_evidence))
 
 
-def evidence_matrix(disease: str, min_evidence: str | None = None, include_negative: bool = True,
+def evidence_matrix(disease: str, min_evidence: str | None = None,
                     kinds: tuple[str, ...] | None = None, kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """Therapies (rows) × damage (columns) for one disease; each cell holds the most decisive
-    evidence level among that pair's claims (see :data:`DECISIVENESS`), or ``NaN`` if none.
+    evidence grade among that pair's claims (strongest design, then largest trial: see
+    :data:`DECISIVE_ORDER`), or ``NaN`` if none.
 
     ``kinds`` optionally limits rows to therapy kinds (e.g. ``("cell_therapy",)``).
     Rows and columns keep the order of ``therapies.csv`` and ``damage.csv``; every damage of
@@ -175,21 +210,29 @@ def evidence_matrix(disease: str, min_evidence: str | None = None, include_negat
     kb = _kb(kb)
     disease_id = resolve("disease", disease, kb)
     effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == disease_id]
-    effects = _filter_level(kb, effects, min_evidence, include_negative)
+    effects = _filter_level(kb, effects, min_evidence)
     if kinds is not None:
         allowed = set(kb.therapies.loc[kb.therapies["kind"].astype(str).isin(kinds), "therapy_id"])
         effects = effects[effects["therapy_id"].isin(allowed)]
     damage = kb.damage[kb.damage["disease_id"] == disease_id]
     therapy_order = [t for t in kb.therapies["therapy_id"] if t in set(effects["therapy_id"])]
-    priority = {level: i for i, level in enumerate(DECISIVENESS)}
-    decisive = (effects.assign(priority=effects["evidence_level"].astype(str).map(priority))
-                .sort_values("priority", kind="stable")
+    decisive = (effects.sort_values(**DECISIVE_ORDER, kind="stable")
                 .drop_duplicates(["therapy_id", "damage_id"]))
     matrix = (decisive.pivot(index="therapy_id", columns="damage_id", values="evidence_level")
               .reindex(index=therapy_order, columns=list(damage["damage_id"])))
     matrix = matrix.astype(kb.evidence_dtype) if len(matrix.columns) else matrix
     matrix.index.name, matrix.columns.name = "therapy_id", "damage_id"
     return matrix
+
+
+def unlinked_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
+    """(therapy_id, damage_id) pairs whose decisive claim shows benefit for the disease while the
+    action on that damage is only assumed or seen in the lab (riluzole and excitotoxicity)."""
+    kb = _kb(kb)
+    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
+    decisive = effects.sort_values(**DECISIVE_ORDER, kind="stable").drop_duplicates(["therapy_id", "damage_id"])
+    hit = decisive[(decisive["direction"].astype(str) == "benefit") & (decisive["mechanism_link"].astype(str) != "shown")]
+    return set(zip(hit["therapy_id"].astype(str), hit["damage_id"].astype(str)))
 
 
 def trials(disease: str | None = None, cell_type: str | None = None, phase: str | None = None,
@@ -219,17 +262,22 @@ def trials(disease: str | None = None, cell_type: str | None = None, phase: str 
     return frame.sort_values(["start_year", "trial_id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
-def untreated_damage(disease: str, above: str = "preclinical", kb: KnowledgeBase | None = None) -> list[str]:
-    """Damage ids of a disease that no therapy addresses with evidence stronger than ``above``.
+def untreated_damage(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> list[str]:
+    """Damage ids of a disease that no therapy has been shown, in people, to act on.
 
-    Negative randomized results rank below ``preclinical``, so they never count as addressing it.
+    A damage counts as reached only when, for some therapy, the decisive claim (strongest
+    design, then largest trial) is favourable, comes from a design stronger than ``above`` (a
+    design id or level id) and its action on that damage is shown in people, not assumed.
+    A failed trial never counts, and neither does an approval for the disease whose link to
+    this damage is a hypothesis (riluzole and excitotoxicity).
     """
     kb = _kb(kb)
-    threshold = resolve("evidence level", above, kb)
+    threshold = design_strength(above, kb)
     disease_id = resolve("disease", disease, kb)
-    effects = kb.therapy_effects[(kb.therapy_effects["disease_id"] == disease_id)
-                                 & (kb.therapy_effects["evidence_level"] > threshold)]
-    reached = set(effects["damage_id"])
+    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == disease_id]
+    decisive = effects.sort_values(**DECISIVE_ORDER, kind="stable").drop_duplicates(["therapy_id", "damage_id"])
+    reached = set(decisive.loc[(decisive["strength"] > threshold) & (decisive["direction"].astype(str) == "benefit")
+                               & (decisive["mechanism_link"].astype(str) == "shown"), "damage_id"])
     damage = kb.damage.loc[kb.damage["disease_id"] == disease_id, "damage_id"]
     return [d for d in damage if d not in reached]
 

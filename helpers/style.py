@@ -5,8 +5,8 @@ which stays distinguishable for the common forms of colour-vision deficiency.
 The mapping is fixed everywhere in the series:
 
 * ALS is always vermillion, MS always blue.
-* Each evidence level always has the same colour, and every badge also carries its text,
-  so colour is never the only cue.
+* Each evidence grade always has the same colour, and every badge also carries its text,
+  so colour is never the only cue. Regulatory status is a separate, outlined tag.
 """
 
 from __future__ import annotations
@@ -31,20 +31,46 @@ GREYS = {"dark": "#555555", "mid": "#999999", "light": "#DDDDDD"}
 
 DISEASE_COLOURS = {"als": OKABE_ITO["vermillion"], "ms": OKABE_ITO["blue"]}
 
-#: Fill colour per evidence level (ids as in data/evidence_levels.csv).
+#: Fill colour per evidence grade (ids as in data/evidence_levels.csv). Colour follows the
+#: *direction* (green/blue = favourable, purple = no benefit, black = harm, yellow = unknown,
+#: orange/grey = not tested in people); the printed code carries design and direction, so
+#: colour is never the only cue.
 EVIDENCE_COLOURS = {
     "established": GREYS["mid"],
-    "approved": OKABE_ITO["bluish_green"],
-    "rct_positive": OKABE_ITO["sky_blue"],
-    "early_clinical": OKABE_ITO["yellow"],
     "preclinical": OKABE_ITO["orange"],
     "hypothesis": GREYS["light"],
-    "rct_negative": OKABE_ITO["reddish_purple"],
-    "unproven_marketed": OKABE_ITO["black"],
+    "rct_benefit": OKABE_ITO["bluish_green"],
+    "surrogate_benefit": OKABE_ITO["sky_blue"],
+    "rct_no_benefit": OKABE_ITO["reddish_purple"],
+    "surrogate_no_benefit": "#E9C3D8",  # a light tint of reddish purple
+    "rct_harm": OKABE_ITO["black"],
+    "early_unclear": OKABE_ITO["yellow"],
+    "lab_only": OKABE_ITO["orange"],
+    "idea": GREYS["light"],
 }
 #: Text colour on each fill, chosen for a contrast ratio of at least 4.5:1 (WCAG AA).
-EVIDENCE_TEXT_COLOURS = {level: ("#FFFFFF" if level == "unproven_marketed" else "#000000")
-                         for level in EVIDENCE_COLOURS}
+EVIDENCE_TEXT_COLOURS = {level: ("#FFFFFF" if level == "rct_harm" else "#000000") for level in EVIDENCE_COLOURS}
+
+#: Regulatory status labels (data/therapies.csv ``status``): drawn as outlined tags, never as
+#: evidence badges, because approval is not the same as shown benefit.
+STATUS_LABELS = {
+    "full_approval": "Approved",
+    "conditional_approval": "Conditional / accelerated approval",
+    "withdrawn": "Approval withdrawn",
+    "guideline_procedure": "Guideline-recommended procedure",
+    "investigational": "Investigational",
+    "research_only": "Research only",
+    "marketed_without_evidence": "Sold without evidence",
+}
+
+
+def status_tag_html(status: str) -> str:
+    """An outlined tag for a regulatory status (text, no fill colour)."""
+    if status not in STATUS_LABELS:
+        raise ValueError(f"Unknown status {status!r}; valid: {', '.join(STATUS_LABELS)}")
+    return (f'<span class="status-tag status-{status}" style="border:1px dashed #333;border-radius:4px;'
+            f'padding:0 5px;white-space:nowrap;font-size:0.9em">{html.escape(STATUS_LABELS[status])}</span>')
+
 
 #: Matplotlib settings for every figure: large enough to read on a projector.
 RC_PARAMS = {

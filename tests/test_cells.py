@@ -115,10 +115,11 @@ def test_card_shows_the_row_of_cell_types(cell_id, kb):
 def test_card_lists_each_therapy_with_its_most_decisive_level(kb):
     text = cells.cell_card_html("msc_ntf", kb)
     assert "NurOwn" in text
-    assert "evidence-rct_negative" in text  # the failed phase 3 outranks the early signals
-    assert "evidence-early_clinical" not in text
+    assert "evidence-rct_no_benefit" in text  # the failed phase 3 outranks the early signals
+    assert "evidence-early_unclear" not in text
+    assert "status-investigational" in text  # status is a separate tag
     hsc = cells.cell_card_html("hsc", kb)
-    assert "evidence-rct_positive" in hsc  # MIST
+    assert "evidence-rct_benefit" in hsc and "status-guideline_procedure" in hsc  # MIST; ASTCT 2019
 
 
 def test_card_links_the_damage_that_involves_the_cell(kb):

@@ -37,7 +37,7 @@ def test_evidence_levels_are_an_ordered_categorical(kb):
     dtype = kb.therapy_effects["evidence_level"].dtype
     assert isinstance(dtype, pd.CategoricalDtype) and dtype.ordered
     assert list(dtype.categories) == list(kb.evidence_levels.sort_values("rank")["level_id"])
-    assert dtype.categories[-1] == "established" and dtype.categories[0] == "unproven_marketed"
+    assert dtype.categories[-1] == "established" and dtype.categories[0] == "idea"
 
 
 def test_dtypes_are_proper(kb):
@@ -61,7 +61,7 @@ def test_every_reference_is_used(kb):
 
 
 def test_negative_results_are_included(kb):
-    assert (kb.therapy_effects["evidence_level"] == "rct_negative").sum() >= 3
+    assert (kb.therapy_effects["evidence_level"] == "rct_no_benefit").sum() >= 3
     assert (kb.trials["result"] == "not_met").sum() >= 3
 
 
@@ -179,9 +179,48 @@ def test_unknown_cross_reference(data_copy, table, column, bad, target):
     _assert_located(_error(data_copy), table, 2, column, f"unknown id in data/{target}.csv", bad)
 
 
-def test_unknown_evidence_level(data_copy):
-    _set(data_copy, "therapy_effects", 4, "evidence_level", "promising")
-    _assert_located(_error(data_copy), "therapy_effects", 4, "evidence_level", "expected an evidence level")
+def test_unknown_direction_design_action_and_link(data_copy):
+    for column, value in (("direction", "promising"), ("design", "anecdote"), ("action", "cures"),
+                          ("mechanism_link", "obvious")):
+        _set(data_copy, "therapy_effects", 5, column, value)  # row 5 is e005: lab, untested
+        _assert_located(_error(data_copy), "therapy_effects", 5, column, "expected one of")
+        _set(data_copy, "therapy_effects", 5, column, {"direction": "untested", "design": "lab", "action": "slows",
+                                                       "mechanism_link": "lab"}[column])
+
+
+def test_direction_must_fit_the_design(data_copy):
+    # row 5 is e005 (lab, untested): a lab study cannot show benefit in people
+    _set(data_copy, "therapy_effects", 5, "direction", "benefit")
+    _assert_located(_error(data_copy), "therapy_effects", 5, "direction", "does not go with design 'lab'")
+
+
+def test_randomized_claims_name_their_trials(data_copy):
+    # row 2 is e001 (NurOwn phase 3)
+    _set(data_copy, "therapy_effects", 2, "trial_ids", "")
+    _assert_located(_error(data_copy), "therapy_effects", 2, "trial_ids", "needs the trial(s) behind it")
+
+
+@pytest.mark.parametrize("value,message", [("2031-01", "impossible check date"), ("1989-12", "impossible check date"),
+                                           ("2026-13", "like 2026-11"), ("Nov 2026", "like 2026-11")])
+def test_check_dates_must_be_possible(data_copy, value, message):
+    _set(data_copy, "trials", 3, "checked", value)
+    _assert_located(_error(data_copy), "trials", 3, "checked", message)
+
+
+def test_a_planned_size_on_a_completed_trial_is_refused(data_copy):
+    # row 2 is MIST (completed, 110 enrolled)
+    _set(data_copy, "trials", 2, "size_kind", "planned")
+    _assert_located(_error(data_copy), "trials", 2, "size_kind", "completed trial has an enrolled size")
+
+
+def test_a_size_needs_its_kind(data_copy):
+    _set(data_copy, "trials", 2, "size_kind", "")
+    _assert_located(_error(data_copy), "trials", 2, "size_kind", "exactly when n_enrolled is given")
+
+
+def test_unknown_status_lists_the_vocabulary(data_copy):
+    _set(data_copy, "therapies", 2, "status", "approved")
+    _assert_located(_error(data_copy), "therapies", 2, "status", "guideline_procedure")
 
 
 def test_duplicate_id(data_copy):
@@ -274,9 +313,14 @@ def test_quiz_answer_must_be_an_option(data_copy):
     _assert_located(_error(data_copy), "quiz", 2, "answer", "exactly one of the options")
 
 
-def test_established_is_not_a_therapy_level(data_copy):
-    _set(data_copy, "therapy_effects", 2, "evidence_level", "established")
-    _assert_located(_error(data_copy), "therapy_effects", 2, "evidence_level", "is for biology")
+def test_biology_levels_only_in_damage(data_copy):
+    _set(data_copy, "damage", 2, "evidence_level", "rct_benefit")
+    _assert_located(_error(data_copy), "damage", 2, "evidence_level", "biology claims use")
+
+
+def test_every_claim_and_trial_has_a_check_date(kb):
+    for table in ("therapy_effects", "trials", "therapies"):
+        assert getattr(kb, table)["checked"].notna().all(), table
 
 
 def test_invalid_utf8(data_copy):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 
+import pandas as pd
+
 import pytest
 
 from helpers import queries
@@ -32,17 +34,18 @@ def test_therapy_explorer_every_combination(kb):
             c["disease"].value = disease
             items = _values(c["item"])
             assert items, f"no {direction} to choose for {disease}"
-            for item, level, negative in itertools.product(items, _values(c["min_evidence"]), (True, False)):
-                c["item"].value, c["min_evidence"].value, c["show_negative"].value = item, level, negative
-                expected = explorer.explorer_html(direction, disease, item, level, negative, kb)
+            for item, level in itertools.product(items, _values(c["min_evidence"])):
+                c["item"].value, c["min_evidence"].value = item, level
+                expected = explorer.explorer_html(direction, disease, item, level, kb)
                 assert result.value == expected
-                rows = explorer.explorer_result(direction, disease, item, level, negative, kb)
+                rows = explorer.explorer_result(direction, disease, item, level, kb)
                 if rows.empty:
                     assert "role=\"status\"" in result.value  # explained, never blank
                 else:
                     assert result.value.count("evidence-badge") == len(rows)
+                    assert result.value.count("status-tag") == len(rows)  # status beside, not instead of, evidence
                 seen += 1
-    assert seen > 100
+    assert seen > 60
 
 
 def test_therapy_explorer_shows_the_query_rows(kb):
@@ -78,11 +81,10 @@ def test_evidence_map_every_combination(kb):
     widget = explorer.evidence_map()
     c, out = widget.controls, widget.outputs
     images = set()
-    for disease, level, kinds, negative in itertools.product(_values(c["disease"]), _values(c["min_evidence"]),
-                                                             _values(c["kinds"]), (True, False)):
-        c["disease"].value, c["min_evidence"].value, c["kinds"].value, c["show_negative"].value = (
-            disease, level, kinds, negative)
-        matrix = explorer.evidence_map_data(disease, level, negative, kinds, kb)
+    for disease, level, kinds in itertools.product(_values(c["disease"]), _values(c["min_evidence"]),
+                                                   _values(c["kinds"])):
+        c["disease"].value, c["min_evidence"].value, c["kinds"].value = disease, level, kinds
+        matrix = explorer.evidence_map_data(disease, level, kinds, kb)
         assert out["map"].value == explorer.evidence_map_html(matrix, disease, kb)
         if matrix.empty:
             assert "No therapy claim passes" in out["map"].value
@@ -98,7 +100,30 @@ def test_evidence_map_every_combination(kb):
 def test_evidence_map_png_for_static_use(kb):
     png = explorer.evidence_map_png("ms")
     assert bytes(png).startswith(b"\x89PNG")
-    assert explorer.evidence_map_png("ms", "approved") != png
+    assert explorer.evidence_map_png("ms", "rct_clinical") != png
+
+
+def test_no_minimum_evidence_choice_hides_a_failed_randomized_trial(kb):
+    failed = kb.therapy_effects[kb.therapy_effects["direction"].astype(str).isin(["no_benefit", "harm"])
+                                & kb.therapy_effects["design"].astype(str).str.startswith("rct_")]
+    assert len(failed) >= 5
+    widget = explorer.evidence_map()
+    for level in _values(widget.controls["min_evidence"]):
+        for row in failed.itertuples():
+            if level != explorer.ANY and row.strength < queries.design_strength(level, kb):
+                continue  # the filter asks for a stronger design than this trial had
+            matrix = explorer.evidence_map_data(row.disease_id, level, "all", kb)
+            assert pd.notna(matrix.loc[row.therapy_id, row.damage_id]), (level, row.effect_id)
+    # a failed trial on a clinical endpoint survives even the strictest filter
+    strictest = explorer.evidence_map_data("als", "rct_clinical", "all", kb)
+    assert str(strictest.loc["nurown", "als_lmn_loss"]) == "rct_no_benefit"
+
+
+def test_approved_for_disease_but_mechanism_assumed_is_marked(kb):
+    text = explorer.evidence_map_html(explorer.evidence_map_data("als", kb=kb), "als", kb)
+    assert "R+†" in text and "not shown in people" in text  # riluzole and excitotoxicity
+    assert ("riluzole", "als_excitotoxicity") in queries.unlinked_pairs("als", kb)
+    assert ("natalizumab", "ms_bbb_relapse") not in queries.unlinked_pairs("ms", kb)
 
 
 def test_evidence_map_cell_details(kb):

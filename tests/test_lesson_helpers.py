@@ -51,8 +51,24 @@ def test_badges_carry_text_and_readable_contrast(kb):
 
 def test_legend_lists_every_level_strongest_first(kb):
     html = lesson.evidence_legend_html()
-    positions = [html.index(f"evidence-{lvl}") for lvl in kb.evidence_levels.sort_values("rank", ascending=False).level_id]
-    assert positions == sorted(positions)
+    for applies_to in ("therapy", "biology"):
+        levels = kb.evidence_levels[kb.evidence_levels["applies_to"] == applies_to]
+        positions = [html.index(f"evidence-{lvl}") for lvl in levels.sort_values("rank", ascending=False).level_id]
+        assert positions == sorted(positions)
+    assert html.index("Treatment claims") < html.index("Biology claims") < html.index("Regulatory status")
+
+
+def test_legend_reads_without_colour(kb):
+    from helpers.figures.evidence import EVIDENCE_CODES
+    from helpers.style import STATUS_LABELS
+
+    html = lesson.evidence_legend_html()
+    for row in kb.evidence_levels.itertuples():
+        assert f"{EVIDENCE_CODES[row.level_id]} {row.label}" in html.replace("&quot;", '"')
+        assert row.code == EVIDENCE_CODES[row.level_id], "data/evidence_levels.csv and EVIDENCE_CODES disagree"
+    for status, label in STATUS_LABELS.items():
+        assert f"status-{status}" in html and label in html
+    assert len(set(EVIDENCE_CODES.values())) == len(EVIDENCE_CODES)
 
 
 def test_references_and_glossary_render(kb):

@@ -40,8 +40,10 @@ def test_wrong_names_list_valid_choices(call, kind):
 
 def test_wrong_evidence_level_lists_valid_choices(kb):
     damage = kb.damage["damage_id"].iloc[0]
-    with pytest.raises(ValueError, match="Unknown evidence level 'promising'. Valid choices: .*approved"):
+    with pytest.raises(ValueError, match="Unknown minimum evidence 'promising'. Valid choices: .*rct_clinical"):
         queries.therapies_for_damage(damage, min_evidence="promising")
+    with pytest.raises(ValueError, match="grades biology"):
+        queries.therapies_for_damage(damage, min_evidence="established")
 
 
 def test_damage_must_belong_to_the_chosen_disease(kb):
@@ -56,26 +58,30 @@ def test_therapies_for_damage_match_the_effects_table(kb, disease):
         result = queries.therapies_for_damage(damage, disease=disease, kb=kb)
         raw = kb.therapy_effects[kb.therapy_effects["damage_id"] == damage]
         assert sorted(result["effect_id"]) == sorted(raw["effect_id"])
-        ranks = result["evidence_level"].cat.codes.tolist()
-        assert ranks == sorted(ranks, reverse=True), "strongest evidence must come first"
+        keys = list(zip(result["strength"], result["n_people"]))
+        assert keys == sorted(keys, reverse=True), "strongest design (then largest trial) must come first"
 
 
 def test_minimum_evidence_filter_is_monotonic(kb):
-    levels = list(kb.evidence_dtype.categories)
+    designs = list(queries.design_table()["design"])[::-1]  # weakest first
     for damage in kb.damage["damage_id"]:
-        sizes = [len(queries.therapies_for_damage(damage, min_evidence=lvl, include_negative=False, kb=kb))
-                 for lvl in levels if lvl != "established"]
+        sizes = [len(queries.therapies_for_damage(damage, min_evidence=d, kb=kb)) for d in designs]
         assert sizes == sorted(sizes, reverse=True)
 
 
-def test_minimum_evidence_keeps_only_strong_claims_and_optionally_negatives(kb):
+def test_minimum_evidence_keeps_failures_with_their_design(kb):
     for damage in kb.damage["damage_id"]:
-        kept = queries.therapies_for_damage(damage, min_evidence="early_clinical", include_negative=True, kb=kb)
-        for level in kept["evidence_level"].astype(str):
-            assert level == "rct_negative" or kb.evidence_dtype.categories.get_loc(level) >= \
-                kb.evidence_dtype.categories.get_loc("early_clinical")
-        without = queries.therapies_for_damage(damage, min_evidence="early_clinical", include_negative=False, kb=kb)
-        assert "rct_negative" not in set(without["evidence_level"].astype(str))
+        everything = queries.therapies_for_damage(damage, kb=kb)
+        kept = queries.therapies_for_damage(damage, min_evidence="uncontrolled", kb=kb)
+        assert (kept["strength"] >= 3).all()
+        failed = everything[everything["direction"].isin(["no_benefit", "harm"])]
+        assert set(failed["effect_id"]) <= set(kept["effect_id"]), "a failed randomized trial was filtered out"
+
+
+def test_a_failed_trial_never_ranks_below_an_untested_idea(kb):
+    view = queries.damage_for_therapy("nurown", kb=kb)
+    assert view["evidence_level"].iloc[0] == "rct_no_benefit"
+    assert queries.design_strength("rct_no_benefit", kb) > queries.design_strength("idea", kb)
 
 
 def test_damage_for_therapy_matches_effects(kb):
@@ -101,18 +107,21 @@ def test_evidence_matrix_cells_come_from_effects(kb, disease):
     effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == disease]
     for therapy in matrix.index:
         for damage in matrix.columns:
-            levels = set(effects[(effects["therapy_id"] == therapy) & (effects["damage_id"] == damage)]
-                         ["evidence_level"].astype(str))
+            here = effects[(effects["therapy_id"] == therapy) & (effects["damage_id"] == damage)]
             cell = matrix.loc[therapy, damage]
-            if levels:
-                best = min(levels, key=queries.DECISIVENESS.index)
-                assert cell == best
+            if len(here):
+                best = here.sort_values(["strength", "n_people"], ascending=False).iloc[0]
+                assert str(cell) == str(best["evidence_level"])
             else:
                 assert pd.isna(cell)
 
 
-def test_evidence_matrix_prefers_randomized_over_early_evidence():
-    assert queries.DECISIVENESS.index("rct_negative") < queries.DECISIVENESS.index("early_clinical")
+def test_evidence_matrix_prefers_randomized_and_larger_trials(kb):
+    matrix = queries.evidence_matrix("als", kb=kb)
+    # NurOwn: a failed 196-person phase 3 outweighs early biomarker signals
+    assert str(matrix.loc["nurown", "als_lmn_loss"]) == "rct_no_benefit"
+    # lenzumestrocel: the 115-person sham-controlled ALSUMMIT outweighs the 64-person open-label phase 2
+    assert str(matrix.loc["lenzumestrocel", "als_lmn_loss"]) == "rct_no_benefit"
 
 
 def test_evidence_matrix_kind_filter(kb):
@@ -137,10 +146,15 @@ def test_trials_filters_combine(kb):
 
 def test_untreated_damage_has_nothing_above_the_threshold(kb):
     for disease in ("als", "ms"):
-        gaps = queries.untreated_damage(disease, above="preclinical", kb=kb)
+        gaps = queries.untreated_damage(disease, above="lab", kb=kb)
+        assert gaps, "every disease has kinds of damage no treatment has been shown to help"
         for damage in gaps:
-            rows = queries.therapies_for_damage(damage, kb=kb)
-            assert not (rows["evidence_level"] > "preclinical").any()
+            rows = queries.therapies_for_damage(damage, kb=kb).sort_values(["strength", "n_people"], ascending=False)
+            decisive = rows.drop_duplicates("therapy_id")
+            assert not ((decisive["strength"] > 2) & (decisive["direction"] == "benefit")
+                        & (decisive["mechanism_link"] == "shown")).any()
+    assert "als_excitotoxicity" in queries.untreated_damage("als", kb=kb)  # riluzole's link is a hypothesis
+    assert "als_lmn_loss" in queries.untreated_damage("als", kb=kb)  # ALSUMMIT outweighs the open-label phase 2
 
 
 def test_citations_show_identifiers(kb):

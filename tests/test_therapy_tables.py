@@ -49,17 +49,18 @@ def test_mechanism_examples_pick_the_strongest_claim(kb):
     assert list(table["mechanism_id"]) == list(kb.mechanisms["mechanism_id"])
     cell_ids = tt.cell_based_therapy_ids(kb)
     effects = kb.therapy_effects
+    sold = set(kb.therapies.loc[kb.therapies["status"] == "marketed_without_evidence", "therapy_id"])
     for row in table.itertuples():
-        mine = effects[(effects["mechanism_id"] == row.mechanism_id)
-                       & effects["evidence_level"].astype(str).isin(tt.EXAMPLE_LEVELS)]
+        mine = effects[(effects["mechanism_id"] == row.mechanism_id) & ~effects["therapy_id"].isin(sold)]
         if mine.empty:
             assert row.example_level is None
             continue
         cell = mine[mine["therapy_id"].isin(cell_ids)]
         pool = cell if len(cell) else mine
         assert row.example_is_cell_based == bool(len(cell))
-        best_rank = max(_rank(kb, str(lvl)) for lvl in pool["evidence_level"])
-        assert _rank(kb, row.example_level) == best_rank
+        best = max(zip(pool["strength"], pool["n_people"]))
+        chosen_row = effects.set_index("effect_id").loc[row.example_effect_id]
+        assert (chosen_row["strength"], chosen_row["n_people"]) == best
         chosen = effects.set_index("effect_id").loc[row.example_effect_id]
         assert chosen["mechanism_id"] == row.mechanism_id and chosen["therapy_id"] == row.example_therapy_id
         assert chosen["note"] == row.example_note
@@ -68,8 +69,10 @@ def test_mechanism_examples_pick_the_strongest_claim(kb):
 def test_mechanism_examples_list_every_failure_and_sale(kb):
     table = tt.mechanism_examples(kb).set_index("mechanism_id")
     effects = kb.therapy_effects
-    for level, column in (("rct_negative", "failed"), ("unproven_marketed", "sold")):
-        expected = effects[effects["evidence_level"] == level].groupby("mechanism_id").size()
+    sold = set(kb.therapies.loc[kb.therapies["status"] == "marketed_without_evidence", "therapy_id"])
+    for rows, column in ((effects[effects["evidence_level"].astype(str).isin(tt.NO_BENEFIT_LEVELS)], "failed"),
+                         (effects[effects["therapy_id"].isin(sold)], "sold")):
+        expected = rows.groupby("mechanism_id").size()
         for mechanism_id in table.index:
             assert len(table.loc[mechanism_id, column]) == int(expected.get(mechanism_id, 0)), (mechanism_id, column)
 
@@ -140,14 +143,16 @@ def test_full_evidence_map_shows_the_whole_matrix(kb, disease):
 
 def test_untreated_damage_frame_matches_the_query_and_stays_below_the_threshold(kb):
     for disease in ("als", "ms"):
-        for above in ("preclinical", "early_clinical"):
+        for above in ("lab", "uncontrolled"):
             frame = tt.untreated_damage_frame(disease, above, kb)
             assert list(frame["damage_id"]) == queries.untreated_damage(disease, above, kb)
             for row in frame.itertuples():
                 claims = kb.therapy_effects[kb.therapy_effects["damage_id"] == row.damage_id]
                 assert len(row.claims) == len(claims)
-                if row.best_level is not None:
-                    assert _rank(kb, row.best_level) <= _rank(kb, above)
+                decisive = claims.sort_values(["strength", "n_people"], ascending=False).drop_duplicates("therapy_id")
+                favourable = decisive[(decisive["direction"] == "benefit") & (decisive["mechanism_link"] == "shown")
+                                      & (decisive["strength"] > queries.design_strength(above, kb))]
+                assert favourable.empty
 
 
 def test_untreated_damage_html_names_each_gap(kb):
@@ -232,16 +237,19 @@ def test_design_comparison_matches_the_simulator():
 
 
 def test_altered_knowledge_base_changes_the_example(kb):
-    """Raise one weaker cell-therapy claim to 'approved': it must become the example."""
+    """Give one weaker cell-therapy claim a large randomized trial: it must become the example."""
     table = tt.mechanism_examples(kb).set_index("mechanism_id")
     effects = kb.therapy_effects.copy()
     cell = effects["therapy_id"].isin(tt.cell_based_therapy_ids(kb)) & (effects["mechanism_id"] == "trophic_support")
     target = effects[cell & (effects["effect_id"] != table.loc["trophic_support", "example_effect_id"])].iloc[-1]
-    effects.loc[effects["effect_id"] == target["effect_id"], "evidence_level"] = "approved"
+    chosen = effects["effect_id"] == target["effect_id"]
+    effects.loc[chosen, "evidence_level"] = "rct_benefit"
+    effects.loc[chosen, "strength"] = 5
+    effects.loc[chosen, "n_people"] = 10_000
     altered = dataclasses.replace(kb, therapy_effects=effects)
     row = tt.mechanism_examples(altered).set_index("mechanism_id").loc["trophic_support"]
     assert row["example_effect_id"] == target["effect_id"]
-    assert row["example_level"] == "approved"
+    assert row["example_level"] == "rct_benefit"
 
 
 def test_effect_claims_quote_the_data_in_order(kb):
@@ -250,7 +258,7 @@ def test_effect_claims_quote_the_data_in_order(kb):
     effects = kb.therapy_effects.set_index("effect_id")
     positions = [text.index(html_escape(effects.loc[i, "note"])) for i in ids]
     assert positions == sorted(positions)
-    assert text.count("<li") == 2 and text.count("evidence-rct_negative") == 2
+    assert text.count("<li") == 2 and text.count("evidence-rct_no_benefit") == 2
     with pytest.raises(ValueError, match="e999"):
         tt.effect_claims_html(["e999"], kb)
 

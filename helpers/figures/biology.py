@@ -25,7 +25,7 @@ from matplotlib.patches import Ellipse, FancyBboxPatch, Polygon, Rectangle
 
 from .. import models, queries
 from ..data import KnowledgeBase, load_knowledge_base
-from ..style import DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style
+from ..style import STATUS_LABELS, status_tag_html, DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style
 
 TABLE_STYLE = 'style="border-collapse:collapse;width:100%;font-size:14px" class="series-table"'
 TH = 'scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px;vertical-align:bottom"'
@@ -365,14 +365,7 @@ def describe_damage_by_evidence(disease: str = "als", kb: KnowledgeBase | None =
 
 
 # =========================================================================== lesson 02: treatments
-STATUS_TEXT = {
-    "approved": "Approved",
-    "conditionally_approved": "Accelerated or conditional approval",
-    "withdrawn": "Withdrawn",
-    "investigational": "Investigational (not approved)",
-    "not_approved_marketed": "Sold without approval",
-    "research_only": "Research only",
-}
+STATUS_TEXT = STATUS_LABELS
 RESULT_TEXT = {"met": "primary endpoint met", "not_met": "primary endpoint missed", "safety_only": "safety only",
                "mixed": "mixed result", "ongoing": "ongoing", "terminated": "terminated",
                "not_reported": "not reported"}
@@ -393,17 +386,18 @@ def treatment_frame(therapy_ids: Sequence[str], disease: str = "als", kb: Knowle
     kb = _kb(kb)
     disease_id = queries.resolve("disease", disease, kb)
     therapies = queries.rows_by_id(kb.therapies, "therapy_id", therapy_ids, "therapy id(s)", "therapies.csv")
-    order = list(kb.evidence_dtype.categories)
     rows = []
     for therapy_id in therapy_ids:
         t = therapies.loc[therapy_id]
         trials = kb.trials[(kb.trials["therapy_id"] == therapy_id) & (kb.trials["disease_id"] == disease_id)]
         effects = kb.therapy_effects[(kb.therapy_effects["therapy_id"] == therapy_id)
                                      & (kb.therapy_effects["disease_id"] == disease_id)].copy()
-        effects["_rank"] = [-order.index(str(level)) for level in effects["evidence_level"]]
-        effects = effects.sort_values(["_rank", "effect_id"], kind="stable")
-        claims = [{"effect_id": e.effect_id, "evidence_level": str(e.evidence_level), "note": str(e.note),
-                   "ref_ids": str(e.ref_ids)} for e in effects.itertuples()]
+        effects = effects.sort_values(["strength", "n_people", "effect_id"], ascending=[False, False, True],
+                                      kind="stable")
+        claims = [{"effect_id": e.effect_id, "evidence_level": str(e.evidence_level), "strength": int(e.strength),
+                   "note": str(e.note), "ref_ids": str(e.ref_ids), "action": str(e.action),
+                   "mechanism_link": str(e.mechanism_link), "direction": str(e.direction)}
+                  for e in effects.itertuples()]
         trial_rows = [{"trial_id": r.trial_id, "short_name": _plain_trial_name(str(r.short_name)),
                        "phase": str(r.phase),
                        "n_enrolled": None if pd.isna(r.n_enrolled) else int(r.n_enrolled),
@@ -422,7 +416,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
     frame = treatment_frame(therapy_ids, disease, kb)
     rows = []
     for r in frame.itertuples():
-        status = f"<b>{html.escape(STATUS_TEXT.get(r.status, r.status))}</b><br>{html.escape(r.status_note)}"
+        status = f"{status_tag_html(r.status)}<br>{html.escape(r.status_note)}"
         trials = "<br>".join(
             f"<b>{html.escape(t['short_name'])}</b>: phase {html.escape(t['phase'])}"
             + (f", {t['n_enrolled']} people" if t["n_enrolled"] is not None else "")
@@ -430,9 +424,11 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
             for t in r.trials) or "No separate trial row: the trial result is in the evidence column"
         claims = "<br>".join(
             f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} {html.escape(c['note'])} "
-            f"<small>({short_citation_html(c['ref_ids'], kb)})</small>" for c in r.claims) or "—"
+            + ("<i>(Benefit is for the disease; action through this kind of damage is a hypothesis.)</i> "
+               if c["direction"] == "benefit" and c["mechanism_link"] != "shown" else "")
+            + f"<small>({short_citation_html(c['ref_ids'], kb)})</small>" for c in r.claims) or "—"
         rows.append([f"<b>{html.escape(r.name)}</b>", status, claims, trials])
-    return _table(["Treatment", "Status", "What the evidence shows", "Key trials"], rows)
+    return _table(["Treatment", "Regulatory status", "What the evidence shows", "Key trials"], rows)
 
 
 def treatment_table(therapy_ids: Sequence[str], disease: str = "als", kb: KnowledgeBase | None = None) -> HTML:

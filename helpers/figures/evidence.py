@@ -20,9 +20,11 @@ from matplotlib.ticker import NullLocator
 from ..style import DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS, OKABE_ITO, figure_style
 
 #: Short codes printed in evidence-map cells (so the map reads without colour).
+#: (The same codes are in data/evidence_levels.csv, column ``code``; a test keeps them equal.)
 EVIDENCE_CODES = {
-    "approved": "APP", "rct_positive": "RCT+", "early_clinical": "EARLY", "preclinical": "PRE",
-    "hypothesis": "HYP", "rct_negative": "RCT−", "unproven_marketed": "SOLD", "established": "EST",
+    "rct_benefit": "R+", "rct_no_benefit": "R0", "rct_harm": "R!", "surrogate_benefit": "S+",
+    "surrogate_no_benefit": "S0", "early_unclear": "E?", "lab_only": "L", "idea": "I",
+    "established": "EST", "preclinical": "LAB", "hypothesis": "IDEA",
 }
 PHASE_MARKERS = {"1": "o", "1/2": "s", "2": "^", "2/3": "D", "3": "*", "observational": "X"}
 RESULT_COLOURS = {
@@ -35,17 +37,19 @@ RESULT_LABELS = {"met": "primary endpoint met", "not_met": "primary endpoint not
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+    return "\n".join(textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)) or str(text)
 
 
 def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], damage_names: dict[str, str],
-                        level_labels: dict[str, str], title: str) -> Figure:
+                        level_labels: dict[str, str], title: str,
+                        unlinked: set[tuple[str, str]] = frozenset()) -> Figure:
     """Heat map of therapies (rows) × damage (columns), one colour and code per evidence level.
 
     ``matrix`` is :func:`helpers.queries.evidence_matrix` output; empty cells mean "no claim
-    in the knowledge base", drawn white.
+    in the knowledge base", drawn white. Cells in ``unlinked`` (benefit for the disease, action
+    on that damage not shown in people) get a dagger after their code.
     """
-    levels = [lvl for lvl in EVIDENCE_COLOURS if lvl != "established"]
+    levels = list(EVIDENCE_COLOURS)
     codes = np.full(matrix.shape, -1)
     for (r, c), value in np.ndenumerate(matrix.to_numpy(dtype=object)):
         if isinstance(value, str):
@@ -60,7 +64,7 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
             ax.text(0.5, 0.4, "No therapy claim passes these filters", ha="center", va="center", fontsize=14)
         return fig
     with figure_style():
-        fig = Figure(figsize=(min(3.2 + 1.15 * n_cols, 15), 1.6 + 0.42 * n_rows), layout="constrained")
+        fig = Figure(figsize=(min(3.6 + 1.3 * n_cols, 17), 2.2 + 0.42 * n_rows), layout="constrained")
         ax = fig.add_subplot()
         cmap = ListedColormap(["#FFFFFF"] + [EVIDENCE_COLOURS[lvl] for lvl in levels])
         ax.imshow(codes + 1 if codes.size else np.zeros((1, 1)), cmap=cmap, vmin=0, vmax=len(levels),
@@ -68,10 +72,11 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         for (r, c), code in np.ndenumerate(codes):
             if code >= 0:
                 level = levels[code]
-                ax.text(c, r, EVIDENCE_CODES[level], ha="center", va="center", fontsize=10, fontweight="bold",
+                mark = "†" if (matrix.index[r], matrix.columns[c]) in unlinked else ""
+                ax.text(c, r, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=10, fontweight="bold",
                         color=EVIDENCE_TEXT_COLOURS[level])
-        ax.set_xticks(range(matrix.shape[1]), [_wrap(damage_names.get(d, d), 14) for d in matrix.columns],
-                      fontsize=10)
+        ax.set_xticks(range(matrix.shape[1]), [_wrap(damage_names.get(d, d), 12) for d in matrix.columns],
+                      fontsize=9)
         ax.set_yticks(range(matrix.shape[0]), [therapy_names.get(t, t) for t in matrix.index], fontsize=11)
         ax.tick_params(axis="x", labeltop=True, labelbottom=False, length=0)
         ax.tick_params(axis="y", length=0)
@@ -88,6 +93,9 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         handles = [Patch(facecolor=EVIDENCE_COLOURS[lvl], edgecolor="#333333",
                          label=f"{EVIDENCE_CODES[lvl]} = {level_labels.get(lvl, lvl)}") for lvl in shown]
         handles.append(Patch(facecolor="#FFFFFF", edgecolor="#333333", label="blank = no claim in the knowledge base"))
+        if any((t, d) in unlinked for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])):
+            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF",
+                                 label="† = benefit shown for the disease; action on this damage not shown in people"))
         fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)
     return fig
 

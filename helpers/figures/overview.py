@@ -1,58 +1,97 @@
-"""Overview figures for the start of the series."""
+"""Overview figure for the start of the series: where each treatment stands on the evidence scale.
+
+It shows *designs* (how strong the test was) and *directions* (what it found) for each
+treatment, with cell therapies apart from drugs and procedures, and the regulatory status as
+text beside the name. It deliberately does not count claims: ten weak claims are not strong
+evidence.
+"""
 
 from __future__ import annotations
 
-import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
-from ..data import KnowledgeBase
-from ..style import DISEASE_COLOURS, figure_style
+from ..data import DESIGNS, KnowledgeBase
+from ..style import EVIDENCE_COLOURS, GREYS, STATUS_LABELS, figure_style
 
-HATCHES = {"als": "", "ms": "//"}
-
-
-def evidence_profile(kb: KnowledgeBase) -> dict[str, dict[str, int]]:
-    """Number of therapy claims per evidence level and disease: ``{disease: {level: count}}``."""
-    effects = kb.therapy_effects
-    levels = [lvl for lvl in reversed(list(kb.evidence_dtype.categories)) if lvl != "established"]
-    return {disease: {lvl: int(((effects["disease_id"] == disease) & (effects["evidence_level"] == lvl)).sum())
-                      for lvl in levels}
-            for disease in kb.diseases["disease_id"]}
+DESIGN_SHORT = {"rct_clinical": "RCT,\nclinical\nendpoint", "rct_surrogate": "RCT,\nsurrogate\nonly",
+                "uncontrolled": "Early,\nun-\ncontrolled", "lab": "Animal\nand cell\nonly", "idea": "Idea\nonly"}
+DIRECTION_MARKERS = {"benefit": ("^", "benefit"), "no_benefit": ("v", "no benefit"), "harm": ("X", "harm"),
+                     "unclear": ("o", "benefit unknown"), "untested": ("s", "not tested in people")}
+CELL_KINDS = ("cell_therapy", "unproven_product")
 
 
-def evidence_profile_figure(kb: KnowledgeBase) -> Figure:
-    """Horizontal bars: how many therapy claims in the knowledge base sit at each evidence level."""
-    profile = evidence_profile(kb)
-    labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
-    levels = list(next(iter(profile.values())))
-    y = np.arange(len(levels))
+def evidence_standing(kb: KnowledgeBase) -> pd.DataFrame:
+    """One row per therapy and disease: its decisive claim (strongest design, then largest trial).
+
+    Columns: therapy_id, name, disease_id, cell_based, status, design, direction, evidence_level,
+    n_people. Sorted cell therapies first, then by strength of design.
+    """
+    effects = kb.therapy_effects.sort_values(["strength", "n_people"], ascending=[False, False], kind="stable")
+    decisive = effects.drop_duplicates(["therapy_id", "disease_id"])
+    frame = decisive.merge(kb.therapies[["therapy_id", "name", "kind", "status"]], on="therapy_id")
+    frame["name"] = frame["name"].astype(str)
+    # aHSCT is a procedure built on stem cells: it counts as cell-based.
+    frame["cell_based"] = frame["kind"].astype(str).isin(CELL_KINDS) | frame["therapy_id"].isin(
+        kb.therapies.loc[kb.therapies["cell_type_id"].notna(), "therapy_id"])
+    frame = frame.sort_values(["cell_based", "strength", "n_people", "name"], ascending=[False, False, False, True],
+                              kind="stable")
+    columns = ["therapy_id", "name", "disease_id", "cell_based", "status", "design", "direction", "evidence_level",
+               "n_people"]
+    return frame[columns].astype({"status": str, "design": str, "direction": str, "evidence_level": str})\
+        .reset_index(drop=True)
+
+
+def _short_name(name: str, limit: int = 46) -> str:
+    name = name.split(" (")[0] if len(name) > limit else name
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
+    """Dot chart: each treatment's strongest design (x) and what it found (marker), cell therapies apart."""
+    standing = evidence_standing(kb)
+    x_of = {design: i for i, design in enumerate(reversed(DESIGNS))}
+    groups = [("Cell-based treatments", standing[standing["cell_based"]]),
+              ("Drugs, antibodies and procedures", standing[~standing["cell_based"]])]
+    heights = [max(len(g), 1) for _, g in groups]
     with figure_style():
-        fig = Figure(figsize=(8.5, 4.8), layout="constrained")
-        ax = fig.add_subplot()
-        height = 0.38
-        for offset, disease in zip((-height / 2, height / 2), profile):
-            counts = [profile[disease][lvl] for lvl in levels]
-            bars = ax.barh(y + offset, counts, height=height, color=DISEASE_COLOURS[disease], hatch=HATCHES[disease],
-                           edgecolor="#222222", label=disease.upper())
-            ax.bar_label(bars, padding=3, fontsize=11)
-        ax.set_yticks(y, [labels[lvl] for lvl in levels])
-        ax.invert_yaxis()
-        ax.set_xlabel("Number of therapy claims in the knowledge base")
-        ax.set_title("How strong is the evidence behind each therapy claim?", loc="left")
-        ax.legend(title="Disease", loc="lower right")
+        fig = Figure(figsize=(11.0, 0.34 * sum(heights) + 2.8), layout="constrained")
+        axes = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": heights})
+        for ax, (title, group) in zip(axes, groups):
+            labels = [f"{_short_name(r.name)} ({r.disease_id.upper()}) · {STATUS_LABELS[r.status]}"
+                      for r in group.itertuples()]
+            for y, r in enumerate(group.itertuples()):
+                marker, _ = DIRECTION_MARKERS[r.direction]
+                ax.scatter(x_of[r.design], y, marker=marker, s=95, color=EVIDENCE_COLOURS[r.evidence_level],
+                           edgecolors="#222222", linewidths=1.0, zorder=3)
+            ax.set_yticks(range(len(group)), labels, fontsize=10)
+            ax.set_ylim(len(group) - 0.5, -0.5)
+            ax.set_xlim(-0.5, len(DESIGNS) - 0.5)
+            ax.grid(axis="x", color=GREYS["light"], zorder=0)
+            ax.set_title(title, loc="left", fontsize=13)
+        axes[-1].set_xticks(range(len(DESIGNS)), [DESIGN_SHORT[d] for d in reversed(DESIGNS)], fontsize=10)
+        axes[-1].set_xlabel("Strongest test so far (RCT: randomized controlled trial)", loc="right", fontsize=11)
+        handles = [axes[0].scatter([], [], marker=m, s=80, facecolor="white", edgecolors="#222222", label=label)
+                   for m, label in DIRECTION_MARKERS.values()]
+        fig.legend(handles=handles, title="What it found (marker shape)", loc="outside lower center", ncols=5,
+                   fontsize=10, title_fontsize=10)
+        fig.suptitle("Where each treatment stands: design of its strongest test, and what it found",
+                     x=0.01, ha="left", fontsize=14)
     return fig
 
 
-def describe_evidence_profile(kb: KnowledgeBase) -> str:
-    """One-sentence text alternative for :func:`evidence_profile_figure`, computed from the data."""
-    profile = evidence_profile(kb)
-    labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
+def describe_evidence_standing(kb: KnowledgeBase) -> str:
+    """Text alternative for :func:`evidence_standing_figure`, computed from the data."""
+    standing = evidence_standing(kb)
     parts = []
-    for disease, counts in profile.items():
-        total = sum(counts.values())
-        strong = counts.get("approved", 0) + counts.get("rct_positive", 0)
-        top = max(counts, key=counts.get)
-        parts.append(f"{disease.upper()}: {total} claims, {strong} approved or backed by a positive randomized trial, "
-                     f"{counts.get('rct_negative', 0)} tested and failed; the most common level is "
-                     f"“{labels[top]}” ({counts[top]})")
-    return "Bar chart of therapy claims by evidence level. " + "; ".join(parts) + "."
+    for cell_based, label in ((True, "Cell-based treatments"), (False, "Drugs, antibodies and procedures")):
+        group = standing[standing["cell_based"] == cell_based]
+        benefit = group[(group["design"] == "rct_clinical") & (group["direction"] == "benefit")]
+        failed = group[(group["design"] == "rct_clinical") & (group["direction"] == "no_benefit")]
+        parts.append(f"{label}: {len(group)} treatment-disease pairs; benefit on a clinical endpoint in a randomized "
+                     f"trial for {len(benefit)} ({', '.join(_short_name(n) for n in benefit['name']) or 'none'}); "
+                     f"a randomized trial on a clinical endpoint found no benefit for {len(failed)} "
+                     f"({', '.join(_short_name(n) for n in failed['name']) or 'none'}); the others have only weaker "
+                     "designs behind them.")
+    return ("Dot chart with one row per treatment and disease, placed at the design of its strongest test, "
+            "the marker shape showing what it found, and the regulatory status after the name. " + " ".join(parts))

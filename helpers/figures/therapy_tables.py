@@ -19,8 +19,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import NullLocator
 
 from .. import models, queries
-from ..data import KnowledgeBase, load_knowledge_base
-from ..style import DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, evidence_badge_html, figure_style
+from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
+from ..style import (DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, evidence_badge_html, figure_style,
+                     status_tag_html)
 from .evidence import EVIDENCE_CODES, RESULT_COLOURS, RESULT_LABELS, evidence_map_figure
 from .models import POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
@@ -31,8 +32,10 @@ TD = 'style="text-align:left;vertical-align:top;border-bottom:1px solid #ccc;pad
 #: Therapy kinds that can count as a cell-based therapy (when the therapy names a cell type).
 CELL_BASED_KINDS = ("cell_therapy", "procedure")
 
-#: Levels that can serve as a mechanism's "strongest example" (failures and sales are listed apart).
-EXAMPLE_LEVELS = ("approved", "rct_positive", "early_clinical", "preclinical", "hypothesis")
+#: Grades that mean a claim showed no benefit (or harm) in a randomized trial.
+NO_BENEFIT_LEVELS = ("rct_no_benefit", "surrogate_no_benefit", "rct_harm")
+#: Grades of favourable randomized results (clinical or surrogate endpoint).
+FAVOURABLE_LEVELS = ("rct_benefit", "surrogate_benefit")
 
 #: Plain-language notes for each delivery route in ``trials.csv`` (anatomy, not results).
 ROUTES = {
@@ -70,10 +73,11 @@ def _labels(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def _badge(level: str, kb: KnowledgeBase) -> str:
-    return evidence_badge_html(level, _labels(kb)[level])
+    return evidence_badge_html(level, f"{EVIDENCE_CODES[level]} {_labels(kb)[level]}")
 
 
 def _rank(level: str, kb: KnowledgeBase) -> int:
+    """Display order of a grade (for ties of design strength only)."""
     return list(kb.evidence_dtype.categories).index(level)
 
 
@@ -118,7 +122,8 @@ def cell_based_therapy_ids(kb: KnowledgeBase | None = None) -> set[str]:
 
 
 def _effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
-    effects = kb.therapy_effects.merge(kb.therapies[["therapy_id", "name"]], on="therapy_id")
+    effects = kb.therapy_effects.merge(kb.therapies[["therapy_id", "name", "status"]].astype({"status": str}),
+                                       on="therapy_id")
     effects = effects.merge(kb.damage[["damage_id", "name"]].rename(columns={"name": "damage"}), on="damage_id")
     effects["level"] = effects["evidence_level"].astype(str)
     with_trials = set(zip(kb.trials["therapy_id"], kb.trials["disease_id"]))
@@ -139,8 +144,13 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
     items = []
     for effect_id in effect_ids:
         e = effects.loc[effect_id]
-        items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} <b>{html.escape(e['name'])}</b> "
-                     f"({str(e['disease_id']).upper()}, {html.escape(e['damage'])}): {html.escape(e['note'])}"
+        aim = {"slows": "slowing further damage", "repairs": "repairing damage done",
+               "symptoms": "relieving symptoms"}[str(e["action"])]
+        link = (" Benefit is for the disease; that it acts through this kind of damage is a hypothesis."
+                if str(e["direction"]) == "benefit" and str(e["mechanism_link"]) != "shown" else "")
+        items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {status_tag_html(str(e['status']))} "
+                     f"<b>{html.escape(e['name'])}</b> ({str(e['disease_id']).upper()}, {html.escape(e['damage'])}; "
+                     f"claim about {aim}): {html.escape(e['note'])}{html.escape(link)}"
                      f"<br><small>{_cite_short(e['ref_ids'], kb)}</small></li>")
     return f"<ul class='claims' style='list-style:none;padding-left:0'>{''.join(items)}</ul>"
 
@@ -154,13 +164,13 @@ def effect_claims(effect_ids: list[str], kb: KnowledgeBase | None = None) -> HTM
 def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """One row per mechanism in ``mechanisms.csv`` (file order) with its strongest real example.
 
-    The example is the claim with the strongest evidence among levels in
-    :data:`EXAMPLE_LEVELS`, preferring cell-based therapies (see
-    :func:`cell_based_therapy_ids`); ties go to a therapy with a trial in the data, then to the
-    lower effect id. A mechanism with no cell-based claim falls back to the strongest claim of
+    The example is the claim tested with the strongest design (then the largest trial), whatever
+    it found, preferring cell-based therapies (see :func:`cell_based_therapy_ids`); ties go to a
+    therapy with a trial in the data, then to the lower effect id. Products sold without evidence
+    are never examples. A mechanism with no cell-based claim falls back to the strongest claim of
     any therapy, flagged ``example_is_cell_based = False``. Columns ``failed`` and ``sold`` list
-    the therapies whose claims for that mechanism are *Tested and failed* or *Sold without
-    evidence*, as ``"Therapy name: DISEASE, damage"`` strings.
+    the therapies whose claims for that mechanism showed no benefit (or harm) in a randomized
+    trial, or that are sold without evidence, as ``"Therapy name: DISEASE, damage"`` strings.
     """
     kb = _kb(kb)
     effects = _effects_with_names(kb)
@@ -168,11 +178,10 @@ def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
     rows = []
     for mech in kb.mechanisms.itertuples():
         mine = effects[effects["mechanism_id"] == mech.mechanism_id]
-        candidates = mine[mine["level"].isin(EXAMPLE_LEVELS)].copy()
+        candidates = mine[mine["status"] != "marketed_without_evidence"].copy()
         candidates["cell_based"] = candidates["therapy_id"].isin(cell_ids)
-        candidates["rank"] = [_rank(lvl, kb) for lvl in candidates["level"]]
-        candidates = candidates.sort_values(["cell_based", "rank", "has_trial", "effect_id"],
-                                            ascending=[False, False, False, True], kind="stable")
+        candidates = candidates.sort_values(["cell_based", "strength", "n_people", "has_trial", "effect_id"],
+                                            ascending=[False, False, False, False, True], kind="stable")
         row = {"mechanism_id": mech.mechanism_id, "mechanism": mech.name, "description": mech.description}
         if len(candidates):
             best = candidates.iloc[0]
@@ -185,12 +194,11 @@ def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
                        example_disease_id=None, example_damage=None, example_level=None, example_note=None,
                        example_ref_ids=None, example_is_cell_based=False)
 
-        def names(level: str) -> list[str]:
-            sub = mine[mine["level"] == level]
+        def names(sub: pd.DataFrame) -> list[str]:
             return [f"{n}: {d.upper()}, {dmg}" for n, d, dmg in zip(sub["name"], sub["disease_id"], sub["damage"])]
 
-        row["failed"] = names("rct_negative")
-        row["sold"] = names("unproven_marketed")
+        row["failed"] = names(mine[mine["level"].isin(NO_BENEFIT_LEVELS)])
+        row["sold"] = names(mine[mine["status"] == "marketed_without_evidence"])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -199,7 +207,7 @@ def mechanism_table_html(kb: KnowledgeBase | None = None) -> str:
     """HTML table: mechanism → strongest example (with its badge and source) → failures → clinic claims."""
     kb = _kb(kb)
     table = mechanism_examples(kb)
-    fail_badge, sold_badge = _badge("rct_negative", kb), _badge("unproven_marketed", kb)
+    fail_badge, sold_badge = _badge("rct_no_benefit", kb), status_tag_html("marketed_without_evidence")
     rows = []
     for r in table.itertuples():
         mechanism = f"<b>{html.escape(r.mechanism)}</b><br><small>{html.escape(r.description)}</small>"
@@ -214,9 +222,10 @@ def mechanism_table_html(kb: KnowledgeBase | None = None) -> str:
         failed = (fail_badge + "<br>" + "<br>".join(html.escape(f) for f in r.failed)) if r.failed else "—"
         sold = (sold_badge + "<br>" + "<br>".join(html.escape(s) for s in r.sold)) if r.sold else "—"
         rows.append([mechanism, example, badge, failed, sold])
-    return _table(["Mechanism", "Strongest example in the data", "Its evidence", "Tested and failed",
-                   "Sold without evidence"], rows,
-                  "How a therapy could help: each mechanism with its best-supported real example")
+    return _table(["Mechanism", "Most strongly tested example in the data", "Its evidence",
+                   "No benefit in randomized trials", "Sold without evidence"], rows,
+                  "How a therapy could help: each mechanism with its most strongly tested real example, whatever "
+                  "that test found")
 
 
 def mechanism_table(kb: KnowledgeBase | None = None) -> HTML:
@@ -234,7 +243,7 @@ def mechanism_evidence_counts(kb: KnowledgeBase | None = None, cell_based_only: 
     effects = kb.therapy_effects
     if cell_based_only:
         effects = effects[effects["therapy_id"].isin(cell_based_therapy_ids(kb))]
-    levels = [lvl for lvl in reversed(list(kb.evidence_dtype.categories)) if lvl != "established"]
+    levels = [lvl for lvl in reversed(list(kb.evidence_dtype.categories)) if lvl in THERAPY_LEVELS]
     counts = pd.crosstab(effects["mechanism_id"], effects["evidence_level"].astype(str))
     counts = counts.reindex(index=list(kb.mechanisms["mechanism_id"]), columns=levels, fill_value=0).fillna(0)
     counts = counts.astype(int)
@@ -284,13 +293,13 @@ def describe_mechanism_evidence(kb: KnowledgeBase | None = None, cell_based_only
     counts = mechanism_evidence_counts(kb, cell_based_only)
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
     total = int(counts.to_numpy().sum())
-    positive = [names[m] for m in counts.index if counts.loc[m, ["approved", "rct_positive"]].sum() > 0]
-    failed = [names[m] for m in counts.index if counts.loc[m, "rct_negative"] > 0]
+    positive = [names[m] for m in counts.index if counts.loc[m, list(FAVOURABLE_LEVELS)].sum() > 0]
+    failed = [names[m] for m in counts.index if counts.loc[m, list(NO_BENEFIT_LEVELS)].sum() > 0]
     empty = [names[m] for m in counts.index if counts.loc[m].sum() == 0]
     who = "cell-based therapies" if cell_based_only else "all therapies"
     text = (f"Stacked bar chart of {total} claims about {who}, by mechanism and evidence level; "
-            f"approved or positive randomized evidence exists only for: {', '.join(positive) or 'none'}; "
-            f"tested and failed in randomized trials: {', '.join(failed) or 'none'}")
+            f"a favourable randomized result (clinical or surrogate endpoint) exists only for: "
+            f"{', '.join(positive) or 'none'}; no benefit in randomized trials: {', '.join(failed) or 'none'}")
     if empty:
         text += f"; no claim at all for: {', '.join(empty)}"
     return text + "."
@@ -346,7 +355,8 @@ def evidence_map_full_figure(disease: str, kb: KnowledgeBase | None = None) -> F
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     disease_name = str(kb.diseases.set_index("disease_id").loc[disease_id, "name"])
-    return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}")
+    return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}",
+                               queries.unlinked_pairs(disease_id, kb))
 
 
 def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
@@ -359,53 +369,57 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
     filled = matrix.notna()
     empty = [damage[d] for d in matrix.columns if not filled[d].any()]
     strong = sorted({names[t] for t in matrix.index for d in matrix.columns
-                     if str(matrix.loc[t, d]) in ("approved", "rct_positive")}, key=list(names.values()).index)
+                     if str(matrix.loc[t, d]) == "rct_benefit"}, key=list(names.values()).index)
+    failed = sorted({names[t] for t in matrix.index for d in matrix.columns
+                     if str(matrix.loc[t, d]) in NO_BENEFIT_LEVELS}, key=list(names.values()).index)
     text = (f"Grid of {len(matrix.index)} therapies by {len(matrix.columns)} kinds of damage in "
-            f"{disease_id.upper()}, {int(filled.to_numpy().sum())} cells filled; approved or positive randomized "
-            f"evidence in the rows of: {', '.join(strong) or 'none'}")
+            f"{disease_id.upper()}, {int(filled.to_numpy().sum())} cells filled; benefit on a clinical endpoint "
+            f"in a randomized trial in the rows of: {', '.join(strong) or 'none'}; no benefit in a randomized "
+            f"trial in the rows of: {', '.join(failed) or 'none'}")
     text += f"; columns with no claim at all: {', '.join(empty)}" if empty else "; every column has at least one claim"
     return text + "."
 
 
-def untreated_damage_frame(disease: str, above: str = "preclinical", kb: KnowledgeBase | None = None) -> pd.DataFrame:
-    """The damage :func:`helpers.queries.untreated_damage` finds, with the best claims that *do* exist.
+def untreated_damage_frame(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """The damage :func:`helpers.queries.untreated_damage` finds, with every claim that does exist.
 
-    One row per untreated damage (``damage.csv`` order): its name, the strongest level among
-    claims that are not failures or sales (or ``None``), and every claim as ``(therapy, level)``.
+    One row per untreated damage (``damage.csv`` order): its name, the grade of the most strongly
+    tested claim (or ``None``), and every claim as ``(therapy, grade)``, strongest design first.
     """
     kb = _kb(kb)
     ids = queries.untreated_damage(disease, above, kb)
-    effects = _effects_with_names(kb)
+    effects = _effects_with_names(kb).sort_values(["strength", "n_people"], ascending=[False, False], kind="stable")
     names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     rows = []
     for damage_id in ids:
         claims = effects[effects["damage_id"] == damage_id]
-        hopeful = [lvl for lvl in claims["level"] if lvl in EXAMPLE_LEVELS]
-        best = max(hopeful, key=lambda lvl: _rank(lvl, kb)) if hopeful else None
-        order = sorted(zip(claims["name"], claims["level"]), key=lambda c: -_rank(c[1], kb))
+        order = list(zip(claims["name"], claims["level"]))
+        best = order[0][1] if order else None
         rows.append({"damage_id": damage_id, "damage": names[damage_id], "best_level": best, "claims": order})
     return pd.DataFrame(rows, columns=["damage_id", "damage", "best_level", "claims"], dtype=object)
 
 
-def untreated_damage_html(disease: str, above: str = "preclinical", kb: KnowledgeBase | None = None) -> str:
+def untreated_damage_html(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> str:
     """HTML table of :func:`untreated_damage_frame`: the gaps, and what little reaches them."""
     kb = _kb(kb)
     frame = untreated_damage_frame(disease, above, kb)
     disease_id = queries.resolve("disease", disease, kb)
-    label = _labels(kb)[queries.resolve("evidence level", above, kb)]
+    strength = queries.design_strength(above, kb)
+    label = queries.DESIGN_LABELS[queries.DESIGNS[len(queries.DESIGNS) - strength]]
     if frame.empty:
-        return (f"<p>Every kind of damage in {disease_id.upper()} has at least one claim stronger than "
+        return (f"<p>Every kind of damage in {disease_id.upper()} has a favourable claim from a design stronger than "
                 f"“{html.escape(label)}”.</p>")
     rows = []
     for r in frame.itertuples():
         claims = "<br>".join(f"{_badge(lvl, kb)} {html.escape(name)}" for name, lvl in r.claims) \
             or "<i>no claim at all in the knowledge base</i>"
         rows.append([f"<b>{html.escape(r.damage)}</b>", claims])
-    return _table(["Damage", "Every claim in the knowledge base (strongest first)"], rows,
-                  f"{disease_id.upper()}: damage that no therapy reaches with evidence stronger than “{label}”")
+    return _table(["Damage", "Every claim in the knowledge base (strongest design first)"], rows,
+                  f"{disease_id.upper()}: damage that no therapy has been shown, in people, to act on (by a design "
+                  f"stronger than “{label}”)")
 
 
-def untreated_damage_table(disease: str, above: str = "preclinical", kb: KnowledgeBase | None = None) -> HTML:
+def untreated_damage_table(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> HTML:
     """:func:`untreated_damage_html` as a displayable object."""
     return HTML(untreated_damage_html(disease, above, kb))
 
@@ -456,7 +470,7 @@ def therapy_comparison(therapies: list[str], disease: str, kb: KnowledgeBase | N
 
 # =========================================================================== lesson 07: trials
 RESULT_TEXT = {"met": "primary endpoint met", "not_met": "primary endpoint not met",
-               "safety_only": "safety study (benefit not tested)", "mixed": "mixed (single-arm)",
+               "safety_only": "safety study (benefit not tested)", "mixed": "mixed result",
                "ongoing": "ongoing", "terminated": "terminated", "not_reported": "not reported"}
 
 

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..figures.cells import POTENCY_ORDER, PotencyMapPlot, describe_potency_map, ordered_cell_types
-from ..style import evidence_badge_html, figure_to_png
+from ..style import evidence_badge_html, status_tag_html, figure_to_png
 from .common import STYLE_LABEL, assemble, notice_html
 
 ALL = "all"
@@ -90,18 +90,16 @@ def _therapy_lines(cell_type_id: str, kb: KnowledgeBase) -> list[str]:
     """One line per therapy that uses the cell type: its name, status and most decisive evidence per disease."""
     therapies = kb.therapies[kb.therapies["cell_type_id"] == cell_type_id]
     labels = dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
-    priority = {level: i for i, level in enumerate(queries.DECISIVENESS)}
     lines = []
     for t in therapies.itertuples():
         effects = kb.therapy_effects[kb.therapy_effects["therapy_id"] == t.therapy_id]
         parts = []
         for disease in queries.split_ids(t.diseases):
-            levels = [str(v) for v in effects.loc[effects["disease_id"] == disease, "evidence_level"]]
-            if levels:
-                best = min(levels, key=lambda v: priority.get(v, len(priority)))
+            here = effects[effects["disease_id"] == disease].sort_values(**queries.DECISIVE_ORDER, kind="stable")
+            if len(here):
+                best = str(here["evidence_level"].iloc[0])
                 parts.append(f"{disease.upper()}: {evidence_badge_html(best, labels[best])}")
-        status = str(t.status).replace("_", " ")
-        lines.append(f"<li><b>{html.escape(str(t.name))}</b> ({html.escape(status)})"
+        lines.append(f"<li><b>{html.escape(str(t.name))}</b> {status_tag_html(str(t.status))}"
                      + (" — " + "; ".join(parts) if parts else "") + "</li>")
     return lines
 

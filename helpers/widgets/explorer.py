@@ -14,8 +14,8 @@ import pandas as pd
 
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
-from ..figures.evidence import evidence_map_figure, trial_landscape_figure
-from ..style import evidence_badge_html, figure_to_png
+from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
+from ..style import evidence_badge_html, figure_to_png, status_tag_html
 from .common import STYLE_LABEL, assemble, notice_html
 
 DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
@@ -29,10 +29,29 @@ def _labels(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def _min_level_options(kb: KnowledgeBase) -> list[tuple[str, str]]:
-    levels = kb.evidence_levels[kb.evidence_levels["applies_to"] == "therapy"].sort_values("rank")
-    return [("any level (show everything)", ANY)] + [
-        (f"at least: {label}", level) for label, level in zip(levels["label"], levels["level_id"])
-        if level not in ("unproven_marketed", "rct_negative")]
+    """Minimum *design* strength, weakest first. Benefit and no-benefit results pass alike,
+    so no failed randomized trial can be hidden by this filter."""
+    designs = queries.design_table().iloc[::-1]
+    return [("any design (show everything)", ANY)] + [
+        (f"at least: {label}", design) for label, design in zip(designs["label"], designs["design"]) if design != "idea"]
+
+
+ACTION_LABELS = {"slows": "slows further damage", "repairs": "repairs damage done", "symptoms": "relieves symptoms"}
+LINK_NOTES = {
+    "shown": "",
+    "lab": " Action on this damage seen in the lab only.",
+    "assumed": " Whether it acts through this damage in people is not shown (a hypothesis).",
+}
+
+
+def claim_evidence_html(row, labels: dict[str, str]) -> str:
+    """Badge for a claim's evidence, its size, and (separately) what the claim is about."""
+    level = str(row.evidence_level)
+    size = f" · {int(row.n_people)} people" if int(row.n_people) > 0 else ""
+    aim = ACTION_LABELS[str(row.action)]
+    link = LINK_NOTES[str(row.mechanism_link)] if str(row.direction) == "benefit" else ""
+    return (f"{evidence_badge_html(level, f'{EVIDENCE_CODES[level]} {labels[level]}')}{html.escape(size)}"
+            f"<br><small>Claim: {html.escape(aim)}.{html.escape(link)}</small>")
 
 
 def _refs_html(ref_ids: str, kb: KnowledgeBase) -> str:
@@ -52,15 +71,15 @@ def _trial_links(therapy_id: str, disease_id: str, kb: KnowledgeBase) -> str:
 def effects_table_html(effects: pd.DataFrame, kb: KnowledgeBase, first_column: str) -> str:
     """An accessible HTML table of effect rows (badge + text, citations, linked trials)."""
     labels = _labels(kb)
-    headers = [first_column, "Mechanism", "Evidence", "What is known", "Trials in the data", "Sources"]
+    headers = [first_column, "Mechanism", "Evidence", "Regulatory status", "What is known", "Trials in the data",
+               "Sources"]
     head = "".join(f'<th scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px">{h}</th>'
                    for h in headers)
     body = []
     for row in effects.itertuples():
-        level = str(row.evidence_level)
         first = row.therapy if first_column == "Therapy" else row.damage
-        cells = [html.escape(str(first)), html.escape(str(row.mechanism)), evidence_badge_html(level, labels[level]),
-                 html.escape(str(row.note)), _trial_links(row.therapy_id, row.disease_id, kb),
+        cells = [html.escape(str(first)), html.escape(str(row.mechanism)), claim_evidence_html(row, labels),
+                 status_tag_html(str(row.status)), html.escape(str(row.note)), _trial_links(row.therapy_id, row.disease_id, kb),
                  _refs_html(row.ref_ids, kb)]
         body.append("<tr>" + "".join(f'<td style="vertical-align:top;border-bottom:1px solid #ccc;padding:4px">{c}</td>'
                                       for c in cells) + "</tr>")
@@ -68,7 +87,7 @@ def effects_table_html(effects: pd.DataFrame, kb: KnowledgeBase, first_column: s
 
 
 def explorer_result(direction: str, disease: str, item: str | None, min_evidence: str = ANY,
-                    include_negative: bool = True, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+                    kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """The rows the therapy explorer shows for one choice of its controls (pure)."""
     kb = kb or load_knowledge_base()
     level = None if min_evidence == ANY else min_evidence
@@ -76,16 +95,16 @@ def explorer_result(direction: str, disease: str, item: str | None, min_evidence
              "cell type": queries.damage_for_cell_type}
     if direction not in query:
         raise ValueError(f"Unknown direction {direction!r}; valid: {', '.join(query)}")
-    return query[direction](item, disease=disease, min_evidence=level, include_negative=include_negative, kb=kb)
+    return query[direction](item, disease=disease, min_evidence=level, kb=kb)
 
 
 def explorer_html(direction: str, disease: str, item: str | None, min_evidence: str = ANY,
-                  include_negative: bool = True, kb: KnowledgeBase | None = None) -> str:
+                  kb: KnowledgeBase | None = None) -> str:
     """Everything the therapy explorer displays for one choice of its controls (pure)."""
     kb = kb or load_knowledge_base()
     if not item:
         return notice_html("Nothing is selected yet: choose an item in the list above.")
-    result = explorer_result(direction, disease, item, min_evidence, include_negative, kb)
+    result = explorer_result(direction, disease, item, min_evidence, kb)
     table_kind = {"damage": "damage", "therapy": "therapy", "cell type": "cell type"}[direction]
     name_column = {"damage": ("damage", "damage_id", "name"), "therapy": ("therapies", "therapy_id", "name"),
                    "cell type": ("cell_types", "cell_type_id", "name")}[direction]
@@ -95,16 +114,16 @@ def explorer_html(direction: str, disease: str, item: str | None, min_evidence: 
     disease_name = str(kb.diseases.loc[kb.diseases["disease_id"] == queries.resolve("disease", disease, kb), "name"].iloc[0])
     labels = _labels(kb)
     if result.empty:
-        everything = explorer_result(direction, disease, item, ANY, True, kb)
+        everything = explorer_result(direction, disease, item, ANY, kb)
         if direction == "damage":
             what = f"No therapy in the knowledge base addresses “{item_name}” in {disease_name}"
         else:
             what = f"The knowledge base has no claim that “{item_name}” addresses any damage in {disease_name}"
         if min_evidence != ANY:
-            what += f" with evidence of at least “{labels[min_evidence]}”"
+            what += f" from a design of at least “{queries.DESIGN_LABELS[min_evidence]}”"
         hidden = len(everything)
-        tail = (f". {hidden} weaker or negative claim(s) are hidden by the filters: lower the minimum evidence "
-                "or tick “show tested-and-failed” to see them." if hidden else ". That gap is itself a finding.")
+        tail = (f". {hidden} claim(s) from weaker designs are hidden by the filter: lower the minimum evidence "
+                "to see them." if hidden else ". That gap is itself a finding.")
         return notice_html(what + tail)
     counts = result["evidence_level"].astype(str).value_counts()
     summary = ", ".join(f"{counts[lvl]} × {labels[lvl]}" for lvl in reversed(list(kb.evidence_dtype.categories))
@@ -118,7 +137,7 @@ def explorer_html(direction: str, disease: str, item: str | None, min_evidence: 
 def therapy_explorer(disease: str = "als", direction: str = "damage") -> widgets.VBox:
     """Choose a disease and a kind of damage (or a therapy or cell type) and see the evidence.
 
-    Controls: direction, disease, item, minimum evidence, show tested-and-failed.
+    Controls: direction, disease, item, minimum strength of design (benefit and failure alike).
     Output: one HTML table with evidence badges, plain-language notes, linked trials and sources.
     """
     kb = load_knowledge_base()
@@ -130,8 +149,6 @@ def therapy_explorer(disease: str = "als", direction: str = "damage") -> widgets
                                     layout=widgets.Layout(width="auto", min_width="420px"))
     level_control = widgets.Dropdown(options=_min_level_options(kb), value=ANY, description="Minimum evidence:",
                                      style=STYLE_LABEL, layout=widgets.Layout(width="auto"))
-    negative_control = widgets.Checkbox(value=True, description="show tested-and-failed (negative randomized trials)",
-                                        indent=False, layout=widgets.Layout(width="auto"))
     result = widgets.HTML()
     quiet = {"on": False}  # while the item list is rebuilt, skip the intermediate update
 
@@ -148,18 +165,17 @@ def therapy_explorer(disease: str = "als", direction: str = "damage") -> widgets
         if quiet["on"]:
             return
         result.value = explorer_html(direction_control.value, disease_control.value, item_control.value,
-                                     level_control.value, negative_control.value, kb)
+                                     level_control.value, kb)
 
     refresh_items()
     update()
     direction_control.observe(lambda change: (refresh_items(), update()), names="value")
     disease_control.observe(lambda change: (refresh_items(), update()), names="value")
-    for control in (item_control, level_control, negative_control):
+    for control in (item_control, level_control):
         control.observe(update, names="value")
     controls = {"direction": direction_control, "disease": disease_control, "item": item_control,
-                "min_evidence": level_control, "show_negative": negative_control}
-    children = [direction_control, widgets.HBox([disease_control, level_control]), item_control, negative_control,
-                result]
+                "min_evidence": level_control}
+    children = [direction_control, widgets.HBox([disease_control, level_control]), item_control, result]
     return assemble(children, controls, {"result": result}, "therapy_explorer", title="Therapy explorer")
 
 
@@ -169,14 +185,13 @@ _KINDS = {"all": None, "cell": ("cell_therapy", "unproven_product"),
           "other": ("drug", "antisense", "antibody", "procedure")}
 
 
-def evidence_map_data(disease: str, min_evidence: str = ANY, include_negative: bool = True, kinds: str = "all",
+def evidence_map_data(disease: str, min_evidence: str = ANY, kinds: str = "all",
                       kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """The matrix the evidence map draws for one choice of its controls (pure)."""
     kb = kb or load_knowledge_base()
     if kinds not in _KINDS:
         raise ValueError(f"Unknown therapy filter {kinds!r}; valid: {', '.join(_KINDS)}")
-    return queries.evidence_matrix(disease, None if min_evidence == ANY else min_evidence, include_negative,
-                                   _KINDS[kinds], kb)
+    return queries.evidence_matrix(disease, None if min_evidence == ANY else min_evidence, _KINDS[kinds], kb)
 
 
 def _disease_name(kb: KnowledgeBase, disease: str) -> str:
@@ -184,21 +199,22 @@ def _disease_name(kb: KnowledgeBase, disease: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _evidence_map_png(disease: str, min_evidence: str, include_negative: bool, kinds: str, key: tuple) -> bytes:
+def _evidence_map_png(disease: str, min_evidence: str, kinds: str, key: tuple) -> bytes:
     kb = load_knowledge_base()
-    matrix = evidence_map_data(disease, min_evidence, include_negative, kinds, kb)
+    matrix = evidence_map_data(disease, min_evidence, kinds, kb)
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     title = f"Evidence map: {_disease_name(kb, disease)}"
-    return figure_to_png(evidence_map_figure(matrix, names, damage_names, _labels(kb), title))
+    return figure_to_png(evidence_map_figure(matrix, names, damage_names, _labels(kb), title,
+                                             queries.unlinked_pairs(disease, kb)))
 
 
-def evidence_map_png(disease: str, min_evidence: str = ANY, include_negative: bool = True, kinds: str = "all") -> bytes:
+def evidence_map_png(disease: str, min_evidence: str = ANY, kinds: str = "all") -> bytes:
     """PNG bytes of the evidence map (cached per filter choice and data version)."""
     from ..data import data_version
 
     kb = load_knowledge_base()
-    return _evidence_map_png(disease, min_evidence, include_negative, kinds, data_version(kb.data_dir))
+    return _evidence_map_png(disease, min_evidence, kinds, data_version(kb.data_dir))
 
 
 def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None) -> str:
@@ -220,6 +236,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     cell_style = "border:1px solid #888;padding:3px 4px;text-align:center;min-width:56px;line-height:1.25"
+    unlinked = queries.unlinked_pairs(disease, kb)
     head = "".join(f'<th scope="col" style="{cell_style};font-weight:600;font-size:13px">'
                    f"{html.escape(damage_names[d])}</th>" for d in matrix.columns)
     rows = []
@@ -231,9 +248,10 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
                 cells.append(f'<td style="{cell_style};background:#FFFFFF"><span style="color:#767676">·</span></td>')
             else:
                 level = str(level)
+                mark = "†" if (therapy, damage) in unlinked else ""
                 cells.append(f'<td style="{cell_style};background:{EVIDENCE_COLOURS[level]};'
                              f'color:{EVIDENCE_TEXT_COLOURS[level]};font-weight:700" '
-                             f'title="{html.escape(labels[level])}">{EVIDENCE_CODES[level]}</td>')
+                             f'title="{html.escape(labels[level])}">{EVIDENCE_CODES[level]}{mark}</td>')
         rows.append(f'<tr><th scope="row" style="{cell_style};text-align:left;font-weight:600;min-width:200px">'
                     f"{html.escape(therapy_names[therapy])}</th>{''.join(cells)}</tr>")
     shown = [lvl for lvl in EVIDENCE_CODES if lvl in set(matrix.stack().astype(str))]
@@ -241,7 +259,10 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     return (f'<table style="border-collapse:collapse;font-size:14px"><caption style="text-align:left;'
             f'font-size:17px;font-weight:700;padding:4px 0">{title}</caption><thead><tr>'
             f'<th scope="col" style="{cell_style}">Therapy</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            f'<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span></p>')
+            f'<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>'
+            + ('<br><span>† = benefit shown for the disease; that it works through <em>this</em> damage is not '
+               'shown in people (a lower, separate level)</span>' if unlinked & set(matrix.stack().index) else "")
+            + '</p>')
 
 
 def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None) -> str:
@@ -283,8 +304,6 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
     level_control = widgets.Dropdown(options=_min_level_options(kb), value=ANY, description="Minimum evidence:",
                                      style=STYLE_LABEL, layout=widgets.Layout(width="auto"))
     kinds_control = widgets.Dropdown(options=KIND_FILTERS, value="all", description="Show:", style=STYLE_LABEL)
-    negative_control = widgets.Checkbox(value=True, description="show tested-and-failed", indent=False,
-                                        layout=widgets.Layout(width="auto"))
     cell_control = widgets.Dropdown(description="Details for:", style=STYLE_LABEL,
                                     layout=widgets.Layout(width="auto", min_width="420px"))
     heat_map = widgets.HTML(layout=widgets.Layout(overflow="auto", max_width="100%"))
@@ -292,8 +311,7 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
     details = widgets.HTML()
 
     def update_map(*_):
-        matrix = evidence_map_data(disease_control.value, level_control.value, negative_control.value,
-                                   kinds_control.value, kb)
+        matrix = evidence_map_data(disease_control.value, level_control.value, kinds_control.value, kb)
         heat_map.value = evidence_map_html(matrix, disease_control.value, kb)
         summary.value = evidence_map_summary_html(matrix, disease_control.value, kb)
         therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
@@ -309,12 +327,12 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
         details.value = evidence_cell_html(disease_control.value, therapy or None, damage or None, kb)
 
     update_map()
-    for control in (disease_control, level_control, kinds_control, negative_control):
+    for control in (disease_control, level_control, kinds_control):
         control.observe(update_map, names="value")
     cell_control.observe(update_details, names="value")
     controls = {"disease": disease_control, "min_evidence": level_control, "kinds": kinds_control,
-                "show_negative": negative_control, "cell": cell_control}
-    children = [widgets.HBox([disease_control, kinds_control]), widgets.HBox([level_control, negative_control]),
+                "cell": cell_control}
+    children = [widgets.HBox([disease_control, kinds_control]), level_control,
                 heat_map, summary, cell_control, details]
     return assemble(children, controls, {"map": heat_map, "summary": summary, "details": details}, "evidence_map",
                     title="Evidence map")

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
-from ..style import evidence_badge_html
+from ..style import evidence_badge_html, status_tag_html
 from .common import STYLE_LABEL, assemble, notice_html
 
 
@@ -21,21 +21,26 @@ def claims_at_level_html(level_id: str | None, kb: KnowledgeBase | None = None) 
                                 list_valid=True)
     level = levels.loc[level_id]
     head = (f"<p>{evidence_badge_html(level_id, level['label'])} {html.escape(level['description'])}</p>")
-    if level_id == "established":
-        damage = kb.damage[kb.damage["evidence_level"] == "established"]
+    if level["applies_to"] == "biology":
+        damage = kb.damage[kb.damage["evidence_level"] == level_id]
+        if damage.empty:
+            return head + notice_html("No kind of damage in the knowledge base has this level.")
         items = "".join(f"<li>{html.escape(n)} ({d.upper()})</li>" for n, d in zip(damage["name"], damage["disease_id"]))
-        return head + f"<p>{len(damage)} kinds of damage in the knowledge base are established biology, e.g.:</p><ul>{items}</ul>"
+        return head + (f"<p>This level grades biology (how sure we are that it happens in people). "
+                       f"{len(damage)} kind(s) of damage in the knowledge base have it:</p><ul>{items}</ul>")
     rows = kb.therapy_effects[kb.therapy_effects["evidence_level"] == level_id]
     if rows.empty:
         return head + notice_html("No therapy claim in the knowledge base has this level.")
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
-    items = "".join(f"<li><b>{html.escape(names[r.therapy_id])}</b> → {html.escape(damage_names[r.damage_id])} "
-                    f"({r.disease_id.upper()}): {html.escape(r.note)}</li>" for r in rows.itertuples())
+    statuses = dict(zip(kb.therapies["therapy_id"], kb.therapies["status"].astype(str)))
+    items = "".join(f"<li><b>{html.escape(names[r.therapy_id])}</b> {status_tag_html(statuses[r.therapy_id])} → "
+                    f"{html.escape(damage_names[r.damage_id])} ({r.disease_id.upper()}): {html.escape(r.note)}</li>"
+                    for r in rows.itertuples())
     return head + f"<p>{len(rows)} therapy claim(s) in the knowledge base have this level:</p><ul>{items}</ul>"
 
 
-def evidence_level_explorer(level_id: str = "rct_positive") -> widgets.VBox:
+def evidence_level_explorer(level_id: str = "rct_benefit") -> widgets.VBox:
     """Dropdown of evidence levels → the level's meaning and every claim that has it."""
     kb = load_knowledge_base()
     levels = kb.evidence_levels.sort_values("rank", ascending=False)

@@ -1,0 +1,1 @@
+"""Maintainer tooling that run.py calls. Lessons never import from here."""
