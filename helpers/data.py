@@ -91,7 +91,7 @@ def C(name, kind="text", required=True, values=(), target=None):  # noqa: N802 (
 #: derived from its design and direction (the two columns of therapy_effects.csv), never typed in.
 BIOLOGY_LEVELS = ("established", "preclinical", "hypothesis")
 THERAPY_LEVELS = ("rct_benefit", "rct_no_benefit", "rct_harm", "surrogate_benefit", "surrogate_no_benefit",
-                  "early_unclear", "lab_only", "idea")
+                  "early_harm", "early_unclear", "lab_only", "idea")
 EVIDENCE_LEVELS = BIOLOGY_LEVELS + THERAPY_LEVELS
 #: Strength of the design behind a treatment claim, strongest first.
 DESIGNS = ("rct_clinical", "rct_surrogate", "uncontrolled", "lab", "idea")
@@ -209,7 +209,8 @@ GRADE_OF = {
     ("rct_clinical", "benefit"): "rct_benefit", ("rct_clinical", "no_benefit"): "rct_no_benefit",
     ("rct_clinical", "harm"): "rct_harm", ("rct_surrogate", "benefit"): "surrogate_benefit",
     ("rct_surrogate", "no_benefit"): "surrogate_no_benefit", ("rct_surrogate", "harm"): "rct_harm",
-    ("uncontrolled", "unclear"): "early_unclear", ("lab", "untested"): "lab_only", ("idea", "untested"): "idea",
+    ("uncontrolled", "unclear"): "early_unclear", ("uncontrolled", "harm"): "early_harm",
+    ("lab", "untested"): "lab_only", ("idea", "untested"): "idea",
 }
 
 #: Primary key column of each table (the first ``id``/``enum`` column, or ``term`` for the glossary).
@@ -575,7 +576,9 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     design and direction), ``strength`` (5 = randomized on a clinical endpoint ... 1 = idea) and
     ``n_people`` (the largest trial behind the claim; 0 when none is recorded)."""
     effects = tables["therapy_effects"]
-    sizes = dict(zip(tables["trials"]["trial_id"].astype(str), tables["trials"]["n_enrolled"]))
+    trials = tables["trials"]
+    enrolled = trials["size_kind"].astype(str) == "enrolled"  # a planned size never weighs as evidence
+    sizes = dict(zip(trials["trial_id"].astype(str), trials["n_enrolled"].where(enrolled)))
     effects["evidence_level"] = pd.Series(
         [GRADE_OF[(str(g), str(d))] for g, d in zip(effects["design"], effects["direction"])],
         index=effects.index, dtype="object").astype(level_dtype)

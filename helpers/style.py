@@ -32,7 +32,7 @@ GREYS = {"dark": "#555555", "mid": "#999999", "light": "#DDDDDD"}
 DISEASE_COLOURS = {"als": OKABE_ITO["vermillion"], "ms": OKABE_ITO["blue"]}
 
 #: Fill colour per evidence grade (ids as in data/evidence_levels.csv). Colour follows the
-#: *direction* (green/blue = favourable, purple = no benefit, black = harm, yellow = unknown,
+#: *direction* (green/blue = favourable, purple = no benefit, black/dark grey = harm, yellow = unknown,
 #: orange/grey = not tested in people); the printed code carries design and direction, so
 #: colour is never the only cue.
 EVIDENCE_COLOURS = {
@@ -44,12 +44,14 @@ EVIDENCE_COLOURS = {
     "rct_no_benefit": OKABE_ITO["reddish_purple"],
     "surrogate_no_benefit": "#E9C3D8",  # a light tint of reddish purple
     "rct_harm": OKABE_ITO["black"],
+    "early_harm": GREYS["dark"],
     "early_unclear": OKABE_ITO["yellow"],
     "lab_only": OKABE_ITO["orange"],
     "idea": GREYS["light"],
 }
 #: Text colour on each fill, chosen for a contrast ratio of at least 4.5:1 (WCAG AA).
-EVIDENCE_TEXT_COLOURS = {level: ("#FFFFFF" if level == "rct_harm" else "#000000") for level in EVIDENCE_COLOURS}
+EVIDENCE_TEXT_COLOURS = {level: ("#FFFFFF" if level in ("rct_harm", "early_harm") else "#000000")
+                         for level in EVIDENCE_COLOURS}
 
 #: Regulatory status labels (data/therapies.csv ``status``): drawn as outlined tags, never as
 #: evidence badges, because approval is not the same as shown benefit.

@@ -182,16 +182,25 @@ def test_unknown_cross_reference(data_copy, table, column, bad, target):
 def test_unknown_direction_design_action_and_link(data_copy):
     for column, value in (("direction", "promising"), ("design", "anecdote"), ("action", "cures"),
                           ("mechanism_link", "obvious")):
-        _set(data_copy, "therapy_effects", 5, column, value)  # row 5 is e005: lab, untested
-        _assert_located(_error(data_copy), "therapy_effects", 5, column, "expected one of")
-        _set(data_copy, "therapy_effects", 5, column, {"direction": "untested", "design": "lab", "action": "slows",
+        _set(data_copy, "therapy_effects", 21, column, value)  # row 21 is e021: lab, untested
+        _assert_located(_error(data_copy), "therapy_effects", 21, column, "expected one of")
+        _set(data_copy, "therapy_effects", 21, column, {"direction": "untested", "design": "lab", "action": "slows",
                                                        "mechanism_link": "lab"}[column])
 
 
 def test_direction_must_fit_the_design(data_copy):
-    # row 5 is e005 (lab, untested): a lab study cannot show benefit in people
-    _set(data_copy, "therapy_effects", 5, "direction", "benefit")
-    _assert_located(_error(data_copy), "therapy_effects", 5, "direction", "does not go with design 'lab'")
+    # row 21 is e021 (lab, untested): a lab study cannot show benefit in people
+    _set(data_copy, "therapy_effects", 21, "direction", "benefit")
+    _assert_located(_error(data_copy), "therapy_effects", 21, "direction", "does not go with design 'lab'")
+
+
+def test_planned_sizes_never_weigh_as_evidence(kb):
+    effects = kb.therapy_effects.set_index("effect_id")
+    planned = set(kb.trials.loc[kb.trials["size_kind"] == "planned", "trial_id"])
+    assert planned, "the data should include at least one planned trial"
+    for effect_id, ids in effects["trial_ids"].dropna().items():
+        if set(str(ids).split(";")) <= planned:
+            assert effects.loc[effect_id, "n_people"] == 0, effect_id
 
 
 def test_randomized_claims_name_their_trials(data_copy):

@@ -153,7 +153,7 @@ def test_untreated_damage_has_nothing_above_the_threshold(kb):
             decisive = rows.drop_duplicates("therapy_id")
             assert not ((decisive["strength"] > 2) & (decisive["direction"] == "benefit")
                         & (decisive["mechanism_link"] == "shown")).any()
-    assert "als_excitotoxicity" in queries.untreated_damage("als", kb=kb)  # riluzole's link is a hypothesis
+    assert "ms_axonal_loss" in queries.untreated_damage("ms", kb=kb)  # siponimod: approved, but its link to axonal loss is a hypothesis
     assert "als_lmn_loss" in queries.untreated_damage("als", kb=kb)  # ALSUMMIT outweighs the open-label phase 2
 
 

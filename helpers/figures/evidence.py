@@ -23,7 +23,7 @@ from ..style import DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GR
 #: (The same codes are in data/evidence_levels.csv, column ``code``; a test keeps them equal.)
 EVIDENCE_CODES = {
     "rct_benefit": "R+", "rct_no_benefit": "R0", "rct_harm": "R!", "surrogate_benefit": "S+",
-    "surrogate_no_benefit": "S0", "early_unclear": "E?", "lab_only": "L", "idea": "I",
+    "surrogate_no_benefit": "S0", "early_harm": "E!", "early_unclear": "E?", "lab_only": "L", "idea": "I",
     "established": "EST", "preclinical": "LAB", "hypothesis": "IDEA",
 }
 PHASE_MARKERS = {"1": "o", "1/2": "s", "2": "^", "2/3": "D", "3": "*", "observational": "X"}
