@@ -220,6 +220,20 @@ def test_power_summary_matches_the_model():
     assert f"{100 * expected[0]:.0f}% of simulated trials" in text
 
 
+def test_power_caption_reports_the_crossing_not_the_next_grid_point():
+    # a curve at 0.5 for 50 and 0.9 for 200 crosses 0.8 between them, at 141 on a log scale
+    assert round(tt.crossing([50, 200], [0.5, 0.9])) == 141
+    assert tt.crossing([10, 20], [0.1, 0.2]) is None
+    summary = tt.power_summary()
+    text = tt.describe_power_curve()
+    for row in summary.to_dict("records"):
+        if row["n_at_target"] is not None:
+            assert f"needs about {tt._about(row['n_at_target'])} per arm" in text
+            grid_below = [n for n in tt.POWER_CURVE_ARM_SIZES if n < row["smallest_n_for_target"]]
+            if grid_below:
+                assert grid_below[-1] <= row["n_at_target"] <= row["smallest_n_for_target"]
+
+
 def test_design_comparison_matches_the_simulator():
     frame = tt.design_comparison((10, 50), 0.25, n_trials=300, seed=7)
     for i, n in enumerate((10, 50)):

@@ -626,15 +626,37 @@ def power_summary(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_per_arm
     :func:`helpers.figures.models.power_curve_figure` (same seeds, same numbers).
 
     Adds ``smallest_n_for_target``: the smallest arm size in the list reaching ``target``
-    power, or ``None`` if none does.
+    power, or ``None`` if none does; and ``n_at_target``: where the curve crosses ``target``,
+    interpolated on a log scale between the two simulated sizes around it (``None`` if it never
+    crosses), which is what a caption should report.
     """
     rows = []
     for effect in treatment_slowing_values:
         power = models.trial_power_curve(patients_per_arm_values, effect, n_trials)
         reach = [n for n, p in zip(patients_per_arm_values, power) if p >= target]
         rows.append({"treatment_slowing": effect, **{int(n): float(p) for n, p in zip(patients_per_arm_values, power)},
-                     "smallest_n_for_target": reach[0] if reach else None})
+                     "smallest_n_for_target": reach[0] if reach else None,
+                     "n_at_target": crossing(patients_per_arm_values, power, target)})
     return pd.DataFrame(rows)
+
+
+def crossing(sizes, power, target: float = 0.8) -> float | None:
+    """Arm size at which a power curve first reaches ``target`` (log-linear interpolation)."""
+    sizes, power = [float(n) for n in sizes], [float(p) for p in power]
+    for i, (n, p) in enumerate(zip(sizes, power)):
+        if p >= target:
+            if i == 0:
+                return n
+            n0, p0 = sizes[i - 1], power[i - 1]
+            fraction = (target - p0) / (p - p0)
+            return float(np.exp(np.log(n0) + fraction * (np.log(n) - np.log(n0))))
+    return None
+
+
+def _about(n: float) -> int:
+    """A round number for a caption: to the nearest 5 below 100, the nearest 10 above."""
+    step = 5 if n < 100 else 10
+    return int(step * round(n / step))
 
 
 def describe_power_curve(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_per_arm_values=POWER_CURVE_ARM_SIZES,
@@ -647,7 +669,7 @@ def describe_power_curve(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_
         if r["smallest_n_for_target"] is None:
             parts.append(f"a {effect} slowing stays below 80% power even with {max(patients_per_arm_values)} per arm")
         else:
-            parts.append(f"a {effect} slowing needs about {r['smallest_n_for_target']} per arm for 80% power")
+            parts.append(f"a {effect} slowing needs about {_about(r['n_at_target'])} per arm for 80% power")
     smallest = min(patients_per_arm_values)
     weakest = summary.iloc[0]
     return (f"Teaching-model line chart of power against trial size: with {smallest} patients per arm a "
