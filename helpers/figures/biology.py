@@ -48,6 +48,10 @@ def _table(headers: list[str], rows: list[list[str]], caption: str | None = None
     return f"<table {TABLE_STYLE}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+#: How an authors field begins when it names no person (the citation then names the work).
+UNNAMED_AUTHORS = ("opinion article", "author names not", "author list not")
+
+
 def short_citation_html(ref_ids: str, kb: KnowledgeBase | None = None) -> str:
     """Compact citations for a table cell: first author (year) with its links; '—' if none.
 
@@ -60,7 +64,7 @@ def short_citation_html(ref_ids: str, kb: KnowledgeBase | None = None) -> str:
     for ref_id in ids:
         row = refs.loc[ref_id]
         authors = str(row["authors"])
-        if "not captured" in authors.lower():  # e.g. "Author names not captured (...)": name the work instead
+        if authors.lower().startswith(UNNAMED_AUTHORS):  # no person named: name the work instead
             title = str(row["title"])
             who = f"“{title[:45].rstrip()}…”" if len(title) > 45 else f"“{title}”"
         else:
