@@ -26,6 +26,20 @@ from .data import DESIGNS, KnowledgeBase, load_knowledge_base
 #: 137-person phase 2 success).
 DECISIVE_ORDER = {"by": ["strength", "n_people"], "ascending": [False, False]}
 
+
+def decisive_claims(effects: pd.DataFrame, per: tuple[str, ...] = ("therapy_id", "damage_id")) -> pd.DataFrame:
+    """The decisive claim for each ``per`` group: strongest design, then largest enrolled trial
+    (stable, so file order breaks remaining ties)."""
+    return effects.sort_values(**DECISIVE_ORDER, kind="stable").drop_duplicates(list(per))
+
+
+def link_is_hypothesis(direction, mechanism_link):
+    """True where benefit is shown for the disease but action on the named damage is not shown
+    in people (works on scalars and on pandas Series alike)."""
+    if isinstance(direction, pd.Series):
+        return (direction.astype(str) == "benefit") & (mechanism_link.astype(str) != "shown")
+    return str(direction) == "benefit" and str(mechanism_link) != "shown"
+
 _TABLE_KEYS = {
     "disease": ("diseases", "disease_id", "name"),
     "damage": ("damage", "damage_id", "name"),
@@ -216,8 +230,7 @@ def evidence_matrix(disease: str, min_evidence: str | None = None,
         effects = effects[effects["therapy_id"].isin(allowed)]
     damage = kb.damage[kb.damage["disease_id"] == disease_id]
     therapy_order = [t for t in kb.therapies["therapy_id"] if t in set(effects["therapy_id"])]
-    decisive = (effects.sort_values(**DECISIVE_ORDER, kind="stable")
-                .drop_duplicates(["therapy_id", "damage_id"]))
+    decisive = decisive_claims(effects)
     matrix = (decisive.pivot(index="therapy_id", columns="damage_id", values="evidence_level")
               .reindex(index=therapy_order, columns=list(damage["damage_id"])))
     matrix = matrix.astype(kb.evidence_dtype) if len(matrix.columns) else matrix
@@ -230,8 +243,8 @@ def unlinked_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[s
     action on that damage is only assumed or seen in the lab (riluzole and excitotoxicity)."""
     kb = _kb(kb)
     effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
-    decisive = effects.sort_values(**DECISIVE_ORDER, kind="stable").drop_duplicates(["therapy_id", "damage_id"])
-    hit = decisive[(decisive["direction"].astype(str) == "benefit") & (decisive["mechanism_link"].astype(str) != "shown")]
+    decisive = decisive_claims(effects)
+    hit = decisive[link_is_hypothesis(decisive["direction"], decisive["mechanism_link"])]
     return set(zip(hit["therapy_id"].astype(str), hit["damage_id"].astype(str)))
 
 
@@ -275,7 +288,7 @@ def untreated_damage(disease: str, above: str = "lab", kb: KnowledgeBase | None 
     threshold = design_strength(above, kb)
     disease_id = resolve("disease", disease, kb)
     effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == disease_id]
-    decisive = effects.sort_values(**DECISIVE_ORDER, kind="stable").drop_duplicates(["therapy_id", "damage_id"])
+    decisive = decisive_claims(effects)
     reached = set(decisive.loc[(decisive["strength"] > threshold) & (decisive["direction"].astype(str) == "benefit")
                                & (decisive["mechanism_link"].astype(str) == "shown"), "damage_id"])
     damage = kb.damage.loc[kb.damage["disease_id"] == disease_id, "damage_id"]

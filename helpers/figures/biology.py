@@ -429,7 +429,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
         claims = "<br>".join(
             f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} {html.escape(c['note'])} "
             + ("<i>(Benefit is for the disease; action through this kind of damage is a hypothesis.)</i> "
-               if c["direction"] == "benefit" and c["mechanism_link"] != "shown" else "")
+               if queries.link_is_hypothesis(c["direction"], c["mechanism_link"]) else "")
             + f"<small>({short_citation_html(c['ref_ids'], kb)})</small>" for c in r.claims) or "—"
         rows.append([f"<b>{html.escape(r.name)}</b>", status, claims, trials])
     return _table(["Treatment", "Regulatory status", "What the evidence shows", "Key trials"], rows)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .. import queries
 from ..data import DESIGNS, KnowledgeBase
 from ..style import EVIDENCE_COLOURS, GREYS, STATUS_LABELS, figure_style
 
@@ -27,8 +28,7 @@ def evidence_standing(kb: KnowledgeBase) -> pd.DataFrame:
     Columns: therapy_id, name, disease_id, cell_based, status, design, direction, evidence_level,
     n_people. Sorted cell therapies first, then by strength of design.
     """
-    effects = kb.therapy_effects.sort_values(["strength", "n_people"], ascending=[False, False], kind="stable")
-    decisive = effects.drop_duplicates(["therapy_id", "disease_id"])
+    decisive = queries.decisive_claims(kb.therapy_effects, per=("therapy_id", "disease_id"))
     frame = decisive.merge(kb.therapies[["therapy_id", "name", "kind", "status"]], on="therapy_id")
     frame["name"] = frame["name"].astype(str)
     # aHSCT is a procedure built on stem cells: it counts as cell-based.

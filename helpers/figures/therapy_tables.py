@@ -147,7 +147,7 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
         aim = {"slows": "slowing further damage", "repairs": "repairing damage done",
                "symptoms": "relieving symptoms"}[str(e["action"])]
         link = (" Benefit is for the disease; that it acts through this kind of damage is a hypothesis."
-                if str(e["direction"]) == "benefit" and str(e["mechanism_link"]) != "shown" else "")
+                if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else "")
         items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {status_tag_html(str(e['status']))} "
                      f"<b>{html.escape(e['name'])}</b> ({str(e['disease_id']).upper()}, {html.escape(e['damage'])}; "
                      f"claim about {aim}): {html.escape(e['note'])}{html.escape(link)}"
@@ -388,7 +388,7 @@ def untreated_damage_frame(disease: str, above: str = "lab", kb: KnowledgeBase |
     """
     kb = _kb(kb)
     ids = queries.untreated_damage(disease, above, kb)
-    effects = _effects_with_names(kb).sort_values(["strength", "n_people"], ascending=[False, False], kind="stable")
+    effects = _effects_with_names(kb).sort_values(**queries.DECISIVE_ORDER, kind="stable")
     names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     rows = []
     for damage_id in ids:
