@@ -4,7 +4,6 @@ and the column, never a bare traceback or data that crashes a widget later."""
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers.data import KnowledgeBaseError, load_knowledge_base
+from test_data import _rows, _set, _write  # noqa: PLC2701 (the same spreadsheet-like edits)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,24 +23,6 @@ def data_copy(tmp_path):
     target = tmp_path / "data"
     shutil.copytree(load_knowledge_base().data_dir, target)
     return target
-
-
-def _rows(path):
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))
-
-
-def _write(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-
-def _set(data_dir, table, row_number, column, value):
-    """Set one cell as a person would in a spreadsheet (row 1 is the header)."""
-    path = data_dir / f"{table}.csv"
-    rows = _rows(path)
-    rows[row_number - 1][rows[0].index(column)] = value
-    _write(path, rows)
 
 
 def _row_of(data_dir, table, key_column, key):
