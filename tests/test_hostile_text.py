@@ -133,6 +133,11 @@ def _widget_html(nb) -> list[str]:
             if model.get("model_name") in ("HTMLModel", "HTMLMathModel")]
 
 
+def _has_widgets(nb) -> bool:
+    return any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+               for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", lesson_notebooks(), ids=lambda p: p.name)
 def test_lesson_shows_hostile_data_as_text(path, hostile_data):
@@ -144,6 +149,7 @@ def test_lesson_shows_hostile_data_as_text(path, hostile_data):
     with client.setup_kernel(env=env):
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
+        client.set_widgets_metadata()  # widget views' HTML (e.g. the red-flag checker) is checked too
     problems = []
     shown = 0
     pages = _widget_html(nb)
@@ -158,9 +164,12 @@ def test_lesson_shows_hostile_data_as_text(path, hostile_data):
                 pages.append(data["text/html"])
             if any(marker in data.get("text/markdown", "") for marker in LIVE_MARKERS):
                 problems.append(f"cell {index}: data text reached a Markdown output: {data['text/markdown'][:200]!r}")
+    widget_pages = len(_widget_html(nb))
     for page in pages:
         shown += "onerror" in page
         problems += live_markup(page)
+    if _has_widgets(nb):
+        assert widget_pages, f"{path.name}: the widgets' HTML state was not captured"
     assert problems == [], f"{path.name}: " + "\n".join(dict.fromkeys(problems))
     if path.name[:2] not in ("00",):
         assert shown, f"{path.name}: no output showed the planted text; the test would not see a leak"
