@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -220,10 +221,29 @@ THERAPY_LEVEL_TABLES = {"therapy_effects"}
 
 
 # --------------------------------------------------------------------------- reading
-def _read_rows(path: Path, table: str, problems: list[Problem]) -> tuple[list[str], list[list[str]]]:
-    """Read a CSV file strictly as text; report BOM, encoding and shape problems."""
-    name = f"data/{path.name}"
-    raw = path.read_bytes()
+#: Longest text a cell may hold. The longest real cell is about 550 characters; a much longer one is
+#: almost always an opening quote without its closing quote, which swallows the rows after it.
+MAX_CELL_CHARS = 3000
+#: Characters that are invisible or change how text is shown: control characters (C0, DEL, C1),
+#: zero-width characters and bidirectional overrides.
+INVISIBLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _read_rows(path: Path, table: str, problems: list[Problem],
+               name: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """Read a CSV file strictly as text; report BOM, encoding and shape problems.
+
+    ``name`` is how messages name the file (by default ``data/<file>``).
+    """
+    name = name or f"data/{path.name}"
+    if path.is_dir():
+        problems.append(Problem(name, None, None, None, "is a folder, not a CSV file; put the CSV file here instead"))
+        return [], []
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, None, None, None, f"cannot be read ({exc.strerror or exc})"))
+        return [], []
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.append(Problem(name, 1, None, None,
                                 "file starts with a UTF-8 byte-order mark (BOM); save it as 'UTF-8' without BOM "
@@ -235,8 +255,17 @@ def _read_rows(path: Path, table: str, problems: list[Problem]) -> tuple[list[st
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(Problem(name, line, None, None, f"is not valid UTF-8 ({exc.reason}); save the file as UTF-8"))
         return [], []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = list(reader)
+    # Read fields of any length (csv's own limit, 131,072 characters, would stop with a bare
+    # csv.Error); an over-long cell is then reported with its row and column by _check_cell.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # e.g. a NUL byte
+        problems.append(Problem(name, None, None, None, f"is not a readable CSV file ({exc})"))
+        return [], []
+    finally:
+        csv.field_size_limit(limit)
     if not rows:
         problems.append(Problem(name, None, None, None, "file is empty; expected a header row"))
         return [], []
@@ -244,12 +273,22 @@ def _read_rows(path: Path, table: str, problems: list[Problem]) -> tuple[list[st
     expected = [c.name for c in SCHEMA[table]]
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
+    repeated = sorted({c for c in header if header.count(c) > 1})
     for column in missing:
         problems.append(Problem(name, 1, column, None, f"column is missing; expected columns: {', '.join(expected)}"))
     for column in extra:
         problems.append(Problem(name, 1, column, None,
                                 f"unexpected column; expected exactly: {', '.join(expected)}"))
-    if missing or extra:
+    for column in repeated:
+        problems.append(Problem(name, 1, column, None,
+                                f"column header appears {header.count(column)} times; each column must appear once "
+                                f"(expected exactly: {', '.join(expected)})"))
+    if missing or extra or repeated:
+        return header, []
+    if not body:
+        problems.append(Problem(name, 2, None, None,
+                                "the file has a header but no rows; the lessons need at least one row "
+                                "(add rows, or restore the file from the project's data/)"))
         return header, []
     checked = []
     for index, row in enumerate(body):
@@ -269,9 +308,35 @@ def _split(value: str) -> list[str]:
     return value.split(LIST_SEP) if value else []
 
 
-def _check_cell(name: str, row: int, col: Column, value: str, problems: list[Problem]) -> None:
+#: Plausible range of whole numbers, per (table, column): a value outside is a typo.
+INT_RANGES = {
+    ("references", "year"): (1800, date.today().year + 1),
+    ("evidence_levels", "rank"): (1, 99),
+    ("glossary", "lesson"): (0, 99),
+    ("quiz", "lesson"): (0, 99),
+}  # trials: n_enrolled and start_year are checked with the other trial rules in _validate_cross
+INT64_MAX = 2**63 - 1
+
+
+def _shorten(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else f"{value[:limit]}… ({len(value):,} characters)"
+
+
+def _check_cell(name: str, row: int, col: Column, value: str, problems: list[Problem], table: str | None = None) -> None:
     """Check one cell's format (not cross-references, which need all tables)."""
-    if value != value.strip() or "\u00a0" in value or "\ufeff" in value:
+    if len(value) > MAX_CELL_CHARS:
+        problems.append(Problem(name, row, col.name, _shorten(value),
+                                f"is {len(value):,} characters long; a cell holds at most {MAX_CELL_CHARS:,} "
+                                "(a much longer cell usually means an opening quote without its closing quote)"))
+        return
+    invisible = INVISIBLE_RE.search(value)
+    if invisible:
+        problems.append(Problem(name, row, col.name, _shorten(value),
+                                f"contains the invisible or control character U+{ord(invisible.group()):04X} at "
+                                f"position {invisible.start() + 1}; remove it (line breaks and tabs included: "
+                                "write the text on one line)"))
+        return
+    if value != value.strip() or "\u00a0" in value:
         problems.append(Problem(name, row, col.name, value,
                                 "has leading/trailing spaces or an invisible character; remove them "
                                 "(they silently break matching between files)"))
@@ -286,11 +351,21 @@ def _check_cell(name: str, row: int, col: Column, value: str, problems: list[Pro
     elif kind == "int":
         if not re.fullmatch(r"-?\d+", value):
             problems.append(Problem(name, row, col.name, value, "expected a whole number"))
+        elif abs(int(value)) > INT64_MAX:
+            problems.append(Problem(name, row, col.name, _shorten(value), "number is far too large (more than 64 bits)"))
+        elif (table, col.name) in INT_RANGES and not (
+                INT_RANGES[table, col.name][0] <= int(value) <= INT_RANGES[table, col.name][1]):
+            low, high = INT_RANGES[table, col.name]
+            problems.append(Problem(name, row, col.name, value, f"implausible value: expected between {low} and {high}"))
     elif kind == "float":
         try:
-            float(value)
+            number = float(value)
         except ValueError:
             problems.append(Problem(name, row, col.name, value, "expected a number (use '.' as decimal point)"))
+        else:
+            if not math.isfinite(number):
+                problems.append(Problem(name, row, col.name, _shorten(value),
+                                        "expected a finite number, not NaN or infinity (leave an optional cell empty)"))
     elif kind == "enum" and value not in col.values:
         problems.append(Problem(name, row, col.name, value, f"expected one of: {', '.join(col.values)}"))
     elif kind in ("month", "end_month"):
@@ -382,7 +457,49 @@ def _spreadsheet_row(frame: pd.DataFrame, position: int) -> int:
     return int(frame.attrs["rows"][position])
 
 
-def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+#: Names that learners pick from menus: two that differ only in spelling details look like one.
+NEAR_DUPLICATE_COLUMNS = (("therapies", "name"), ("cell_types", "name"), ("damage", "name"),
+                          ("mechanisms", "name"), ("red_flags", "name"))
+
+
+def _fold(value: str) -> str:
+    """A key with capitals, spaces, '-' and '_' folded away (to find near-duplicates)."""
+    return re.sub(r"[\s_\-]+", "", value.casefold())
+
+
+#: What a model parameter's unit allows (first matching prefix of the lower-cased unit):
+#: (prefix, lowest, highest, what it is); a prefix ending in '$' must match the whole unit. Widened bounds outside these would crash the models.
+UNIT_BOUNDS = (
+    ("probability", 0.0, 1.0, "a probability"),
+    ("fraction of people", 0.0, 1.0, "a probability"),
+    ("fraction (positive =", -1.0, 1.0, "a signed fraction"),
+    ("fraction", 0.0, 1.0, "a fraction"),
+    ("motor units", 1.0, 1e6, "a count"),
+    ("patients per arm", 1.0, 1e6, "a count"),
+    ("months", 1.0, 600.0, "a duration in months"),
+    ("years", 0.1, 100.0, "a duration in years"),
+    ("relapses per", 0.0, 50.0, "a rate"),
+    ("edss points$", 0.0, 10.0, "a score on the EDSS (0-10)"),
+    ("alsfrs-r points$", 0.0, 48.0, "a score on the ALSFRS-R (0-48)"),
+    ("points$", 0.0, 48.0, "a score"),
+    ("mm", 0.0, 1e4, "a length"),
+    ("µm", 0.0, 1e4, "a length"),
+    ("ms", 0.0, 1e5, "a time"),
+    ("m/s", 0.0, 1e3, "a speed"),
+    ("ratio", 0.0, 1e3, "a ratio"),
+    ("×", 1.0, 100.0, "a multiple"),
+)
+
+
+def _unit_bounds(unit: str) -> tuple[float, float, str] | None:
+    unit = unit.lower()
+    for prefix, low, high, what in UNIT_BOUNDS:
+        if unit == prefix[:-1] if prefix.endswith("$") else unit.startswith(prefix):
+            return low, high, what
+    return None
+
+
+def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], files: dict[str, str]) -> None:
     """Cross-file checks: unique keys, references that resolve, vocabularies that agree."""
     keys: dict[str, set[str]] = {}
     for table, frame in tables.items():
@@ -391,15 +508,29 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem]) ->
         for pos, value in enumerate(frame[key].astype(str)):
             row = _spreadsheet_row(frame, pos)
             if value in seen:
-                problems.append(Problem(f"data/{table}.csv", row, key, value,
+                problems.append(Problem(files[table], row, key, value,
                                         f"duplicate id (first used in row {seen[value]}); ids must be unique"))
             else:
                 seen[value] = row
         keys[table] = set(seen)
+    for table, column in [(t, KEYS[t]) for t in tables] + list(NEAR_DUPLICATE_COLUMNS):
+        frame = tables[table]
+        folded: dict[str, tuple[str, int]] = {}
+        for pos, value in enumerate(frame[column].astype(str)):
+            norm = _fold(value)
+            if norm in folded and folded[norm][0] != value:
+                problems.append(Problem(files[table], _spreadsheet_row(frame, pos), column, value,
+                                        f"differs from '{folded[norm][0]}' (row {folded[norm][1]}) only in capitals, "
+                                        "spaces, '-' or '_'; use one spelling (or make them clearly different)"))
+            elif norm not in folded:
+                folded[norm] = (value, _spreadsheet_row(frame, pos))
+            elif column != KEYS[table]:
+                problems.append(Problem(files[table], _spreadsheet_row(frame, pos), column, value,
+                                        f"the same {column} as row {folded[norm][1]}; two rows would look identical"))
 
     used_refs: set[str] = set()
     for table, frame in tables.items():
-        name = f"data/{table}.csv"
+        name = files[table]
         for col in SCHEMA[table]:
             if col.kind not in ("ref", "refs"):
                 continue
@@ -409,17 +540,17 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem]) ->
                     if col.target == "references":
                         used_refs.add(item)
                     if item not in valid:
-                        choices = ", ".join(sorted(valid)) if len(valid) <= 30 else f"{len(valid)} ids in data/{col.target}.csv"
+                        choices = ", ".join(sorted(valid)) if len(valid) <= 30 else f"{len(valid)} ids in {files[col.target]}"
                         problems.append(Problem(name, _spreadsheet_row(frame, pos), col.name, item,
-                                                f"unknown id in data/{col.target}.csv; valid: {choices}"))
+                                                f"unknown id in {files[col.target]}; valid: {choices}"))
 
     refs = tables["references"]
     for pos, row in enumerate(refs.itertuples(index=False)):
         if not any(str(getattr(row, c)) not in ("", "<NA>") for c in ("doi", "pmid", "registry_id", "url")):
-            problems.append(Problem("data/references.csv", _spreadsheet_row(refs, pos), "doi", "",
+            problems.append(Problem(files["references"], _spreadsheet_row(refs, pos), "doi", "",
                                     "a reference needs at least one of doi, pmid, registry_id or url"))
         if row.ref_id not in used_refs:
-            problems.append(Problem("data/references.csv", _spreadsheet_row(refs, pos), "ref_id", row.ref_id,
+            problems.append(Problem(files["references"], _spreadsheet_row(refs, pos), "ref_id", row.ref_id,
                                     "reference is not used by any row; cite it or delete it"))
 
     effects = tables["therapy_effects"]
@@ -431,63 +562,80 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem]) ->
         grade = GRADE_OF.get((str(row.design), str(row.direction)))
         if grade is None:
             allowed = "; ".join(f"{g}: {d}" for (g, d) in GRADE_OF)
-            problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "direction", str(row.direction),
+            problems.append(Problem(files["therapy_effects"], spreadsheet_row, "direction", str(row.direction),
                                     f"does not go with design '{row.design}'; allowed design: direction pairs are {allowed}"))
         if str(row.design).startswith("rct_") and str(row.trial_ids) in ("", "<NA>"):
-            problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "trial_ids", "",
-                                    "a randomized design needs the trial(s) behind it (ids from data/trials.csv), "
+            problems.append(Problem(files["therapy_effects"], spreadsheet_row, "trial_ids", "",
+                                    f"a randomized design needs the trial(s) behind it (ids from {files['trials']}), "
                                     "so that its size is known"))
         if damage_disease.get(str(row.damage_id), str(row.disease_id)) != str(row.disease_id):
-            problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "damage_id", str(row.damage_id),
+            problems.append(Problem(files["therapy_effects"], spreadsheet_row, "damage_id", str(row.damage_id),
                                     f"this damage belongs to disease '{damage_disease[str(row.damage_id)]}', "
                                     f"not '{row.disease_id}'"))
         if str(row.therapy_id) in therapy_diseases and str(row.disease_id) not in therapy_diseases[str(row.therapy_id)]:
-            problems.append(Problem("data/therapy_effects.csv", spreadsheet_row, "disease_id", str(row.disease_id),
-                                    f"therapy '{row.therapy_id}' is not listed for this disease in data/therapies.csv"))
+            problems.append(Problem(files["therapy_effects"], spreadsheet_row, "disease_id", str(row.disease_id),
+                                    f"therapy '{row.therapy_id}' is not listed for this disease in {files['therapies']}"))
 
     quiz = tables["quiz"]
     for pos, row in enumerate(quiz.itertuples(index=False)):
         options = str(row.options).split("|")
         if not 2 <= len(options) <= 5:
-            problems.append(Problem("data/quiz.csv", _spreadsheet_row(quiz, pos), "options", str(row.options),
+            problems.append(Problem(files["quiz"], _spreadsheet_row(quiz, pos), "options", str(row.options),
                                     "expected 2 to 5 options separated by '|'"))
         elif str(row.answer) not in options:
-            problems.append(Problem("data/quiz.csv", _spreadsheet_row(quiz, pos), "answer", str(row.answer),
+            problems.append(Problem(files["quiz"], _spreadsheet_row(quiz, pos), "answer", str(row.answer),
                                     f"the answer must be exactly one of the options: {' | '.join(options)}"))
 
     levels = tables["evidence_levels"]
     missing = set(EVIDENCE_LEVELS) - set(levels["level_id"].astype(str))
     for level in sorted(missing):
-        problems.append(Problem("data/evidence_levels.csv", None, "level_id", level, "evidence level is missing"))
+        problems.append(Problem(files["evidence_levels"], None, "level_id", level, "evidence level is missing"))
 
     damage = tables["damage"]
     for pos, value in enumerate(damage["evidence_level"].astype(str)):
         if value not in BIOLOGY_LEVELS:
-            problems.append(Problem("data/damage.csv", _spreadsheet_row(damage, pos), "evidence_level", value,
+            problems.append(Problem(files["damage"], _spreadsheet_row(damage, pos), "evidence_level", value,
                                     f"biology claims use {', '.join(BIOLOGY_LEVELS)}"))
 
     trials = tables["trials"]
     for pos, row in enumerate(trials.itertuples(index=False)):
         has_size = pd.notna(row.n_enrolled)
         if has_size != pd.notna(row.size_kind):
-            problems.append(Problem("data/trials.csv", _spreadsheet_row(trials, pos), "size_kind",
+            problems.append(Problem(files["trials"], _spreadsheet_row(trials, pos), "size_kind",
                                     "" if pd.isna(row.size_kind) else str(row.size_kind),
                                     "say 'enrolled' or 'planned' exactly when n_enrolled is given"))
         elif has_size and str(row.size_kind) == "planned" and str(row.status) == "completed":
-            problems.append(Problem("data/trials.csv", _spreadsheet_row(trials, pos), "size_kind", "planned",
+            problems.append(Problem(files["trials"], _spreadsheet_row(trials, pos), "size_kind", "planned",
                                     "a completed trial has an enrolled size, not a planned one"))
         if has_size and not 1 <= int(row.n_enrolled) <= 100_000:
-            problems.append(Problem("data/trials.csv", _spreadsheet_row(trials, pos), "n_enrolled",
+            problems.append(Problem(files["trials"], _spreadsheet_row(trials, pos), "n_enrolled",
                                     str(row.n_enrolled), "expected between 1 and 100000 people"))
         if pd.notna(row.start_year) and not 1950 <= int(row.start_year) <= date.today().year + 1:
-            problems.append(Problem("data/trials.csv", _spreadsheet_row(trials, pos), "start_year",
+            problems.append(Problem(files["trials"], _spreadsheet_row(trials, pos), "start_year",
                                     str(row.start_year), f"expected a year between 1950 and {date.today().year + 1}"))
+
+    for pos, row in enumerate(trials.itertuples(index=False)):
+        end = str(row.expected_end)
+        if pd.notna(row.start_year) and end[:4].isdigit() and int(end[:4]) < int(row.start_year):
+            problems.append(Problem(files["trials"], _spreadsheet_row(trials, pos), "expected_end", end,
+                                    f"ends before it starts (start_year {row.start_year})"))
 
     params = tables["model_parameters"]
     for pos, row in enumerate(params.itertuples(index=False)):
         low, high, value = row.low, row.high, row.value
+        bounds = _unit_bounds(str(row.unit))
+        if bounds is not None:
+            for column, number in (("value", value), ("low", low), ("high", high)):
+                if pd.notna(number) and not bounds[0] <= number <= bounds[1]:
+                    problems.append(Problem(files["model_parameters"], _spreadsheet_row(params, pos), column,
+                                            str(number), f"the unit is '{row.unit}', so this is {bounds[2]}: "
+                                            f"expected between {bounds[0]:g} and {bounds[1]:g}"
+                                            " (the models and their sliders use value, low and high)"))
+        if pd.notna(low) and pd.notna(high) and low > high:
+            problems.append(Problem(files["model_parameters"], _spreadsheet_row(params, pos), "low", str(low),
+                                    f"low is above high ({high})"))
         if pd.notna(low) and pd.notna(high) and pd.notna(value) and not (low <= value <= high):
-            problems.append(Problem("data/model_parameters.csv", _spreadsheet_row(params, pos), "value", str(value),
+            problems.append(Problem(files["model_parameters"], _spreadsheet_row(params, pos), "value", str(value),
                                     f"value must lie between low ({low}) and high ({high})"))
 
 
@@ -507,6 +655,96 @@ def _fingerprint(data_dir: Path) -> tuple:
     return (str(data_dir), tuple(stats))
 
 
+def _check_level_order(header: list[str], rows: list[list[str]], name: str, problems: list[Problem]) -> None:
+    """The evidence vocabulary must give one unambiguous order that agrees with itself: unique ids,
+    ranks and codes; biology levels above treatment levels in the order established > preclinical >
+    hypothesis; a treatment level from a stronger design ranked above one from a weaker design; and
+    each treatment level's design and direction the pair that yields it."""
+    col = {c: header.index(c) for c in header}
+    seen: dict[tuple[str, str], int] = {}
+    ranks: dict[str, int] = {}
+    for offset, row in enumerate(rows):
+        number = offset + 2
+        for column in ("level_id", "rank", "code", "label"):
+            value = row[col[column]]
+            folded = " ".join(value.casefold().split())
+            if (column, folded) in seen:
+                problems.append(Problem(name, number, column, value,
+                                        f"the same {column} as row {seen[column, folded]}; each level needs its own "
+                                        f"{column} (otherwise the order or the badges are ambiguous)"))
+            else:
+                seen[column, folded] = number
+        ranks[row[col["level_id"]]] = (int(row[col["rank"]]), number)
+        level, design, direction = row[col["level_id"]], row[col["design"]], row[col["direction"]]
+        if design and direction and level in THERAPY_LEVELS and GRADE_OF.get((design, direction), level) != level:
+            problems.append(Problem(name, number, "direction", direction,
+                                    f"design '{design}' with direction '{direction}' gives level "
+                                    f"'{GRADE_OF[design, direction]}', not '{level}'"))
+    if problems:
+        return
+    strength = {level: len(DESIGNS) - DESIGNS.index(design) for (design, _), level in GRADE_OF.items()}
+    strength["rct_harm"] = len(DESIGNS)  # harm in a randomized trial: the strongest design that yields it
+    for high, low in zip(BIOLOGY_LEVELS, BIOLOGY_LEVELS[1:]):
+        if high in ranks and low in ranks and ranks[high][0] <= ranks[low][0]:
+            problems.append(Problem(name, ranks[high][1], "rank", str(ranks[high][0]),
+                                    f"'{high}' must rank above '{low}' (rank {ranks[low][0]})"))
+    lowest_biology = min((ranks[b][0] for b in BIOLOGY_LEVELS if b in ranks), default=None)
+    for level in THERAPY_LEVELS:
+        if level not in ranks:
+            continue
+        rank, number = ranks[level]
+        if lowest_biology is not None and rank >= lowest_biology:
+            problems.append(Problem(name, number, "rank", str(rank),
+                                    "treatment levels rank below the biology levels (the legend lists them apart)"))
+        for other in THERAPY_LEVELS:
+            if other in ranks and strength[level] > strength[other] and rank <= ranks[other][0]:
+                problems.append(Problem(name, number, "rank", str(rank),
+                                        f"'{level}' comes from a stronger design than '{other}' "
+                                        f"(rank {ranks[other][0]}), so it must rank above it"))
+                break
+
+
+def _link_trouble(path: Path) -> str:
+    try:
+        path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        return "a symbolic link loop" if "loop" in str(exc).lower() else (getattr(exc, "strerror", None) or str(exc))
+    return "unknown reason"
+
+
+def _data_folder(data_dir: str | Path | None) -> Path:
+    """The data folder as an absolute path, or a KnowledgeBaseError saying where it looked."""
+    folder = Path(data_dir if data_dir is not None else DEFAULT_DATA_DIR)
+    where = folder if folder.is_absolute() else Path.cwd() / folder
+    origin = ""
+    if data_dir is None and os.environ.get("SERIES_DATA_DIR"):
+        origin = f" (from SERIES_DATA_DIR={os.environ['SERIES_DATA_DIR']!r}"
+        origin += ", relative to the current folder)" if not folder.is_absolute() else ")"
+    if folder.is_symlink() and not folder.exists():
+        raise KnowledgeBaseError([Problem(str(where), None, None, None,
+                                          f"data folder{origin} is a link that cannot be followed "
+                                          f"({_link_trouble(folder)})")])
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise KnowledgeBaseError([Problem(str(where), None, None, None, f"data folder{origin} {what}")])
+    try:
+        return folder.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # a loop further up the path
+        raise KnowledgeBaseError([Problem(str(where), None, None, None,
+                                          f"data folder{origin} cannot be reached ({exc})")]) from None
+
+
+#: The project's own data folder (messages name its files ``data/<file>``, as the docs do).
+PROJECT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _shown_name(data_dir: Path, table: str) -> str:
+    """How messages name a table's file: ``data/x.csv`` for the project's folder, else the full path read."""
+    if data_dir == PROJECT_DATA_DIR:
+        return f"data/{table}.csv"
+    return str(data_dir / f"{table}.csv")
+
+
 def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
     """Load, validate and return the knowledge base.
 
@@ -523,22 +761,25 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
     KnowledgeBaseError
         listing every problem found, each with file, spreadsheet row, column and value.
     """
-    data_dir = Path(data_dir).resolve() if data_dir is not None else DEFAULT_DATA_DIR
-    if not data_dir.is_dir():
-        raise KnowledgeBaseError([Problem(str(data_dir), None, None, None, "data folder does not exist")])
+    data_dir = _data_folder(data_dir)
     key = _fingerprint(data_dir)
     if key in _CACHE:
         return _CACHE[key]
 
+    files = {table: _shown_name(data_dir, table) for table in SCHEMA}
     problems: list[Problem] = []
     raw: dict[str, tuple[list[str], list[list[str]]]] = {}
     for table in SCHEMA:
         path = data_dir / f"{table}.csv"
+        if path.is_symlink() and not path.exists():
+            problems.append(Problem(files[table], None, None, None,
+                                    f"is a link to a file that cannot be reached ({_link_trouble(path)})"))
+            continue
         if not path.exists():
-            problems.append(Problem(f"data/{table}.csv", None, None, None,
+            problems.append(Problem(files[table], None, None, None,
                                     "file is missing; it must exist (see data/README.md for its columns)"))
             continue
-        raw[table] = _read_rows(path, table, problems)
+        raw[table] = _read_rows(path, table, problems, files[table])
     if problems:
         raise KnowledgeBaseError(problems)
 
@@ -546,10 +787,13 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
         index = {name: i for i, name in enumerate(header)}
         for offset, row in enumerate(rows):
             for col in SCHEMA[table]:
-                _check_cell(f"data/{table}.csv", offset + 2, col, row[index[col.name]], problems)
+                _check_cell(files[table], offset + 2, col, row[index[col.name]], problems, table)
     if problems:
         raise KnowledgeBaseError(problems)
 
+    _check_level_order(*raw["evidence_levels"], files["evidence_levels"], problems)
+    if problems:
+        raise KnowledgeBaseError(problems)
     level_rows = raw["evidence_levels"][1]
     header = raw["evidence_levels"][0]
     ranked = sorted(level_rows, key=lambda r: int(r[header.index("rank")]))
@@ -560,7 +804,7 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
         frame.attrs["rows"] = list(range(2, 2 + len(rows)))
         tables[table] = frame
     # Spreadsheet row numbers must skip rows rejected above; none are (we raised), so 2.. is exact.
-    _validate_cross(tables, problems)
+    _validate_cross(tables, problems, files)
     if problems:
         raise KnowledgeBaseError(problems)
 

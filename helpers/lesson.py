@@ -7,15 +7,24 @@ notebooks stay clean under strict nbval (see :mod:`helpers.widgets.common`).
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 
 from .data import load_knowledge_base
-from .queries import citation_html, rows_by_id
+from .markup import Html, esc, img_html, table_html
+from .queries import cite, rows_by_id
 from .style import EVIDENCE_COLOURS, STATUS_LABELS, evidence_badge_html, figure_to_png, status_tag_html
 from .widgets.common import assemble, notice_html
+
+
+def figure_html(png: bytes, description: str) -> Html:
+    """A figure as HTML: the PNG inline with its description as ``alt`` and as a visible caption.
+
+    HTML carries the alt text to every front end (JupyterLab, Voilà, nbconvert, the static
+    site), which all ignore ``alt`` in an output's metadata.
+    """
+    return Html(f'<figure class="series-figure" style="margin:0 0 8px 0">{img_html(png, description)}'
+                f'<figcaption><em>Figure:</em> {esc(description)}</figcaption></figure>')
 
 
 def show_figure(fig, description: str) -> None:
@@ -24,8 +33,7 @@ def show_figure(fig, description: str) -> None:
     The description is what a learner who cannot see the figure needs to know from it.
     """
     png = figure_to_png(fig)
-    display({"image/png": png}, raw=True, metadata={"image/png": {"alt": description}})
-    display(Markdown(f"*Figure: {description}*"))
+    display({"text/html": figure_html(png, description), "text/plain": f"[Figure: {description}]"}, raw=True)
 
 
 def badge(level_id: str) -> str:
@@ -43,28 +51,20 @@ def evidence_legend_html() -> str:
 
     levels = load_knowledge_base().evidence_levels.sort_values("rank", ascending=False)
 
-    def rows(applies_to: str) -> str:
-        return "".join(
-            f'<tr><td style="text-align:left">{evidence_badge_html(r.level_id, f"{EVIDENCE_CODES[r.level_id]} {r.label}")}'
-            f'</td><td style="text-align:left">{html.escape(r.description)}</td></tr>'
-            for r in levels.itertuples() if r.applies_to == applies_to and r.level_id in EVIDENCE_COLOURS)
+    def rows(applies_to: str) -> list:
+        return [[evidence_badge_html(r.level_id, f"{EVIDENCE_CODES[r.level_id]} {r.label}"), r.description]
+                for r in levels.itertuples() if r.applies_to == applies_to and r.level_id in EVIDENCE_COLOURS]
 
-    status = "".join(f'<tr><td style="text-align:left">{status_tag_html(s)}</td>'
-                     f'<td style="text-align:left">{html.escape(STATUS_MEANINGS[s])}</td></tr>' for s in STATUS_LABELS)
-
-    def section(title: str) -> str:
-        return f'<tr><th scope="rowgroup" colspan="2" style="text-align:left;padding-top:8px">{title}</th></tr>'
-
-    return ('<table class="evidence-legend"><caption style="text-align:left">Evidence badges and status tags used '
-            'in every lesson</caption><thead><tr><th scope="col" style="text-align:left">Badge or tag</th>'
-            '<th scope="col" style="text-align:left">What it means</th></tr></thead><tbody>'
-            + section("Treatment claims: how strong the test was, and what it found") + rows("therapy")
-            + '<tr><td style="text-align:left">† after a code</td><td style="text-align:left">Benefit is shown for '
-              'the disease, but that the treatment works through <em>this</em> kind of damage is not shown in '
-              'people: that link is a hypothesis.</td></tr>'
-            + section("Biology claims: how sure we are that it happens in people") + rows("biology")
-            + section("Regulatory status (dashed outline): a separate tag, never a level of evidence") + status
-            + "</tbody></table>")
+    dagger = [["† after a code", Html("Benefit is shown for the disease, but that the treatment works through "
+                                      "<em>this</em> kind of damage is not shown in people: that link is a "
+                                      "hypothesis.")]]
+    status = [[status_tag_html(s), STATUS_MEANINGS[s]] for s in STATUS_LABELS]
+    return table_html(["Badge or tag", "What it means"], caption="Evidence badges and status tags used in every lesson",
+                      groups=[("Treatment claims: how strong the test was, and what it found", rows("therapy") + dagger),
+                              ("Biology claims: how sure we are that it happens in people", rows("biology")),
+                              ("Regulatory status (dashed outline): a separate tag, never a level of evidence",
+                               status)],
+                      css_class="evidence-legend")
 
 
 #: What each regulatory status means (the labels are in :data:`helpers.style.STATUS_LABELS`).
@@ -92,7 +92,7 @@ def check_question(quiz_id: str):
     quiz = rows_by_id(load_knowledge_base().quiz, "quiz_id", [quiz_id], "quiz item", "quiz.csv", list_valid=True)
     item = quiz.loc[quiz_id]
     options = str(item["options"]).split("|")
-    question = widgets.HTML(f"<b>Check your understanding.</b> {html.escape(str(item['question']))}")
+    question = widgets.HTML(f"<b>Check your understanding.</b> {esc(str(item['question']))}")
     choice = widgets.RadioButtons(options=options, value=None, description="Answer:",
                                   layout=widgets.Layout(width="auto"), style={"description_width": "initial"})
     button = widgets.Button(description="Check", tooltip="Check your answer", button_style="primary")
@@ -114,10 +114,10 @@ def check_feedback_html(quiz_id: str, answer: str | None) -> str:
     correct = answer == str(item["answer"])
     verdict = "Correct." if correct else f"Not quite. The answer is: {item['answer']}."
     refs = [r for r in str(item["ref_ids"]).split(";") if r and r != "<NA>"]
-    sources = "" if not refs else "<br><small>Source: " + "; ".join(citation_html(r) for r in refs) + "</small>"
+    sources = "" if not refs else "<br><small>Source: " + cite(refs, form="full", sep="; ") + "</small>"
     mark = "✔" if correct else "✘"
-    return (f'<div role="status"><b>{mark} {html.escape(verdict)}</b> '
-            f"{html.escape(str(item['explanation']))}{sources}</div>")
+    return (f'<div role="status"><b>{mark} {esc(verdict)}</b> '
+            f"{esc(str(item['explanation']))}{sources}</div>")
 
 
 def lesson_checks(lesson: int) -> list[str]:
@@ -130,7 +130,7 @@ def glossary_html(lesson: int) -> str:
     """The glossary terms a lesson introduces, as an HTML definition list."""
     glossary = load_knowledge_base().glossary
     terms = glossary[glossary["lesson"] == lesson].sort_values("term", key=lambda s: s.str.lower())
-    items = "".join(f"<dt><b>{html.escape(t.term)}</b></dt><dd>{html.escape(t.definition)}</dd>"
+    items = "".join(f"<dt><b>{esc(t.term)}</b></dt><dd>{esc(t.definition)}</dd>"
                     for t in terms.itertuples())
     return f'<dl class="glossary">{items}</dl>'
 
@@ -155,7 +155,7 @@ def evidence_checked(ref_ids: list[str]) -> tuple[str | None, int]:
 def references_html(ref_ids: list[str]) -> str:
     """A numbered reference list with links (DOI, PubMed, trial registry), preceded by the date
     up to which the graded rows citing these sources were checked."""
-    items = "".join(f"<li>{citation_html(r)}</li>" for r in ref_ids)
+    items = "".join(f"<li>{cite(r)}</li>" for r in ref_ids)
     month, rows = evidence_checked(ref_ids)
     if month is None:
         dated = "<p><small>No graded claim or trial in the knowledge base cites these sources.</small></p>"

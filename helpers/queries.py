@@ -15,7 +15,7 @@ column (``status``), shown beside the evidence.
 
 from __future__ import annotations
 
-import html
+import re
 
 import pandas as pd
 
@@ -313,24 +313,62 @@ def _reference_links(row) -> list[tuple[str, str]]:
     return links
 
 
+#: How an authors field begins when it names no person (a short citation then names the work).
+UNNAMED_AUTHORS = ("opinion article", "author names not", "author list not")
+
+
+def _short_who(row) -> str:
+    authors = str(row["authors"])
+    if authors.lower().startswith(UNNAMED_AUTHORS):
+        title = str(row["title"])
+        return f"“{title[:45].rstrip()}…”" if len(title) > 45 else f"“{title}”"
+    first = re.split(r"[,;]", authors)[0].split(" (")[0].strip()
+    return first + (" et al." if re.search(r"[,;]", authors) else "")
+
+
+def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str = "<br>") -> str:
+    """The series' one citation formatter, for one reference id, a ``;``-list or a list of ids.
+
+    ``form``: ``"full"`` (HTML: authors (year). Title. *Venue*. with links to doi.org, PubMed or
+    the trial registry), ``"short"`` (HTML for table cells: first author et al. (year) and its
+    links; names the work when no author is named) or ``"text"`` (plain text, no links).
+    Repeated ids are cited once; no id gives "—". Data text is escaped in the HTML forms.
+    """
+    from .markup import Html, attr, esc
+
+    if form not in ("full", "short", "text"):
+        raise ValueError(f"Unknown citation form {form!r}; valid: full, short, text")
+    ids = split_ids(ref_ids) if isinstance(ref_ids, str) else [str(r) for r in ref_ids]
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return "—" if form == "text" else Html("—")
+    refs = rows_by_id(_kb(kb).references, "ref_id", ids, "reference", "references.csv")
+    parts = []
+    for ref_id in ids:
+        row = refs.loc[ref_id]
+        links = _reference_links(row)
+        if form == "text":
+            ids_text = " · ".join(label for label, _ in links)
+            parts.append(f"{row['authors']} ({row['year']}). {row['title']}. {row['venue']}. {ids_text}".strip())
+            continue
+        anchors = " · ".join(f'<a href="{attr(url)}" target="_blank" rel="noopener">{esc(label)}</a>'
+                             for label, url in links)
+        if form == "short":
+            parts.append(f"{esc(_short_who(row))} ({row['year']}) {anchors}".strip())
+        else:
+            parts.append(f"{esc(row['authors'])} ({row['year']}). {esc(row['title'])}. <i>{esc(row['venue'])}</i>. "
+                         f"{anchors}")
+    return sep.join(parts) if form == "text" else Html(sep.join(parts))
+
+
 def citation(ref_id: str, kb: KnowledgeBase | None = None) -> str:
     """A readable one-line citation: authors (year). Title. Venue. doi / PMID / registry id."""
-    kb = _kb(kb)
-    refs = rows_by_id(kb.references, "ref_id", [ref_id], "reference", "references.csv")
-    row = refs.loc[ref_id]
-    ids = " · ".join(label for label, _ in _reference_links(row))
-    return f"{row['authors']} ({row['year']}). {row['title']}. {row['venue']}. {ids}".strip()
+    return cite(ref_id, kb, "text")
 
 
 def citation_html(ref_id: str, kb: KnowledgeBase | None = None) -> str:
     """Like :func:`citation`, as HTML with links to doi.org, PubMed or the trial registry."""
-    kb = _kb(kb)
-    refs = rows_by_id(kb.references, "ref_id", [ref_id], "reference", "references.csv")
-    row = refs.loc[ref_id]
-    links = " · ".join(f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(label)}</a>'
-                       for label, url in _reference_links(row))
-    return (f"{html.escape(str(row['authors']))} ({row['year']}). {html.escape(str(row['title']))}. "
-            f"<i>{html.escape(str(row['venue']))}</i>. {links}")
+    return cite(ref_id, kb, "full")
 
 
 def split_ids(value: str) -> list[str]:

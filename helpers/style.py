@@ -11,11 +11,12 @@ The mapping is fixed everywhere in the series:
 
 from __future__ import annotations
 
-import html
 import io
 from contextlib import contextmanager
 
 import matplotlib
+
+from .markup import Html, esc
 
 OKABE_ITO = {
     "black": "#000000",
@@ -70,8 +71,8 @@ def status_tag_html(status: str) -> str:
     """An outlined tag for a regulatory status (text, no fill colour)."""
     if status not in STATUS_LABELS:
         raise ValueError(f"Unknown status {status!r}; valid: {', '.join(STATUS_LABELS)}")
-    return (f'<span class="status-tag status-{status}" style="border:1px dashed #333;border-radius:4px;'
-            f'padding:0 5px;white-space:nowrap;font-size:0.9em">{html.escape(STATUS_LABELS[status])}</span>')
+    return Html(f'<span class="status-tag status-{status}" style="border:1px dashed #333;border-radius:4px;'
+                f'padding:0 5px;white-space:nowrap;font-size:0.9em">{esc(STATUS_LABELS[status])}</span>')
 
 
 #: Matplotlib settings for every figure: large enough to read on a projector.
@@ -90,6 +91,10 @@ RC_PARAMS = {
     "axes.prop_cycle": matplotlib.cycler(color=[OKABE_ITO[k] for k in (
         "blue", "vermillion", "bluish_green", "orange", "sky_blue", "reddish_purple", "yellow", "black")]),
     "svg.hashsalt": "als-ms-series",
+    # Text in figures comes from data/: a '$' in a name must print as '$', never start math
+    # (a stray '$\\frac$' would make the figure raise).
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 
@@ -119,11 +124,11 @@ def evidence_badge_html(level_id: str, label: str) -> str:
     """An inline HTML badge for an evidence level: coloured box *and* readable text."""
     if level_id not in EVIDENCE_COLOURS:
         raise ValueError(f"Unknown evidence level {level_id!r}; valid: {', '.join(EVIDENCE_COLOURS)}")
-    return (
+    return Html(
         f'<span class="evidence-badge evidence-{level_id}" '
         f'style="background:{EVIDENCE_COLOURS[level_id]};color:{EVIDENCE_TEXT_COLOURS[level_id]};'
         'padding:1px 6px;border-radius:4px;border:1px solid #333;font-weight:600;white-space:nowrap">'
-        f"{html.escape(label)}</span>"
+        f"{esc(label)}</span>"
     )
 
 
@@ -138,7 +143,13 @@ def figure_to_png(fig, dpi: int = 96, tight: bool | None = None) -> bytes:
 
     if tight is None:
         tight = fig.get_layout_engine() is None
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):  # data text is literal, even in a figure drawn outside figure_style()
+        text.set_parse_math(False)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight" if tight else None)
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
+                    bbox_inches="tight" if tight else None)
     plt.close(fig)
     return buffer.getvalue()

@@ -70,6 +70,17 @@ def test_lesson_runs_in_jupyterlab(page, lab, path):
     assert page_problems(page) == {"error_outputs": 0, "error_displaying_widget": 0, "unrendered_widgets": 0,
                                    "loading_widgets": 0}
     assert widget_count(page) == _stored_widget_outputs(path)
+    # every image a learner sees, figures and widget images alike, has alt text in JupyterLab
+    alts = page.evaluate("() => Array.from(document.querySelectorAll('.jp-OutputArea-output img'))"
+                         ".map(i => i.getAttribute('alt') || '')")
+    assert all(alt.strip() for alt in alts), f"{alts.count('')} of {len(alts)} images have no alt text"
+    assert len(alts) >= _stored_figures(path)
+
+
+def _stored_figures(path) -> int:
+    nb = nbformat.read(path, as_version=4)
+    return sum("".join(o.get("data", {}).get("text/html", "")).count("<img ") for c in nb.cells
+               if c.cell_type == "code" for o in c.outputs)
 
 
 def _scratch(workdir, name: str, source: str) -> str:

@@ -49,7 +49,7 @@ def test_map_every_filter_and_every_cell_type(kb):
             assert card.value == cells.cell_card_html(cell_id, kb)
             assert caption.value.endswith(
                 html.escape(fig_cells.describe_potency_map(cell_id, kb)) + "</i></p>")
-            png = bytes(widget.outputs["image"].value)
+            png = bytes(widget.outputs["image"].png)
             assert png.startswith(b"\x89PNG")
             seen_cells.add(cell_id)
             images[cell_id] = png
@@ -66,7 +66,7 @@ def test_map_image_is_the_figure_of_the_chosen_cell(kb):
         widget.controls["cell_type"].value = cell_id
         expected = fig_cells.PotencyMapPlot(kb, figsize=(11.0, 8.8))
         expected.update(cell_id)
-        assert bytes(widget.outputs["image"].value) == figure_to_png(expected.fig)
+        assert bytes(widget.outputs["image"].png) == figure_to_png(expected.fig)
 
 
 def test_filters_narrow_the_list_correctly(kb):

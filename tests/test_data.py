@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -126,10 +127,13 @@ def _error(data_dir) -> KnowledgeBaseError:
 
 
 def _assert_located(error, file, row, column, *fragments):
-    matching = [p for p in error.problems if p.file == f"data/{file}.csv" and p.row == row and p.column == column]
+    """The problem names the file actually read (the copy's full path), its spreadsheet row and column."""
+    matching = [p for p in error.problems
+                if p.file.replace("\\", "/").endswith(f"/data/{file}.csv") and p.row == row and p.column == column]
     assert matching, f"no problem located at {file}.csv row {row} column {column}: {error}"
+    assert Path(matching[0].file).is_absolute(), f"a copy's file is named by its full path: {matching[0].file}"
     text = str(error)
-    assert f"data/{file}.csv" in text and (row is None or f"row {row}" in text) and (column is None or column in text)
+    assert matching[0].file in text and (row is None or f"row {row}" in text) and (column is None or column in text)
     for fragment in fragments:
         assert fragment in str(matching[0]), str(matching[0])
 
@@ -176,7 +180,7 @@ def test_empty_required_field(data_copy):
 ])
 def test_unknown_cross_reference(data_copy, table, column, bad, target):
     _set(data_copy, table, 2, column, bad)
-    _assert_located(_error(data_copy), table, 2, column, f"unknown id in data/{target}.csv", bad)
+    _assert_located(_error(data_copy), table, 2, column, f"unknown id in {data_copy / target}.csv", bad)
 
 
 def test_unknown_direction_design_action_and_link(data_copy):
@@ -336,7 +340,7 @@ def test_invalid_utf8(data_copy):
     path = data_copy / "glossary.csv"
     path.write_bytes(path.read_bytes() + "\nmyélin,x,1,,\n".encode("latin-1"))
     error = _error(data_copy)
-    assert any(p.file == "data/glossary.csv" and "UTF-8" in p.expected for p in error.problems), str(error)
+    assert any(p.file == str(data_copy / "glossary.csv") and "UTF-8" in p.expected for p in error.problems), str(error)
 
 
 def test_all_problems_are_reported_together(data_copy):

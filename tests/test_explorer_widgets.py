@@ -147,7 +147,7 @@ def test_trial_browser_every_combination(kb):
             c[name].value = value
         trials = explorer.trial_browser_data(*values, kb=kb)
         assert out["table"].value == explorer.trial_table_html(trials, kb)
-        assert bytes(out["image"].value).startswith(b"\x89PNG")
+        assert bytes(out["image"].png).startswith(b"\x89PNG")
         if trials.empty:
             assert "No trial" in out["table"].value
         else:

@@ -80,16 +80,35 @@ def test_references_and_glossary_render(kb):
         assert lesson.glossary_html(number).count("<dt>") == len(terms)
 
 
-def test_show_figure_displays_png_with_alt_text_and_caption(monkeypatch):
+def test_show_figure_displays_html_img_with_alt_text_and_caption(monkeypatch):
+    """JupyterLab, Voilà and nbconvert ignore alt in output metadata: the alt must be in HTML."""
+    import base64
+    import re
+
     shown = []
     monkeypatch.setattr(lesson, "display", lambda obj, **kwargs: shown.append((obj, kwargs)))
     fig = Figure()
     fig.add_subplot().plot([0, 1], [0, 1])
-    lesson.show_figure(fig, "A rising line.")
-    (image, image_kwargs), (caption, _) = shown
-    assert bytes(image["image/png"]).startswith(b"\x89PNG")
-    assert image_kwargs["metadata"]["image/png"]["alt"] == "A rising line."
-    assert "A rising line." in caption.data
+    lesson.show_figure(fig, 'A rising line <b>"quoted"</b> & $x$.')
+    ((bundle, kwargs),) = shown
+    assert kwargs.get("raw") is True and "image/png" not in bundle
+    page = bundle["text/html"]
+    alt = re.search(r'<img alt="([^"]*)" src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    assert alt, page[:300]
+    assert alt.group(1) == "A rising line &lt;b&gt;&quot;quoted&quot;&lt;/b&gt; &amp; $x$."
+    assert base64.b64decode(alt.group(2)).startswith(b"\x89PNG")
+    caption = re.search(r"<figcaption>(.*)</figcaption>", page).group(1)
+    assert "&lt;b&gt;" in caption and "<b>" not in caption and "<span>$</span>x<span>$</span>" in caption
+    assert bundle["text/plain"].startswith("[Figure: A rising line")
+
+
+def test_figure_html_is_byte_identical_for_the_same_figure():
+    def draw():
+        fig = Figure()
+        fig.add_subplot().plot([0, 1, 2], [2, 0, 1])
+        return lesson.figure_html(lesson.figure_to_png(fig), "Same.")
+
+    assert draw() == draw()
 
 
 def test_figure_to_png_crops_only_figures_without_a_layout_engine():

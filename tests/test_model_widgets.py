@@ -46,7 +46,7 @@ def _set(box, **values):
 
 
 def _shown(box):
-    return bytes(box.outputs["image"].value), box.outputs["summary"].value
+    return bytes(box.outputs["image"].png), box.outputs["summary"].value
 
 
 def _sliders(box):
@@ -126,7 +126,7 @@ def test_conduction_diameter_changes_velocity(conduction):
         d_now = conduction.controls["diameter"].value
         v = float(models.myelinated_velocity_m_per_s(d_now, p))
         assert f"{v:.1f} m/s" in conduction.outputs["summary"].value
-        shown[d] = bytes(conduction.outputs["image"].value)
+        shown[d] = bytes(conduction.outputs["image"].png)
     assert len(set(shown.values())) == 3
 
 

@@ -13,7 +13,6 @@ drawn to scale.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 
@@ -25,12 +24,8 @@ from matplotlib.patches import Ellipse, FancyBboxPatch, Polygon, Rectangle
 
 from .. import models, queries
 from ..data import KnowledgeBase, load_knowledge_base
+from ..markup import Html, esc, table_html
 from ..style import STATUS_LABELS, status_tag_html, DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style
-
-TABLE_STYLE = 'style="border-collapse:collapse;width:100%;font-size:14px" class="series-table"'
-TH = 'scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px;vertical-align:bottom"'
-TD = 'style="text-align:left;vertical-align:top;border-bottom:1px solid #ccc;padding:4px"'
-
 
 def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
     return kb if kb is not None else load_knowledge_base()
@@ -40,40 +35,10 @@ def _labels(kb: KnowledgeBase) -> dict[str, str]:
     return dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
 
 
-def _table(headers: list[str], rows: list[list[str]], caption: str | None = None) -> str:
-    cap = (f"<caption style='text-align:left;font-weight:600;padding:4px'>{html.escape(caption)}</caption>"
-           if caption else "")
-    head = "".join(f"<th {TH}>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td {TD}>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table {TABLE_STYLE}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-#: How an authors field begins when it names no person (the citation then names the work).
-UNNAMED_AUTHORS = ("opinion article", "author names not", "author list not")
-
-
 def short_citation_html(ref_ids: str, kb: KnowledgeBase | None = None) -> str:
-    """Compact citations for a table cell: first author (year) with its links; '—' if none.
-
-    The full citations belong in the lesson's reference list.
-    """
-    kb = _kb(kb)
-    ids = queries.split_ids(ref_ids)
-    refs = queries.rows_by_id(kb.references, "ref_id", ids, "reference", "references.csv")
-    parts = []
-    for ref_id in ids:
-        row = refs.loc[ref_id]
-        authors = str(row["authors"])
-        if authors.lower().startswith(UNNAMED_AUTHORS):  # no person named: name the work instead
-            title = str(row["title"])
-            who = f"“{title[:45].rstrip()}…”" if len(title) > 45 else f"“{title}”"
-        else:
-            first = re.split(r"[,;]", authors)[0].split(" (")[0].strip()
-            who = first + (" et al." if re.search(r"[,;]", authors) else "")
-        links = " · ".join(f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(label)}</a>'
-                           for label, url in queries._reference_links(row))
-        parts.append(f"{html.escape(who)} ({row['year']}) {links}".strip())
-    return "<br>".join(parts) if parts else "—"
+    """Compact citations for a table cell: first author (year) with its links; '—' if none
+    (:func:`helpers.queries.cite`, short form). The full citations belong in the lesson's reference list."""
+    return queries.cite(ref_ids, _kb(kb), "short")
 
 
 # =========================================================================== lesson 01: motor pathway
@@ -244,11 +209,9 @@ def nervous_system_cells_html(cell_type_ids: Sequence[str] = tuple(CELL_GLOSSARY
     """:func:`nervous_system_cells_frame` as an accessible HTML table."""
     kb = _kb(kb)
     frame = nervous_system_cells_frame(cell_type_ids, kb)
-    rows = [[f"<b>{html.escape(r.name)}</b>", html.escape(r.job),
-             html.escape(r.misconception) if r.misconception else "—",
-             html.escape(r.correction) if r.correction else "—",
-             f"<small>{short_citation_html(r.ref_ids, kb)}</small>"] for r in frame.itertuples()]
-    return _table(["Cell", "What it does", "A common belief", "What is actually known", "Sources"], rows,
+    rows = [[Html(f"<b>{esc(r.name)}</b>"), r.job, r.misconception or "—", r.correction or "—",
+             Html(f"<small>{short_citation_html(r.ref_ids, kb)}</small>")] for r in frame.itertuples()]
+    return table_html(["Cell", "What it does", "A common belief", "What is actually known", "Sources"], rows,
                   "Cells of the nervous system that matter for ALS and MS")
 
 
@@ -292,9 +255,9 @@ def conduction_time_frame(distance_m: float = 1.0, params=None) -> pd.DataFrame:
 def conduction_time_html(distance_m: float = 1.0, params=None) -> str:
     """:func:`conduction_time_frame` as a readable HTML table (units in the headers)."""
     frame = conduction_time_frame(distance_m, params)
-    rows = [[html.escape(r.fibre), f"{r.diameter_um:g}", r.myelinated, f"{r.velocity_m_per_s:g}",
+    rows = [[r.fibre, f"{r.diameter_um:g}", r.myelinated, f"{r.velocity_m_per_s:g}",
              f"{r.time_ms:,.1f}"] for r in frame.itertuples()]
-    return _table(["Fibre", "Width (µm)", "Myelinated", "Speed (m/s)", f"Time to travel {distance_m:g} m (ms)"],
+    return table_html(["Fibre", "Width (µm)", "Myelinated", "Speed (m/s)", f"Time to travel {distance_m:g} m (ms)"],
                   rows, f"Time for an impulse to travel {distance_m:g} m (conduction teaching model)")
 
 
@@ -307,9 +270,9 @@ def term_table_html(terms: Sequence[str], first_column: str = "Term", kb: Knowle
     """Selected glossary terms (in the order given) with their definitions and sources."""
     kb = _kb(kb)
     glossary = queries.rows_by_id(kb.glossary, "term", terms, "glossary term(s)", "glossary.csv")
-    rows = [[f"<b>{html.escape(t)}</b>", html.escape(str(glossary.loc[t, 'definition'])),
-             f"<small>{short_citation_html(glossary.loc[t, 'ref_ids'], kb)}</small>"] for t in terms]
-    return _table([first_column, "What it is", "Sources"], rows)
+    rows = [[Html(f"<b>{esc(t)}</b>"), str(glossary.loc[t, 'definition']),
+             Html(f"<small>{short_citation_html(glossary.loc[t, 'ref_ids'], kb)}</small>")] for t in terms]
+    return table_html([first_column, "What it is", "Sources"], rows)
 
 
 def term_table(terms: Sequence[str], first_column: str = "Term", kb: KnowledgeBase | None = None) -> HTML:
@@ -342,13 +305,13 @@ def damage_by_evidence_html(disease: str = "als", kb: KnowledgeBase | None = Non
     kb = _kb(kb)
     labels = _labels(kb)
     frame = damage_by_evidence_frame(disease, kb)
-    rows = [[evidence_badge_html(r.evidence_level, labels[r.evidence_level]), f"<b>{html.escape(r.name)}</b>",
-             html.escape(r.description), html.escape(r.cells),
-             f"<small>{short_citation_html(r.ref_ids, kb)}</small>"] for r in frame.itertuples()]
+    rows = [[evidence_badge_html(r.evidence_level, labels[r.evidence_level]), Html(f"<b>{esc(r.name)}</b>"),
+             r.description, r.cells, Html(f"<small>{short_citation_html(r.ref_ids, kb)}</small>")]
+            for r in frame.itertuples()]
     name = kb.diseases.set_index("disease_id").loc[queries.resolve("disease", disease, kb), "name"]
-    table = _table(["How sure we are", "Damage", "What happens", "Cells involved", "Sources"], rows,
+    table = table_html(["How sure we are", "Damage", "What happens", "Cells involved", "Sources"], rows,
                    f"What goes wrong in {name}, strongest evidence first")
-    return table + f"<p><em>Summary:</em> {html.escape(describe_damage_by_evidence(disease, kb))}</p>"
+    return table + f"<p><em>Summary:</em> {esc(describe_damage_by_evidence(disease, kb))}</p>"
 
 
 def damage_by_evidence(disease: str = "als", kb: KnowledgeBase | None = None) -> HTML:
@@ -420,19 +383,19 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
     frame = treatment_frame(therapy_ids, disease, kb)
     rows = []
     for r in frame.itertuples():
-        status = f"{status_tag_html(r.status)}<br>{html.escape(r.status_note)}"
+        status = f"{status_tag_html(r.status)}<br>{esc(r.status_note)}"
         trials = "<br>".join(
-            f"<b>{html.escape(t['short_name'])}</b>: phase {html.escape(t['phase'])}"
+            f"<b>{esc(t['short_name'])}</b>: phase {esc(t['phase'])}"
             + (f", {t['n_enrolled']} people" if t["n_enrolled"] is not None else "")
-            + f"; {html.escape(RESULT_TEXT.get(t['result'], t['result']))}. {html.escape(t['result_note'])}"
+            + f"; {esc(RESULT_TEXT.get(t['result'], t['result']))}. {esc(t['result_note'])}"
             for t in r.trials) or "No separate trial row: the trial result is in the evidence column"
         claims = "<br>".join(
-            f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} {html.escape(c['note'])} "
+            f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} {esc(c['note'])} "
             + ("<i>(Benefit is for the disease; action through this kind of damage is a hypothesis.)</i> "
                if queries.link_is_hypothesis(c["direction"], c["mechanism_link"]) else "")
             + f"<small>({short_citation_html(c['ref_ids'], kb)})</small>" for c in r.claims) or "—"
-        rows.append([f"<b>{html.escape(r.name)}</b>", status, claims, trials])
-    return _table(["Treatment", "Regulatory status", "What the evidence shows", "Key trials"], rows)
+        rows.append([Html(f"<b>{esc(r.name)}</b>"), Html(status), Html(claims), Html(trials)])
+    return table_html(["Treatment", "Regulatory status", "What the evidence shows", "Key trials"], rows)
 
 
 def treatment_table(therapy_ids: Sequence[str], disease: str = "als", kb: KnowledgeBase | None = None) -> HTML:

@@ -14,7 +14,6 @@ in it, and the tests check that it does, so an arrow cannot drift away from its 
 
 from __future__ import annotations
 
-import html
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from .. import queries
 from ..data import POTENCY, KnowledgeBase, load_knowledge_base
+from ..markup import Html, esc, table_html
 from ..style import GREYS, OKABE_ITO, evidence_badge_html, figure_style
 
 #: Potency columns, widest potential first (the order of the schema's vocabulary).
@@ -435,16 +435,6 @@ def _levels(kb: KnowledgeBase) -> dict[str, str]:
     return dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
 
 
-def _cite_short(ref_ids: str, kb: KnowledgeBase) -> str:
-    refs = kb.references.set_index("ref_id")
-    parts = []
-    for ref_id in queries.split_ids(ref_ids):
-        authors = str(refs.loc[ref_id, "authors"]).split(" (")[0]  # drop notes such as "(company statement, ...)"
-        first = authors.split(",")[0].strip()
-        parts.append(f"{html.escape(first)}{' et al.' if ',' in authors else ''} {refs.loc[ref_id, 'year']}")
-    return "; ".join(parts)
-
-
 def claim_evidence(claim: ArticleClaim, kb: KnowledgeBase | None = None) -> list[dict]:
     """The data rows behind one claim: ``{"kind", "id", "level", "text", "refs"}`` (level None for biology)."""
     kb = _kb(kb)
@@ -482,26 +472,21 @@ def article_claims_html(claims: Iterable[str] | None = None, kb: KnowledgeBase |
     if unknown:
         raise ValueError(f"Unknown claim id(s) {', '.join(unknown)}; valid: {', '.join(by_id)}")
     labels = _levels(kb)
-    td = 'style="text-align:left;vertical-align:top;border-bottom:1px solid #ccc;padding:6px"'
-    th = 'scope="col" style="text-align:left;border-bottom:2px solid #333;padding:6px"'
     body = []
     for claim_id in wanted:
         claim = by_id[claim_id]
         evidence = []
         for row in claim_evidence(claim, kb):
             badge = evidence_badge_html(row["level"], labels[row["level"]]) + " " if row["level"] else ""
-            evidence.append(f"<li style='margin-top:4px'>{badge}{html.escape(row['text'])} "
-                            f"<small>({_cite_short(row['refs'], kb)}; <code>{row['kind']}.csv</code>: "
-                            f"{html.escape(row['id'])})</small></li>")
-        body.append(f"<tr><td {td}><i>\u201c{html.escape(claim.quote)}\u201d</i></td>"
-                    f"<td {td}><b>{html.escape(claim.summary)}</b>"
-                    f"<ul style='margin:2px 0 0 0;padding-left:18px'>{''.join(evidence)}</ul></td>"
-                    f"<td {td}><b>{html.escape(claim.verdict)}</b></td></tr>")
-    return ('<table class="series-table article-claims" style="border-collapse:collapse;width:100%;font-size:14px">'
-            "<caption style='text-align:left;font-weight:600;padding:4px'>Claims of the source article, checked "
-            "against the knowledge base</caption>"
-            f"<thead><tr><th {th}>The article says</th><th {th}>What the evidence says (rows of data/)</th>"
-            f"<th {th}>Verdict</th></tr></thead><tbody>{''.join(body)}</tbody></table>")
+            sources = queries.cite(row["refs"], kb, "short", sep="; ")
+            evidence.append(f"<li style='margin-top:4px'>{badge}{esc(row['text'])} "
+                            f"<small>({sources}; <code>{row['kind']}.csv</code>: {esc(row['id'])})</small></li>")
+        body.append([Html(f"<i>\u201c{esc(claim.quote)}\u201d</i>"),
+                     Html(f"<b>{esc(claim.summary)}</b><ul style='margin:2px 0 0 0;padding-left:18px'>"
+                          f"{''.join(evidence)}</ul>"),
+                     Html(f"<b>{esc(claim.verdict)}</b>")])
+    return table_html(["The article says", "What the evidence says (rows of data/)", "Verdict"], body,
+                      "Claims of the source article, checked against the knowledge base", css_class="article-claims")
 
 
 def article_claims(claims: Iterable[str] | None = None, kb: KnowledgeBase | None = None) -> HTML:

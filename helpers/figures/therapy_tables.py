@@ -9,8 +9,6 @@ Nothing here holds a number of its own: counts, levels and results all come from
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 from IPython.display import HTML
@@ -20,14 +18,12 @@ from matplotlib.ticker import NullLocator
 
 from .. import models, queries
 from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
+from ..markup import Html, esc, join, table_html
 from ..style import (DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, evidence_badge_html, figure_style,
                      status_tag_html)
 from .evidence import EVIDENCE_CODES, RESULT_COLOURS, RESULT_LABELS, evidence_map_figure
 from .models import POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
-TABLE_STYLE = 'style="border-collapse:collapse;width:100%;font-size:14px" class="series-table"'
-TH = 'scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px;vertical-align:bottom"'
-TD = 'style="text-align:left;vertical-align:top;border-bottom:1px solid #ccc;padding:4px"'
 
 #: Therapy kinds that can count as a cell-based therapy (when the therapy names a cell type).
 CELL_BASED_KINDS = ("cell_therapy", "procedure")
@@ -81,34 +77,6 @@ def _rank(level: str, kb: KnowledgeBase) -> int:
     return list(kb.evidence_dtype.categories).index(level)
 
 
-def _cite_short(ref_ids: str, kb: KnowledgeBase) -> str:
-    """Full citations with links (for lists, where there is room)."""
-    return "<br>".join(queries.citation_html(r, kb) for r in queries.split_ids(ref_ids))
-
-
-def _cite_compact(ref_ids: str, kb: KnowledgeBase) -> str:
-    """Compact citations for table cells: first author (year) and its links; full ones go in References."""
-    refs = kb.references.set_index("ref_id")
-    parts = []
-    for ref_id in queries.split_ids(ref_ids):
-        row = refs.loc[ref_id]
-        authors = str(row["authors"])
-        first = authors.split(",")[0].split(" (")[0].strip()
-        who = first + (" et al." if "," in authors else "")
-        links = " · ".join(f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{html.escape(label)}</a>'
-                           for label, url in queries._reference_links(row))
-        parts.append(f"{html.escape(who)} ({row['year']}) {links}")
-    return "<br>".join(parts)
-
-
-def _table(headers: list[str], rows: list[list[str]], caption: str | None = None) -> str:
-    cap = f"<caption style='text-align:left;font-weight:600;padding:4px'>{html.escape(caption)}</caption>" \
-        if caption else ""
-    head = "".join(f"<th {TH}>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td {TD}>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table {TABLE_STYLE}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def cell_based_therapy_ids(kb: KnowledgeBase | None = None) -> set[str]:
     """Therapies that deliver cells: a cell therapy or procedure that names a cell type.
 
@@ -149,9 +117,9 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
         link = (" Benefit is for the disease; that it acts through this kind of damage is a hypothesis."
                 if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else "")
         items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {status_tag_html(str(e['status']))} "
-                     f"<b>{html.escape(e['name'])}</b> ({str(e['disease_id']).upper()}, {html.escape(e['damage'])}; "
-                     f"claim about {aim}): {html.escape(e['note'])}{html.escape(link)}"
-                     f"<br><small>{_cite_short(e['ref_ids'], kb)}</small></li>")
+                     f"<b>{esc(e['name'])}</b> ({str(e['disease_id']).upper()}, {esc(e['damage'])}; "
+                     f"claim about {aim}): {esc(e['note'])}{esc(link)}"
+                     f"<br><small>{queries.cite(e['ref_ids'], kb, 'full')}</small></li>")
     return f"<ul class='claims' style='list-style:none;padding-left:0'>{''.join(items)}</ul>"
 
 
@@ -210,19 +178,19 @@ def mechanism_table_html(kb: KnowledgeBase | None = None) -> str:
     fail_badge, sold_badge = _badge("rct_no_benefit", kb), status_tag_html("marketed_without_evidence")
     rows = []
     for r in table.itertuples():
-        mechanism = f"<b>{html.escape(r.mechanism)}</b><br><small>{html.escape(r.description)}</small>"
+        mechanism = Html(f"<b>{esc(r.mechanism)}</b><br><small>{esc(r.description)}</small>")
         if r.example_level is None:
             example, badge = "— (no claim in the knowledge base)", "—"
         else:
             tag = "" if r.example_is_cell_based else " <i>(not a cell therapy)</i>"
-            example = (f"<b>{html.escape(r.example_therapy)}</b>{tag}, {r.example_disease_id.upper()}: "
-                       f"{html.escape(r.example_damage)}<br>{html.escape(r.example_note)}"
-                       f"<br><small>{_cite_compact(r.example_ref_ids, kb)}</small>")
+            example = Html(f"<b>{esc(r.example_therapy)}</b>{tag}, {esc(r.example_disease_id.upper())}: "
+                           f"{esc(r.example_damage)}<br>{esc(r.example_note)}"
+                           f"<br><small>{queries.cite(r.example_ref_ids, kb, 'short')}</small>")
             badge = _badge(r.example_level, kb)
-        failed = (fail_badge + "<br>" + "<br>".join(html.escape(f) for f in r.failed)) if r.failed else "—"
-        sold = (sold_badge + "<br>" + "<br>".join(html.escape(s) for s in r.sold)) if r.sold else "—"
+        failed = join([fail_badge, *r.failed]) if r.failed else "—"
+        sold = join([sold_badge, *r.sold]) if r.sold else "—"
         rows.append([mechanism, example, badge, failed, sold])
-    return _table(["Mechanism", "Most strongly tested example in the data", "Its evidence",
+    return table_html(["Mechanism", "Most strongly tested example in the data", "Its evidence",
                    "No benefit in randomized trials", "Sold without evidence"], rows,
                   "How a therapy could help: each mechanism with its most strongly tested real example, whatever "
                   "that test found")
@@ -334,10 +302,10 @@ def route_summary(kb: KnowledgeBase | None = None, cell_based_only: bool = True)
 def route_table_html(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> str:
     """HTML table of :func:`route_summary`."""
     summary = route_summary(kb, cell_based_only)
-    rows = [[f"<b>{html.escape(r.label)}</b>", html.escape(r.note), str(r.trials_als), str(r.trials_ms),
-             "<br>".join(html.escape(e) for e in r.examples)] for r in summary.itertuples()]
+    rows = [[Html(f"<b>{esc(r.label)}</b>"), r.note, str(r.trials_als), str(r.trials_ms), join(r.examples)]
+            for r in summary.itertuples()]
     what = "cell-therapy trials" if cell_based_only else "trials"
-    return _table(["Route", "What it means", "ALS trials", "MS trials", "Trials in the data"], rows,
+    return table_html(["Route", "What it means", "ALS trials", "MS trials", "Trials in the data"], rows,
                   f"How cells reach their target: routes used by the {what} in the knowledge base")
 
 
@@ -408,13 +376,13 @@ def untreated_damage_html(disease: str, above: str = "lab", kb: KnowledgeBase | 
     label = queries.DESIGN_LABELS[queries.DESIGNS[len(queries.DESIGNS) - strength]]
     if frame.empty:
         return (f"<p>Every kind of damage in {disease_id.upper()} has a favourable claim from a design stronger than "
-                f"“{html.escape(label)}”.</p>")
+                f"“{esc(label)}”.</p>")
     rows = []
     for r in frame.itertuples():
-        claims = "<br>".join(f"{_badge(lvl, kb)} {html.escape(name)}" for name, lvl in r.claims) \
-            or "<i>no claim at all in the knowledge base</i>"
-        rows.append([f"<b>{html.escape(r.damage)}</b>", claims])
-    return _table(["Damage", "Every claim in the knowledge base (strongest design first)"], rows,
+        claims = join(Html(f"{_badge(lvl, kb)} {esc(name)}") for name, lvl in r.claims) if r.claims \
+            else Html("<i>no claim at all in the knowledge base</i>")
+        rows.append([Html(f"<b>{esc(r.damage)}</b>"), claims])
+    return table_html(["Damage", "Every claim in the knowledge base (strongest design first)"], rows,
                   f"{disease_id.upper()}: damage that no therapy has been shown, in people, to act on (by a design "
                   f"stronger than “{label}”)")
 
@@ -453,13 +421,12 @@ def therapy_comparison_html(therapies: list[str], disease: str, kb: KnowledgeBas
     damage = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     rows = []
     for damage_id, cells in frame.iterrows():
-        row = [f"<b>{html.escape(damage[damage_id])}</b>"]
+        row = [Html(f"<b>{esc(damage[damage_id])}</b>")]
         for claims in cells:
-            row.append("<br>".join(f"{_badge(lvl, kb)} <i>{html.escape(m)}</i>: {html.escape(n)}"
-                                   for m, lvl, n in claims) or "—")
+            row.append(join(Html(f"{_badge(lvl, kb)} <i>{esc(m)}</i>: {esc(n)}") for m, lvl, n in claims))
         rows.append(row)
     disease_id = queries.resolve("disease", disease, kb)
-    return _table(["Damage"] + list(frame.columns), rows,
+    return table_html(["Damage"] + list(frame.columns), rows,
                   f"{disease_id.upper()}: what each therapy addresses, and how well it is supported (— = no claim)")
 
 
@@ -485,13 +452,13 @@ def trial_cases_html(trial_ids: list[str], kb: KnowledgeBase | None = None) -> s
                   + f"; control: {str(t['controlled']).replace('_', ' ')}; blinding: {t['blinding']}; "
                   f"route: {str(t['route']).replace('_', ' ')}")
         size = "not given" if pd.isna(t["n_enrolled"]) else str(int(t["n_enrolled"]))
-        registry = "" if pd.isna(t["registry_id"]) else f"<br><small>{html.escape(str(t['registry_id']))}</small>"
-        rows.append([f"<b>{html.escape(str(t['short_name']))}</b> ({str(t['disease_id']).upper()}){registry}",
-                     html.escape(design), size, html.escape(str(t["primary_outcome"])),
-                     f"<b>{html.escape(RESULT_TEXT.get(str(t['result']), str(t['result'])))}</b><br>"
-                     f"{html.escape(str(t['result_note']))}",
-                     f"<small>{_cite_compact(t['ref_ids'], kb)}</small>"])
-    return _table(["Trial", "Design", "Participants", "Primary endpoint", "Result", "Source"], rows)
+        registry = "" if pd.isna(t["registry_id"]) else f"<br><small>{esc(str(t['registry_id']))}</small>"
+        rows.append([Html(f"<b>{esc(str(t['short_name']))}</b> ({esc(str(t['disease_id']).upper())}){registry}"),
+                     design, size, str(t["primary_outcome"]),
+                     Html(f"<b>{esc(RESULT_TEXT.get(str(t['result']), str(t['result'])))}</b><br>"
+                          f"{esc(str(t['result_note']))}"),
+                     Html(f"<small>{queries.cite(t['ref_ids'], kb, 'short')}</small>")])
+    return table_html(["Trial", "Design", "Participants", "Primary endpoint", "Result", "Source"], rows)
 
 
 def trial_cases(trial_ids: list[str], kb: KnowledgeBase | None = None) -> HTML:
@@ -508,9 +475,9 @@ def facts_html(fact_ids: list[str], kb: KnowledgeBase | None = None) -> str:
         f = facts.loc[fact_id]
         value = f"{float(f['value']):g} {f['unit']}".replace(" %", "%")
         qualifier = "" if pd.isna(f["qualifier"]) else str(f["qualifier"])
-        rows.append([html.escape(str(f["quantity"])[:1].upper() + str(f["quantity"])[1:]), f"<b>{html.escape(value)}</b>",
-                     html.escape(qualifier), f"<small>{_cite_compact(f['ref_ids'], kb)}</small>"])
-    return _table(["Quantity", "Value", "Where it comes from", "Source"], rows)
+        rows.append([str(f["quantity"])[:1].upper() + str(f["quantity"])[1:], Html(f"<b>{esc(value)}</b>"),
+                     qualifier, Html(f"<small>{queries.cite(f['ref_ids'], kb, 'short')}</small>")])
+    return table_html(["Quantity", "Value", "Where it comes from", "Source"], rows)
 
 
 def facts_table(fact_ids: list[str], kb: KnowledgeBase | None = None) -> HTML:
@@ -706,7 +673,7 @@ def design_comparison_html(patients_per_arm_values=(10, 25, 50, 100), treatment_
     pct = lambda x: f"{100 * x:.0f}%".replace("-", "\u2212")  # noqa: E731  (a true minus sign)
     rows = [[str(r.patients_per_arm), pct(r.power), f"{pct(r.effect_low)} to {pct(r.effect_high)}",
              pct(r.false_positive), pct(r.single_arm_false_positive)] for r in frame.itertuples()]
-    return _table(["Patients per arm",
+    return table_html(["Patients per arm",
                    f"Randomized: real {pct(treatment_slowing)} slowing detected",
                    f"Randomized: slowing the trials estimate (middle 90%; truth {pct(treatment_slowing)})",
                    "Randomized: useless drug 'significant'",

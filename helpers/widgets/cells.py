@@ -10,15 +10,15 @@ call directly. Callbacks only set widget state (see :mod:`helpers.widgets.common
 
 from __future__ import annotations
 
-import html
 
 import ipywidgets as widgets
 
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
+from ..markup import Html, attr, esc, table_html
 from ..figures.cells import POTENCY_ORDER, PotencyMapPlot, describe_potency_map, ordered_cell_types
 from ..style import evidence_badge_html, status_tag_html, figure_to_png
-from .common import STYLE_LABEL, assemble, notice_html
+from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 ALL = "all"
 
@@ -43,8 +43,8 @@ ROLE_ANSWERS = {"native": "A cell that occurs naturally in the body (not a labor
                                "made outside the body."}
 
 CARD_STYLE = "border:1px solid #333;border-radius:6px;padding:8px 12px;max-width:880px"
-TH = 'scope="row" style="text-align:left;vertical-align:top;padding:3px 10px 3px 0;white-space:nowrap"'
-TD = 'style="text-align:left;vertical-align:top;padding:3px 0"'
+CARD_TH = "text-align:left;vertical-align:top;padding:3px 10px 3px 0;white-space:nowrap"
+CARD_TD = "text-align:left;vertical-align:top;padding:3px 0"
 
 
 def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
@@ -99,7 +99,7 @@ def _therapy_lines(cell_type_id: str, kb: KnowledgeBase) -> list[str]:
             if len(here):
                 best = str(here["evidence_level"].iloc[0])
                 parts.append(f"{disease.upper()}: {evidence_badge_html(best, labels[best])}")
-        lines.append(f"<li><b>{html.escape(str(t.name))}</b> {status_tag_html(str(t.status))}"
+        lines.append(f"<li><b>{esc(str(t.name))}</b> {status_tag_html(str(t.status))}"
                      + (" — " + "; ".join(parts) if parts else "") + "</li>")
     return lines
 
@@ -120,26 +120,26 @@ def cell_card_html(cell_type_id: str | None, kb: KnowledgeBase | None = None) ->
                                list_valid=True)
     c = cells.loc[cell_type_id]
     potency, stem, role = str(c["potency"]), str(c["is_stem_cell"]), str(c["role"])
-    rows = [("Potency", f"<b>{html.escape(potency.capitalize())}</b>: {html.escape(potency_meaning(potency, kb))}"),
-            ("Is it a stem cell?", html.escape(STEM_ANSWERS[stem])),
-            ("What it is", html.escape(ROLE_ANSWERS[role]))]
+    rows = [("Potency", Html(f"<b>{esc(potency.capitalize())}</b>: {esc(potency_meaning(potency, kb))}")),
+            ("Is it a stem cell?", STEM_ANSWERS[stem]),
+            ("What it is", ROLE_ANSWERS[role])]
     if _given(c["sources"]):
-        rows.append(("Where it comes from", html.escape(str(c["sources"]))))
-    rows.append(("Can become", html.escape(str(c["can_become"])) if _given(c["can_become"])
+        rows.append(("Where it comes from", str(c["sources"])))
+    rows.append(("Can become", str(c["can_become"]) if _given(c["can_become"])
                  else "— (a specialised cell; the knowledge base lists no other cell type it becomes)"))
     if _given(c["cannot_become"]):
-        rows.append(("Cannot become (or not shown)", html.escape(str(c["cannot_become"]))))
+        rows.append(("Cannot become (or not shown)", str(c["cannot_become"])))
     damage = _damage_names(cell_type_id, kb)
     if damage:
-        rows.append(("Involved in (damage.csv)", html.escape("; ".join(damage))))
-    table = "".join(f"<tr><th {TH}>{k}</th><td {TD}>{v}</td></tr>" for k, v in rows)
-    out = [f'<div class="cell-card" style="{CARD_STYLE}" role="region" aria-label="{html.escape(str(c["name"]))}">',
-           f"<h4 style='margin:4px 0 6px 0'>{html.escape(str(c['name']))}</h4>",
-           f"<table style='border-collapse:collapse'><tbody>{table}</tbody></table>"]
+        rows.append(("Involved in (damage.csv)", "; ".join(damage)))
+    table = table_html(None, rows, row_headers=True, wide=False, td_style=CARD_TD, row_th_style=CARD_TH)
+    out = [f'<div class="cell-card" style="{CARD_STYLE}" role="region" aria-label="{attr(str(c["name"]))}">',
+           f"<h4 style='margin:4px 0 6px 0'>{esc(str(c['name']))}</h4>",
+           table]
     if _given(c["misconception"]):
         out.append("<div style='margin-top:8px;padding:6px 10px;background:#F2F2F2;border-left:4px solid #333'>"
-                   f"<b>Common misconception:</b> \u201c{html.escape(str(c['misconception']))}\u201d<br>"
-                   f"<b>What is true:</b> {html.escape(str(c['correction']))}</div>")
+                   f"<b>Common misconception:</b> \u201c{esc(str(c['misconception']))}\u201d<br>"
+                   f"<b>What is true:</b> {esc(str(c['correction']))}</div>")
     therapies = _therapy_lines(cell_type_id, kb)
     if therapies:
         out.append("<p style='margin:8px 0 2px 0'><b>Therapies in the knowledge base that use it</b> "
@@ -147,7 +147,7 @@ def cell_card_html(cell_type_id: str | None, kb: KnowledgeBase | None = None) ->
                    f"<ul style='margin:0'>{''.join(therapies)}</ul>")
     refs = queries.split_ids(c["ref_ids"])
     out.append("<p style='margin:8px 0 2px 0'><b>Sources</b></p><ol style='margin:0;font-size:90%'>"
-               + "".join(f"<li>{queries.citation_html(r, kb)}</li>" for r in refs) + "</ol></div>")
+               + "".join(f"<li>{queries.cite(r, kb)}</li>" for r in refs) + "</ol></div>")
     return "".join(out)
 
 
@@ -163,7 +163,7 @@ def cell_type_map(cell_type: str = "opc", potency: str = ALL, role: str = ALL) -
     cell_menu = widgets.Dropdown(options=options, value=start, description="Cell type:", style=STYLE_LABEL,
                                  layout=widgets.Layout(width="auto"))
     card = widgets.HTML()
-    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+    image = FigureImage()
     caption = widgets.HTML()
     plot = PotencyMapPlot(kb, figsize=(11.0, 8.8))
     pngs: dict = {}
@@ -181,8 +181,9 @@ def cell_type_map(cell_type: str = "opc", potency: str = ALL, role: str = ALL) -
                 # first solution instead of solving it again for every cell type
                 if plot.fig.get_layout_engine() is not None:
                     plot.fig.set_layout_engine("none")
-            image.value = pngs[cell_menu.value]
-            caption.value = f"<p><i>Figure: {html.escape(describe_potency_map(cell_menu.value, kb))}</i></p>"
+            text = describe_potency_map(cell_menu.value, kb)
+            image.show(pngs[cell_menu.value], text)
+            caption.value = f"<p><i>Figure: {esc(text)}</i></p>"
             shown["map"] = cell_menu.value
 
     def refilter(*_):

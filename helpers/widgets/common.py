@@ -7,8 +7,9 @@ or through ``interact``) reaches nbval as unexpected ``stdout`` and breaks stric
 comparison. Every widget in this series therefore shows results by setting widget *state*:
 
 * text and tables go into an ``ipywidgets.HTML`` widget's ``value``;
-* figures are rendered to PNG bytes (:func:`helpers.style.figure_to_png`) and put into an
-  ``ipywidgets.Image`` widget's ``value``.
+* figures are rendered to PNG bytes (:func:`helpers.style.figure_to_png`) and shown by a
+  :class:`FigureImage` (an HTML widget holding ``<img alt=...>``, so the alt text reaches every
+  front end).
 
 A widget is a thin view: its callback calls a pure function (tested without a browser),
 then sets state. Each public widget function returns a ``VBox`` whose ``.controls`` and
@@ -17,30 +18,38 @@ then sets state. Each public widget function returns a ``VBox`` whose ``.control
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
-from ..style import figure_to_png
+from ..markup import esc, img_html
 
 LAYOUT_WIDE = widgets.Layout(width="auto", max_width="900px")
 STYLE_LABEL = {"description_width": "initial"}
 
 
-def image_from_figure(fig, image: widgets.Image | None = None) -> widgets.Image:
-    """Put a matplotlib figure into an ``Image`` widget as PNG bytes (creating one if needed)."""
-    png = figure_to_png(fig)
-    if image is None:
-        image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
-    image.value = png
-    return image
+class FigureImage(widgets.HTML):
+    """A figure in a widget, shown as ``<img alt=... src="data:image/png;base64,...">``.
+
+    An ``ipywidgets.Image`` cannot carry alt text; this HTML widget can, in every front end.
+    ``.png`` holds the PNG bytes shown and ``.alt`` their text alternative.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.png = b""
+        self.alt = ""
+        self.add_class("series-figure-image")
+
+    def show(self, png: bytes, alt: str) -> None:
+        """Show new PNG bytes with their text alternative (state only: nbval-clean)."""
+        self.png, self.alt = bytes(png), alt
+        self.value = img_html(self.png, alt)
 
 
 def notice_html(text: str, kind: str = "info") -> str:
     """An HTML box for messages such as an empty selection or an empty result."""
     colours = {"info": "#E8F1FA", "warning": "#FFF4D6"}
     return (f'<div role="status" style="background:{colours.get(kind, colours["info"])};'
-            f'border-left:4px solid #333;padding:6px 10px;margin:4px 0">{html.escape(text)}</div>')
+            f'border-left:4px solid #333;padding:6px 10px;margin:4px 0">{esc(text)}</div>')
 
 
 class SeriesWidget(widgets.VBox):

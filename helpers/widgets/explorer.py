@@ -6,7 +6,6 @@ functions in this module (``*_html``) and :mod:`helpers.queries`, which tests ca
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 
 import ipywidgets as widgets
@@ -14,14 +13,14 @@ import pandas as pd
 
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
+from ..markup import Cell, Html, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
+from ..figures.therapy_tables import describe_trial_landscape
 from ..style import evidence_badge_html, figure_to_png, status_tag_html
-from .common import STYLE_LABEL, assemble, notice_html
+from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
 ANY = "any"
-TABLE_STYLE = ('style="border-collapse:collapse;width:100%;font-size:14px" '
-               'class="series-table"')
 
 
 def _labels(kb: KnowledgeBase) -> dict[str, str]:
@@ -50,12 +49,12 @@ def claim_evidence_html(row, labels: dict[str, str]) -> str:
     size = f" · {int(row.n_people)} people" if int(row.n_people) > 0 else ""
     aim = ACTION_LABELS[str(row.action)]
     link = LINK_NOTES[str(row.mechanism_link)] if str(row.direction) == "benefit" else ""
-    return (f"{evidence_badge_html(level, f'{EVIDENCE_CODES[level]} {labels[level]}')}{html.escape(size)}"
-            f"<br><small>Claim: {html.escape(aim)}.{html.escape(link)}</small>")
+    return Html(f"{evidence_badge_html(level, f'{EVIDENCE_CODES[level]} {labels[level]}')}{esc(size)}"
+                f"<br><small>Claim: {esc(aim)}.{esc(link)}</small>")
 
 
 def _refs_html(ref_ids: str, kb: KnowledgeBase) -> str:
-    return "<br>".join(queries.citation_html(r, kb) for r in queries.split_ids(ref_ids))
+    return queries.cite(ref_ids, kb, "full")
 
 
 def _trial_links(therapy_id: str, disease_id: str, kb: KnowledgeBase) -> str:
@@ -63,9 +62,9 @@ def _trial_links(therapy_id: str, disease_id: str, kb: KnowledgeBase) -> str:
     parts = []
     for row in linked.itertuples():
         registry = "" if pd.isna(row.registry_id) else f" ({row.registry_id})"
-        parts.append(f"{html.escape(str(row.short_name))}{registry}: phase {row.phase}, "
-                     f"{html.escape(str(row.result).replace('_', ' '))}")
-    return "<br>".join(parts) if parts else "—"
+        parts.append(f"{esc(str(row.short_name))}{registry}: phase {row.phase}, "
+                     f"{esc(str(row.result).replace('_', ' '))}")
+    return join(Html(p) for p in parts)
 
 
 def effects_table_html(effects: pd.DataFrame, kb: KnowledgeBase, first_column: str) -> str:
@@ -73,17 +72,12 @@ def effects_table_html(effects: pd.DataFrame, kb: KnowledgeBase, first_column: s
     labels = _labels(kb)
     headers = [first_column, "Mechanism", "Evidence", "Regulatory status", "What is known", "Trials in the data",
                "Sources"]
-    head = "".join(f'<th scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px">{h}</th>'
-                   for h in headers)
     body = []
     for row in effects.itertuples():
         first = row.therapy if first_column == "Therapy" else row.damage
-        cells = [html.escape(str(first)), html.escape(str(row.mechanism)), claim_evidence_html(row, labels),
-                 status_tag_html(str(row.status)), html.escape(str(row.note)), _trial_links(row.therapy_id, row.disease_id, kb),
-                 _refs_html(row.ref_ids, kb)]
-        body.append("<tr>" + "".join(f'<td style="vertical-align:top;border-bottom:1px solid #ccc;padding:4px">{c}</td>'
-                                      for c in cells) + "</tr>")
-    return f"<table {TABLE_STYLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        body.append([str(first), str(row.mechanism), claim_evidence_html(row, labels), status_tag_html(str(row.status)),
+                     str(row.note), _trial_links(row.therapy_id, row.disease_id, kb), _refs_html(row.ref_ids, kb)])
+    return table_html(headers, body)
 
 
 def explorer_result(direction: str, disease: str, item: str | None, min_evidence: str = ANY,
@@ -129,8 +123,8 @@ def explorer_html(direction: str, disease: str, item: str | None, min_evidence: 
     summary = ", ".join(f"{counts[lvl]} × {labels[lvl]}" for lvl in reversed(list(kb.evidence_dtype.categories))
                         if lvl in counts)
     first_column = "Therapy" if direction == "damage" else "Damage addressed"
-    heading = (f"<p><b>{html.escape(item_name)}</b> ({html.escape(disease_name)}): {len(result)} claim(s): "
-               f"{html.escape(summary)}.</p>")
+    heading = (f"<p><b>{esc(item_name)}</b> ({esc(disease_name)}): {len(result)} claim(s): "
+               f"{esc(summary)}.</p>")
     return heading + effects_table_html(result, kb, first_column)
 
 
@@ -229,37 +223,34 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     from ..style import EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS
 
     kb = kb or load_knowledge_base()
-    title = f"Evidence map: {html.escape(_disease_name(kb, disease))}"
+    title = f"Evidence map: {_disease_name(kb, disease)}"
     if matrix.empty:
-        return f"<p><b>{title}</b></p>" + notice_html("No therapy claim passes these filters.")
+        return f"<p><b>{esc(title)}</b></p>" + notice_html("No therapy claim passes these filters.")
     labels = _labels(kb)
     therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     cell_style = "border:1px solid #888;padding:3px 4px;text-align:center;min-width:56px;line-height:1.25"
     unlinked = queries.unlinked_pairs(disease, kb)
-    head = "".join(f'<th scope="col" style="{cell_style};font-weight:600;font-size:13px">'
-                   f"{html.escape(damage_names[d])}</th>" for d in matrix.columns)
     rows = []
     for therapy in matrix.index:
-        cells = []
+        cells = [therapy_names[therapy]]
         for damage in matrix.columns:
             level = matrix.loc[therapy, damage]
             if pd.isna(level):
-                cells.append(f'<td style="{cell_style};background:#FFFFFF"><span style="color:#767676">·</span></td>')
+                cells.append(Cell(Html('<span style="color:#767676">·</span>'), "background:#FFFFFF"))
             else:
                 level = str(level)
                 mark = "†" if (therapy, damage) in unlinked else ""
-                cells.append(f'<td style="{cell_style};background:{EVIDENCE_COLOURS[level]};'
-                             f'color:{EVIDENCE_TEXT_COLOURS[level]};font-weight:700" '
-                             f'title="{html.escape(labels[level])}">{EVIDENCE_CODES[level]}{mark}</td>')
-        rows.append(f'<tr><th scope="row" style="{cell_style};text-align:left;font-weight:600;min-width:200px">'
-                    f"{html.escape(therapy_names[therapy])}</th>{''.join(cells)}</tr>")
+                cells.append(Cell(f"{EVIDENCE_CODES[level]}{mark}", f"background:{EVIDENCE_COLOURS[level]};"
+                                  f"color:{EVIDENCE_TEXT_COLOURS[level]};font-weight:700", title=labels[level]))
+        rows.append(cells)
+    table = table_html(["Therapy"] + [Cell(damage_names[d], "font-weight:600;font-size:13px") for d in matrix.columns],
+                       rows, title, row_headers=True, wide=False, th_style=cell_style, td_style=cell_style,
+                       row_th_style=f"{cell_style};text-align:left;font-weight:600;min-width:200px",
+                       caption_style="text-align:left;font-size:17px;font-weight:700;padding:4px 0")
     shown = [lvl for lvl in EVIDENCE_CODES if lvl in set(matrix.stack().astype(str))]
     legend = " ".join(f"{evidence_badge_html(lvl, EVIDENCE_CODES[lvl] + ' = ' + labels[lvl])}" for lvl in shown)
-    return (f'<table style="border-collapse:collapse;font-size:14px"><caption style="text-align:left;'
-            f'font-size:17px;font-weight:700;padding:4px 0">{title}</caption><thead><tr>'
-            f'<th scope="col" style="{cell_style}">Therapy</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            f'<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>'
+    return (f'{table}<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>'
             + ('<br><span>† = benefit shown for the disease; that it works through <em>this</em> damage is not '
                'shown in people (a lower, separate level)</span>' if unlinked & set(matrix.stack().index) else "")
             + '</p>')
@@ -277,7 +268,7 @@ def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeB
             f"{filled} cells hold a claim.")
     if empty:
         text += " No therapy shown addresses: " + "; ".join(empty) + "."
-    return f"<p>{html.escape(text)}</p>"
+    return f"<p>{esc(text)}</p>"
 
 
 def evidence_cell_html(disease: str, therapy: str | None, damage: str | None, kb: KnowledgeBase | None = None) -> str:
@@ -366,20 +357,15 @@ def trial_table_html(trials: pd.DataFrame, kb: KnowledgeBase | None = None) -> s
                + (f" (largest: {int(largest)} participants)" if pd.notna(largest) and largest is not None else "")
                + f"; {int((trials['phase'] == '3').sum())} phase 3.")
     headers = ["Trial", "Disease", "Phase", "Design", "n", "Route", "Start", "Result", "Source"]
-    head = "".join(f'<th scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px">{h}</th>'
-                   for h in headers)
     body = []
     for row in trials.itertuples():
         design = ("randomized" if row.randomized == "yes" else "not randomized") + f", {row.controlled} control, {row.blinding}"
-        cells = [html.escape(str(row.short_name)), str(row.disease_id).upper(), str(row.phase), html.escape(design),
-                 "—" if pd.isna(row.n_enrolled) else str(int(row.n_enrolled)), str(row.route).replace("_", " "),
-                 "—" if pd.isna(row.start_year) else str(int(row.start_year)),
-                 html.escape(str(row.result).replace("_", " ")) + f"<br><small>{html.escape(str(row.result_note))}</small>",
-                 _refs_html(row.ref_ids, kb)]
-        body.append("<tr>" + "".join(f'<td style="vertical-align:top;border-bottom:1px solid #ccc;padding:4px">{c}</td>'
-                                      for c in cells) + "</tr>")
-    return (f"<p><b>{html.escape(summary)}</b></p><table {TABLE_STYLE}><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>")
+        body.append([str(row.short_name), str(row.disease_id).upper(), str(row.phase), design,
+                     "—" if pd.isna(row.n_enrolled) else str(int(row.n_enrolled)), str(row.route).replace("_", " "),
+                     "—" if pd.isna(row.start_year) else str(int(row.start_year)),
+                     Html(esc(str(row.result).replace("_", " ")) + f"<br><small>{esc(str(row.result_note))}</small>"),
+                     _refs_html(row.ref_ids, kb)])
+    return Html(f"<p><b>{esc(summary)}</b></p>" + table_html(headers, body))
 
 
 @lru_cache(maxsize=512)
@@ -408,14 +394,15 @@ def trial_browser() -> widgets.VBox:
     result_control = widgets.Dropdown(options=any_option + [(r.replace("_", " "), r) for r in kb.trials["result"].cat.categories
                                                             if r in set(kb.trials["result"].astype(str))],
                                       value=ANY, description="Result:", style=STYLE_LABEL)
-    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+    image = FigureImage()
     table = widgets.HTML()
     controls = {"disease": disease_control, "cell_type": cell_control, "phase": phase_control,
                 "design": design_control, "result": result_control}
 
     def update(*_):
         trials = trial_browser_data(*(c.value for c in controls.values()), kb=kb)
-        image.value = _trial_png(tuple(trials["trial_id"]), data_version(kb.data_dir))
+        image.show(_trial_png(tuple(trials["trial_id"]), data_version(kb.data_dir)),
+                   describe_trial_landscape(trials, kb))
         table.value = trial_table_html(trials, kb)
 
     update()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 
 import ipywidgets as widgets
 
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
+from ..markup import esc
 from ..style import evidence_badge_html, status_tag_html
 from .common import STYLE_LABEL, assemble, notice_html
 
@@ -20,12 +20,12 @@ def claims_at_level_html(level_id: str | None, kb: KnowledgeBase | None = None) 
     levels = queries.rows_by_id(kb.evidence_levels, "level_id", [level_id], "evidence level", "evidence_levels.csv",
                                 list_valid=True)
     level = levels.loc[level_id]
-    head = (f"<p>{evidence_badge_html(level_id, level['label'])} {html.escape(level['description'])}</p>")
+    head = (f"<p>{evidence_badge_html(level_id, level['label'])} {esc(level['description'])}</p>")
     if level["applies_to"] == "biology":
         damage = kb.damage[kb.damage["evidence_level"] == level_id]
         if damage.empty:
             return head + notice_html("No kind of damage in the knowledge base has this level.")
-        items = "".join(f"<li>{html.escape(n)} ({d.upper()})</li>" for n, d in zip(damage["name"], damage["disease_id"]))
+        items = "".join(f"<li>{esc(n)} ({d.upper()})</li>" for n, d in zip(damage["name"], damage["disease_id"]))
         return head + (f"<p>This level grades biology (how sure we are that it happens in people). "
                        f"{len(damage)} kind(s) of damage in the knowledge base have it:</p><ul>{items}</ul>")
     rows = kb.therapy_effects[kb.therapy_effects["evidence_level"] == level_id]
@@ -34,8 +34,8 @@ def claims_at_level_html(level_id: str | None, kb: KnowledgeBase | None = None) 
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     statuses = dict(zip(kb.therapies["therapy_id"], kb.therapies["status"].astype(str)))
-    items = "".join(f"<li><b>{html.escape(names[r.therapy_id])}</b> {status_tag_html(statuses[r.therapy_id])} → "
-                    f"{html.escape(damage_names[r.damage_id])} ({r.disease_id.upper()}): {html.escape(r.note)}</li>"
+    items = "".join(f"<li><b>{esc(names[r.therapy_id])}</b> {status_tag_html(statuses[r.therapy_id])} → "
+                    f"{esc(damage_names[r.damage_id])} ({r.disease_id.upper()}): {esc(r.note)}</li>"
                     for r in rows.itertuples())
     return head + f"<p>{len(rows)} therapy claim(s) in the knowledge base have this level:</p><ul>{items}</ul>"
 

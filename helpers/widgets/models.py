@@ -17,7 +17,6 @@ model results shown).
 
 from __future__ import annotations
 
-import html
 import io
 import math
 
@@ -30,10 +29,10 @@ from .. import models
 from ..figures.models import (ConductionPlot, MotorUnitPlot, MS_THERAPY_LABELS, MsRelapsePlot, TrialPlot,
                               describe_alsfrs_trial, describe_conduction, describe_ms_relapses, describe_motor_units)
 from ..style import figure_style
-from .common import STYLE_LABEL, assemble, notice_html
+from ..markup import Html, esc, table_html
+from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 SLIDER_LAYOUT = widgets.Layout(width="95%", max_width="560px")
-TABLE = 'style="border-collapse:collapse;font-size:14px;margin:4px 0" class="series-table"'
 TEACHING_BANNER = ("<p style='margin:4px 0'><strong>Teaching model.</strong> It shows one mechanism with numbers "
                    "from published sources; it is not a prediction for any person.</p>")
 
@@ -103,21 +102,22 @@ def _range(ranges: dict, key: str) -> tuple[float, float]:
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
-    body = "".join(f'<tr><th scope="row" style="text-align:left;padding:2px 10px 2px 0;font-weight:normal">'
-                   f'{html.escape(k)}</th><td style="padding:2px 0"><strong>{v}</strong></td></tr>' for k, v in rows)
-    return f"<table {TABLE}>{body}</table>"
+    """A model's results: one row per quantity (row header) with its value in bold."""
+    return table_html(None, [(k, Html(f"<strong>{esc(v)}</strong>")) for k, v in rows], row_headers=True, wide=False,
+                      row_th_style="text-align:left;padding:2px 10px 2px 0;font-weight:normal",
+                      td_style="padding:2px 0")
 
 
 def _left_out(text: str) -> str:
     return (f"<details><summary>What this model leaves out</summary>"
-            f"<p>{html.escape(text[:1].upper() + text[1:])}</p></details>")
+            f"<p>{esc(text[:1].upper() + text[1:])}</p></details>")
 
 
 def _caption(text: str) -> str:
-    return f'<p style="font-size:13px;color:#333"><em>Figure description:</em> {html.escape(text)}</p>'
+    return f'<p style="font-size:13px;color:#333"><em>Figure description:</em> {esc(text)}</p>'
 
 
-def _finish(children: list, controls: dict, image: widgets.Image, summary: widgets.HTML, name: str,
+def _finish(children: list, controls: dict, image: FigureImage, summary: widgets.HTML, name: str,
             update, state: dict) -> widgets.VBox:
     box = assemble(children, controls, {"image": image, "summary": summary}, name)
     for control in controls.values():
@@ -128,8 +128,8 @@ def _finish(children: list, controls: dict, image: widgets.Image, summary: widge
     return box
 
 
-def _image() -> widgets.Image:
-    return widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+def _image() -> FigureImage:
+    return FigureImage()
 
 
 # =========================================================================== conduction
@@ -198,9 +198,10 @@ def conduction_explorer() -> widgets.VBox:
         remyelinated = repair.value == "remyelinated"
         args = (diameter.value, fraction.value / 100, remaining.value / 100, remyelinated, myelinated, length.value)
         shown = plot.update(*args)
-        image.value = renderer.png()
+        text = describe_conduction(*args, params=p)
+        image.show(renderer.png(), text)
         summary.value = (TEACHING_BANNER + conduction_summary_html(shown["result"], p, remyelinated)
-                         + _caption(describe_conduction(*args, params=p)) + _left_out(models.CONDUCTION_LEFT_OUT))
+                         + _caption(text) + _left_out(models.CONDUCTION_LEFT_OUT))
         state["result"] = shown["result"]
 
     intro = widgets.HTML("<p>A fibre is a chain of nodes and internodes. Choose a fibre, remove myelin from some "
@@ -259,8 +260,9 @@ def motor_unit_explorer() -> widgets.VBox:
         course = models.motor_unit_course(np.linspace(0, horizon.value, 241), rate.value, capacity.value,
                                           threshold.value / 100, units.value, seed.value, p)
         plot.update(course)
-        image.value = renderer.png()
-        summary.value = (TEACHING_BANNER + motor_unit_summary_html(course) + _caption(describe_motor_units(course))
+        text = describe_motor_units(course)
+        image.show(renderer.png(), text)
+        summary.value = (TEACHING_BANNER + motor_unit_summary_html(course) + _caption(text)
                          + _left_out(models.MOTOR_UNITS_LEFT_OUT))
         state["course"] = course
 
@@ -346,9 +348,10 @@ def trial_simulator() -> widgets.VBox:
         sim = models.simulate_alsfrs_trials(n_arm.value, effect.value / 100, count, seed.value,
                                             duration.value, bias.value / 100, params=q)
         plot.update(sim)
-        image.value = renderer.png()
+        text = describe_alsfrs_trial(sim)
+        image.show(renderer.png(), text)
         summary.value = (TEACHING_BANNER + trial_summary_html(sim, n_trials.value)
-                         + _caption(describe_alsfrs_trial(sim))
+                         + _caption(text)
                          + _left_out(models.ALSFRS_LEFT_OUT))
         state["simulation"] = sim
 
@@ -420,9 +423,10 @@ def ms_relapse_explorer() -> widgets.VBox:
         courses = {k: models.simulate_ms_course(k, 500, years.value, rate.value, pira.value, seed=seed.value,
                                                 params=q) for k in models.MS_THERAPIES}
         plot.update(courses, therapy.value)
-        image.value = renderer.png()
+        text = describe_ms_relapses(therapy.value, courses)
+        image.show(renderer.png(), text)
         summary.value = (TEACHING_BANNER + ms_summary_html(courses, therapy.value, q)
-                         + _caption(describe_ms_relapses(therapy.value, courses))
+                         + _caption(text)
                          + _left_out(models.MS_LEFT_OUT))
         state["courses"] = courses
 

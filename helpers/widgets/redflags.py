@@ -21,7 +21,6 @@ state (see :mod:`helpers.widgets.common`).
 
 from __future__ import annotations
 
-import html
 
 import ipywidgets as widgets
 import pandas as pd
@@ -29,6 +28,7 @@ from IPython.display import HTML
 
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
+from ..markup import Html, esc, table_html
 from .common import LAYOUT_WIDE, STYLE_LABEL, assemble, notice_html
 
 #: Every advert title and text must start with these words (checked by the tests).
@@ -37,9 +37,6 @@ INVENTED_TEXT_PREFIX = "INVENTED FOR TEACHING"
 #: Label of the extra checkbox a learner ticks to say an advert shows no red flag.
 NO_FLAGS_LABEL = "I see no red flags in this advert"
 
-_TABLE = 'style="border-collapse:collapse;width:100%;font-size:14px" class="series-table"'
-_TH = 'scope="col" style="text-align:left;border-bottom:2px solid #333;padding:4px;vertical-align:bottom"'
-_TD = 'style="text-align:left;vertical-align:top;border-bottom:1px solid #ccc;padding:4px"'
 
 
 # --------------------------------------------------------------------------- knowledge-base access
@@ -107,37 +104,18 @@ def score_red_flags(advert_id: str, ticked_flag_ids, kb: KnowledgeBase | None = 
 
 
 # --------------------------------------------------------------------------- HTML views (pure)
-def _short_cite(ref_id: str, kb: KnowledgeBase) -> str:
-    """'First author (year)' linked to the source (the full citation is in the References)."""
-    row = kb.references.set_index("ref_id").loc[ref_id]
-    authors = str(row["authors"])
-    first = authors.split(",")[0].split(" (")[0].strip()
-    who = html.escape(first + (" et al." if "," in authors else "")) + f" ({row['year']})"
-    links = queries._reference_links(row)  # noqa: SLF001 (the package's one link builder)
-    if not links:
-        return who
-    return f'<a href="{html.escape(links[0][1])}" target="_blank" rel="noopener">{who}</a>'
-
-
 def _sources(ref_ids, kb: KnowledgeBase) -> str:
-    seen: list[str] = []
-    for ref_id in ref_ids:
-        if ref_id not in seen:
-            seen.append(ref_id)
-    return "; ".join(_short_cite(r, kb) for r in seen)
+    """Short citations ('first author (year)' and links; each source once): :func:`helpers.queries.cite`."""
+    return queries.cite(list(ref_ids), kb, "short", sep="; ")
 
 
 def red_flag_checklist_html(kb: KnowledgeBase | None = None) -> str:
     """The checklist of red flags: name, what it looks like, and its sources (an HTML table)."""
     kb = _kb(kb)
-    rows = "".join(
-        f"<tr><td {_TD}><b>{html.escape(str(r.name))}</b></td><td {_TD}>{html.escape(str(r.description))}</td>"
-        f"<td {_TD}>{_sources(queries.split_ids(r.ref_ids), kb)}</td></tr>"
-        for r in kb.red_flags.itertuples())
-    return (f"<table {_TABLE}><caption style='text-align:left;font-weight:600;padding:4px'>"
-            f"Red flags of an unproven stem-cell offer ({len(kb.red_flags)} signs)</caption>"
-            f"<thead><tr><th {_TH}>Red flag</th><th {_TH}>What it looks like</th><th {_TH}>Source</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    rows = [[Html(f"<b>{esc(r.name)}</b>"), str(r.description), _sources(queries.split_ids(r.ref_ids), kb)]
+            for r in kb.red_flags.itertuples()]
+    return table_html(["Red flag", "What it looks like", "Source"], rows,
+                      f"Red flags of an unproven stem-cell offer ({len(kb.red_flags)} signs)")
 
 
 def red_flag_checklist(kb: KnowledgeBase | None = None) -> HTML:
@@ -155,14 +133,14 @@ def advert_html(advert_id: str | None, kb: KnowledgeBase | None = None) -> str:
             'max-width:900px">'
             '<p style="margin:0 0 4px 0"><small><b>Invented for teaching.</b> This is not a real clinic '
             'or trial.</small></p>'
-            f'<p style="margin:0 0 6px 0"><b>{html.escape(str(advert["title"]))}</b></p>'
-            f'<p style="margin:0">{html.escape(str(advert["text"]))}</p></div>')
+            f'<p style="margin:0 0 6px 0"><b>{esc(str(advert["title"]))}</b></p>'
+            f'<p style="margin:0">{esc(str(advert["text"]))}</p></div>')
 
 
 def _flag_items(flag_ids: list[str], kb: KnowledgeBase, note: str = "") -> str:
     flags = _flags(kb)
-    items = "".join(f"<li><b>{html.escape(str(flags.loc[f, 'name']))}</b>{note}: "
-                    f"{html.escape(str(flags.loc[f, 'description']))}</li>" for f in flag_ids)
+    items = "".join(f"<li><b>{esc(str(flags.loc[f, 'name']))}</b>{note}: "
+                    f"{esc(str(flags.loc[f, 'description']))}</li>" for f in flag_ids)
     return f"<ul>{items}</ul>"
 
 
@@ -196,7 +174,7 @@ def red_flag_feedback_html(advert_id: str | None, ticked_flag_ids, no_flags: boo
         verdict = "✘ Not quite: this advert shows none of the red flags on the checklist."
     else:
         verdict = f"✘ You found {score['n_found']} of the {n} red flag{'s' if n != 1 else ''} in this advert."
-    parts = [f"<p><b>{html.escape(verdict)}</b></p>"]
+    parts = [f"<p><b>{esc(verdict)}</b></p>"]
     if score["found"]:
         parts.append(f"<p>✔ <b>Found ({len(score['found'])}):</b></p>" + _flag_items(score["found"], kb))
     if score["missed"]:
@@ -205,7 +183,7 @@ def red_flag_feedback_html(advert_id: str | None, ticked_flag_ids, no_flags: boo
         parts.append(f"<p>✘ <b>Ticked, but not in this advert ({len(score['wrong'])}):</b> "
                      "read the advert again; this is what the flag would look like.</p>"
                      + _flag_items(score["wrong"], kb))
-    parts.append(f"<p><b>About this advert:</b> {html.escape(str(advert['explanation']))}</p>")
+    parts.append(f"<p><b>About this advert:</b> {esc(str(advert['explanation']))}</p>")
     mentioned = score["found"] + score["missed"] + score["wrong"]
     refs = [r for f in mentioned for r in queries.split_ids(_flags(kb).loc[f, "ref_ids"])]
     if refs:
