@@ -226,6 +226,57 @@ def cmd_lock(args: list[str]) -> None:
         path.write_text(header + body)
         pins = len(re.findall(r"^[A-Za-z0-9][^ ]*==", body, flags=re.MULTILINE))
         say(f"wrote {path.relative_to(ROOT)} ({pins} pinned package versions)")
+    write_conda_environments(uv)
+
+
+#: Binder's Python (conda-forge) and the patch release its pins are resolved for.
+CONDA_PYTHON, CONDA_PYTHON_FULL = "3.11", "3.11.7"
+#: Test tools that conda-forge lacks, names differently (its `playwright` is the Node.js program;
+#: the Python library, `playwright-python`, lags PyPI) or that pip installs from PyPI anyway.
+PIP_ONLY = ("playwright", "pytest-playwright", "axe-playwright-python")
+
+
+def _linux_pins(uv: Path, lock: Path, extra: list[str]) -> list[tuple[str, str]]:
+    """(name, version) of every package `lock` installs on Linux x86_64 with Binder's Python."""
+    out = subprocess.run([str(uv), "pip", "compile", "pyproject.toml", *extra, "--python-platform",
+                          "x86_64-unknown-linux-gnu", "--python-version", CONDA_PYTHON_FULL, "-c", str(lock),
+                          "--no-header", "--no-annotate", "--quiet"],
+                         cwd=ROOT, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(out.stderr)
+    return [tuple(line.split("==")) for line in out.stdout.splitlines() if "==" in line]
+
+
+def write_conda_environments(uv: Path) -> None:
+    """binder/environment.yml (runtime only: every package of requirements/lab.txt, exact versions,
+    installed by pip so Binder runs what was tested) and environment.yml (conda users: the direct
+    dependencies, runtime and test, from conda-forge at the locked versions)."""
+    header = ("# Written by `python3 run.py lock` from requirements/{lock}.txt (Linux, Python {full}); do not edit.\n"
+              "# tests/test_environment.py checks every name and version against the lock.\n")
+    pins = _linux_pins(uv, LOCKS["lab"], [])
+    binder = [header.format(lock="lab", full=CONDA_PYTHON_FULL),
+              "# Binder (repo2docker) reads this file and then runs binder/postBuild, which installs the\n"
+              "# series' helpers package. Runtime only: no test tools, no browser.\n",
+              "name: als-ms-stem-cells-binder\nchannels:\n  - conda-forge\ndependencies:\n",
+              f"  - python={CONDA_PYTHON}\n  - pip\n  - pip:\n",
+              *(f"      - {name}=={version}\n" for name, version in pins)]
+    (ROOT / "binder").mkdir(exist_ok=True)
+    (ROOT / "binder" / "environment.yml").write_text("".join(binder))
+    locked = dict(_linux_pins(uv, LOCKS["test"], ["--extra", "test"]))
+    direct = [re.match(r"\s*\"([A-Za-z0-9_.\-]+)", line).group(1).lower()
+              for line in (ROOT / "pyproject.toml").read_text().split("dependencies = [", 1)[1]
+              .split("[tool.", 1)[0].splitlines() if re.match(r"\s*\"[A-Za-z]", line)]
+    direct = [name for name in direct if name in locked]  # drops tomli (Python < 3.11 only)
+    full = [header.format(lock="test", full=CONDA_PYTHON_FULL),
+            "# For conda / mamba users: the series' direct dependencies (runtime and tests) from conda-forge\n"
+            "# at the tested versions; then `pip install --no-deps -e .`. Binder uses binder/ instead.\n",
+            "name: als-ms-stem-cells\nchannels:\n  - conda-forge\ndependencies:\n",
+            f"  - python={CONDA_PYTHON}\n  - pip\n",
+            *(f"  - {name}=={locked[name]}\n" for name in direct if name not in PIP_ONLY),
+            "  - pip:\n",
+            *(f"      - {name}=={locked[name]}\n" for name in direct if name in PIP_ONLY)]
+    (ROOT / "environment.yml").write_text("".join(full))
+    say(f"wrote binder/environment.yml ({len(pins)} pins) and environment.yml ({len(direct)} direct dependencies)")
 
 
 def dependencies_digest() -> str:
