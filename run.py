@@ -176,16 +176,35 @@ def cmd_lab(args: list[str]) -> None:
                     f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *extra, *args])
 
 
+APP = "apps/therapy_explorer.ipynb"
+
+
+def app_command(args: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Voila for app mode: a token like JupyterLab's (the printed URL carries it), the project's
+    error messages instead of Voila's generic one, and no stylesheet from a CDN (offline classrooms:
+    the `series` template in apps/voila/templates)."""
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ROOT / "apps"), env.get("JUPYTER_PATH")]))
+    cmd = [str(PY), "-m", "voila", APP, "--token", "--template=series", "--show_tracebacks=True", *args]
+    return cmd, env
+
+
 def cmd_app(args: list[str]) -> None:
     ensure_packages(None)
     say("opening the therapy explorer in app mode (Voila; stop it with Ctrl+C)")
-    run_foreground([str(PY), "-m", "voila", "apps/therapy_explorer.ipynb", *args])
+    cmd, env = app_command(args)
+    os.environ.update(env)
+    run_foreground(cmd)
 
 
 def cmd_test(args: list[str]) -> None:
     ensure_packages("test")
     env = dict(os.environ)
-    env["CHROMIUM_PATH"] = ensure_chromium()
+    # Chromium is looked for here but installed only when a browser test actually starts one
+    # (tests/browser_support.py calls ensure_chromium), so `run.py test -k data` installs nothing.
+    found = find_chromium()
+    if found:
+        env["CHROMIUM_PATH"] = found
     run([str(PY), "-m", "pytest", *args], env=env)
 
 
