@@ -3,12 +3,13 @@
 
     python3 run.py lab        set up .venv (first time only) and open the series in JupyterLab
     python3 run.py test       set up .venv with test tools and run the whole test suite
-    python3 run.py app        open the therapy explorer as a full-screen page (Voila), for projecting in class
+    python3 run.py app        open the therapy explorer as a full-screen page (Voila, with a token), for projecting in class
     python3 run.py execute    re-execute every notebook in place from a fresh kernel (developers)
     python3 run.py html       build the static HTML version of the series into site/
     python3 run.py bench      run the benchmark scripts and print their tables
     python3 run.py evidence-review   list the evidence rows checked longest ago and overdue trials (maintainers)
     python3 run.py lock       re-resolve requirements/*.txt (exact, hashed versions for every platform)
+                              and write environment.yml and binder/environment.yml from them
 
 Only the Python standard library is used here, so it runs on a fresh machine with Python 3.10+
 (on Windows: `py run.py lab`).
