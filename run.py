@@ -3,12 +3,13 @@
 
     python3 run.py lab        set up .venv (first time only) and open the series in JupyterLab
     python3 run.py test       set up .venv with test tools and run the whole test suite
-    python3 run.py app        open the therapy explorer as a full-screen page (Voila), for projecting in class
+    python3 run.py app        open the therapy explorer as a full-screen page (Voila, with a token), for projecting in class
     python3 run.py execute    re-execute every notebook in place from a fresh kernel (developers)
     python3 run.py html       build the static HTML version of the series into site/
     python3 run.py bench      run the benchmark scripts and print their tables
     python3 run.py evidence-review   list the evidence rows checked longest ago and overdue trials (maintainers)
     python3 run.py lock       re-resolve requirements/*.txt (exact, hashed versions for every platform)
+                              and write environment.yml and binder/environment.yml from them
 
 Only the Python standard library is used here, so it runs on a fresh machine with Python 3.10+
 (on Windows: `py run.py lab`).
@@ -176,16 +177,35 @@ def cmd_lab(args: list[str]) -> None:
                     f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *extra, *args])
 
 
+APP = "apps/therapy_explorer.ipynb"
+
+
+def app_command(args: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Voila for app mode: a token like JupyterLab's (the printed URL carries it), the project's
+    error messages instead of Voila's generic one, and no stylesheet from a CDN (offline classrooms:
+    the `series` template in apps/voila/templates)."""
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ROOT / "apps"), env.get("JUPYTER_PATH")]))
+    cmd = [str(PY), "-m", "voila", APP, "--token", "--template=series", "--show_tracebacks=True", *args]
+    return cmd, env
+
+
 def cmd_app(args: list[str]) -> None:
     ensure_packages(None)
     say("opening the therapy explorer in app mode (Voila; stop it with Ctrl+C)")
-    run_foreground([str(PY), "-m", "voila", "apps/therapy_explorer.ipynb", *args])
+    cmd, env = app_command(args)
+    os.environ.update(env)
+    run_foreground(cmd)
 
 
 def cmd_test(args: list[str]) -> None:
     ensure_packages("test")
     env = dict(os.environ)
-    env["CHROMIUM_PATH"] = ensure_chromium()
+    # Chromium is looked for here but installed only when a browser test actually starts one
+    # (tests/browser_support.py calls ensure_chromium), so `run.py test -k data` installs nothing.
+    found = find_chromium()
+    if found:
+        env["CHROMIUM_PATH"] = found
     run([str(PY), "-m", "pytest", *args], env=env)
 
 
@@ -226,6 +246,57 @@ def cmd_lock(args: list[str]) -> None:
         path.write_text(header + body)
         pins = len(re.findall(r"^[A-Za-z0-9][^ ]*==", body, flags=re.MULTILINE))
         say(f"wrote {path.relative_to(ROOT)} ({pins} pinned package versions)")
+    write_conda_environments(uv)
+
+
+#: Binder's Python (conda-forge) and the patch release its pins are resolved for.
+CONDA_PYTHON, CONDA_PYTHON_FULL = "3.11", "3.11.7"
+#: Test tools that conda-forge lacks, names differently (its `playwright` is the Node.js program;
+#: the Python library, `playwright-python`, lags PyPI) or that pip installs from PyPI anyway.
+PIP_ONLY = ("playwright", "axe-playwright-python")
+
+
+def _linux_pins(uv: Path, lock: Path, extra: list[str]) -> list[tuple[str, str]]:
+    """(name, version) of every package `lock` installs on Linux x86_64 with Binder's Python."""
+    out = subprocess.run([str(uv), "pip", "compile", "pyproject.toml", *extra, "--python-platform",
+                          "x86_64-unknown-linux-gnu", "--python-version", CONDA_PYTHON_FULL, "-c", str(lock),
+                          "--no-header", "--no-annotate", "--quiet"],
+                         cwd=ROOT, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(out.stderr)
+    return [tuple(line.split("==")) for line in out.stdout.splitlines() if "==" in line]
+
+
+def write_conda_environments(uv: Path) -> None:
+    """binder/environment.yml (runtime only: every package of requirements/lab.txt, exact versions,
+    installed by pip so Binder runs what was tested) and environment.yml (conda users: the direct
+    dependencies, runtime and test, from conda-forge at the locked versions)."""
+    header = ("# Written by `python3 run.py lock` from requirements/{lock}.txt (Linux, Python {full}); do not edit.\n"
+              "# tests/test_environment.py checks every name and version against the lock.\n")
+    pins = _linux_pins(uv, LOCKS["lab"], [])
+    binder = [header.format(lock="lab", full=CONDA_PYTHON_FULL),
+              "# Binder (repo2docker) reads this file and then runs binder/postBuild, which installs the\n"
+              "# series' helpers package. Runtime only: no test tools, no browser.\n",
+              "name: als-ms-stem-cells-binder\nchannels:\n  - conda-forge\ndependencies:\n",
+              f"  - python={CONDA_PYTHON}\n  - pip\n  - pip:\n",
+              *(f"      - {name}=={version}\n" for name, version in pins)]
+    (ROOT / "binder").mkdir(exist_ok=True)
+    (ROOT / "binder" / "environment.yml").write_text("".join(binder))
+    locked = dict(_linux_pins(uv, LOCKS["test"], ["--extra", "test"]))
+    direct = [re.match(r"\s*\"([A-Za-z0-9_.\-]+)", line).group(1).lower()
+              for line in (ROOT / "pyproject.toml").read_text().split("dependencies = [", 1)[1]
+              .split("[tool.", 1)[0].splitlines() if re.match(r"\s*\"[A-Za-z]", line)]
+    direct = [name for name in direct if name in locked]  # drops tomli (Python < 3.11 only)
+    full = [header.format(lock="test", full=CONDA_PYTHON_FULL),
+            "# For conda / mamba users: the series' direct dependencies (runtime and tests) from conda-forge\n"
+            "# at the tested versions; then `pip install --no-deps -e .`. Binder uses binder/ instead.\n",
+            "name: als-ms-stem-cells\nchannels:\n  - conda-forge\ndependencies:\n",
+            f"  - python={CONDA_PYTHON}\n  - pip\n",
+            *(f"  - {name}=={locked[name]}\n" for name in direct if name not in PIP_ONLY),
+            "  - pip:\n",
+            *(f"      - {name}=={locked[name]}\n" for name in direct if name in PIP_ONLY)]
+    (ROOT / "environment.yml").write_text("".join(full))
+    say(f"wrote binder/environment.yml ({len(pins)} pins) and environment.yml ({len(direct)} direct dependencies)")
 
 
 def dependencies_digest() -> str:

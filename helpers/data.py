@@ -19,12 +19,38 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-#: The project's data folder; the environment variable SERIES_DATA_DIR points elsewhere (e.g. an edited copy).
-DEFAULT_DATA_DIR = Path(os.environ.get("SERIES_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
+
+def find_data_dir(start: str | Path | None = None) -> Path:
+    """The knowledge-base folder to read, first match wins:
+
+    1. the folder named by the environment variable ``SERIES_DATA_DIR`` (e.g. an edited copy);
+    2. the ``data/`` of the checkout of this series that contains the working directory
+       (``start``; a folder with ``helpers/data.py`` and ``data/``), so that the notebooks of
+       a checkout -- say, one an instructor updates with nbgitpuller on a hub whose image has
+       the package installed -- read that checkout's data;
+    3. the copy installed with the package (``helpers/_data`` in a wheel, via importlib.resources);
+    4. the ``data/`` next to this package's source folder (an editable install).
+    """
+    configured = os.environ.get("SERIES_DATA_DIR")
+    if configured:
+        return Path(configured)
+    here = Path(start if start is not None else os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "helpers" / "data.py").is_file() and (folder / "data").is_dir():
+            return folder / "data"
+    packaged = resources.files("helpers").joinpath("_data")
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+#: The data folder used when none is given (see :func:`find_data_dir`).
+DEFAULT_DATA_DIR = find_data_dir()
 
 ID_RE = re.compile(r"^[a-z0-9_]+$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")

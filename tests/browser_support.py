@@ -1,8 +1,11 @@
 """Run JupyterLab on 127.0.0.1 and drive it with Debian's Chromium through Playwright.
 
 Used by the browser tests and by the browser part of the benchmark. The server serves a
-temporary copy of ``notebooks/`` (so nothing in the repository is modified), with autosave
-off, windowing off (every cell is rendered) and the news toast disabled.
+temporary copy of the repository's learner-facing layout (``notebooks/``, ``docs/``, ``data/``,
+``apps/`` and the top-level documents: what `python3 run.py lab` serves, without modifying the
+repository), with autosave off, windowing off (every cell is rendered) and the news toast
+disabled. `traced_page` records a Playwright trace and keeps it, with a screenshot, only when
+the test fails (in test-artifacts/failures/).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,10 +36,58 @@ SETTINGS = {
 
 
 def chromium_path() -> str | None:
+    """The browser to drive. Found here, or installed only now that a browser test needs it
+    (run.py's ensure_chromium: Debian's chromium with apt-get, or advice), so a test run without
+    browser tests never installs one."""
     configured = os.environ.get("CHROMIUM_PATH")
     if configured and Path(configured).exists():
         return configured
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    sys.path.insert(0, str(ROOT))
+    import run  # standard library only
+
+    try:
+        found = run.ensure_chromium()
+    except SystemExit as reason:  # ensure_chromium explains what to install
+        print(reason, file=sys.stderr)
+        return None
+    os.environ["CHROMIUM_PATH"] = found
+    return found
+
+
+def wait_for_http(url: str, process: subprocess.Popen, seconds: float, log: Path) -> None:
+    """Wait until `url` answers (any HTTP status), or fail with the server's log.
+
+    A start-up deadline, not a speed assertion: it only turns a server that never starts into
+    a clear failure."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if process.poll() is not None:
+                tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+                raise RuntimeError(f"the server exited (code {process.returncode}); log {log}:\n{tail}") from None
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s; see {log}")
+
+
+#: What a learner's JupyterLab serves (`python3 run.py lab` serves the repository root).
+LEARNER_LAYOUT = ("notebooks", "docs", "data", "apps")
+
+
+def copy_learner_layout(workdir: Path) -> None:
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+    for folder in LEARNER_LAYOUT:
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, workdir / folder, ignore=ignore)
+    for document in ROOT.glob("*.md"):
+        shutil.copy2(document, workdir / document.name)
 
 
 def _free_port() -> int:
@@ -47,7 +99,7 @@ def _free_port() -> int:
 @contextmanager
 def jupyterlab_server(workdir: Path):
     """Start JupyterLab serving ``workdir``; yield its base URL; stop it and its kernels."""
-    shutil.copytree(ROOT / "notebooks", workdir / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    copy_learner_layout(workdir)
     settings_dir = workdir / "lab-settings"
     for name, value in SETTINGS.items():
         plugin, file = name.rsplit("/", 1)
@@ -65,17 +117,7 @@ def jupyterlab_server(workdir: Path):
     process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError(f"JupyterLab exited; see {workdir / 'jupyterlab.log'}") from None
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("JupyterLab did not start within 90 s")
+        wait_for_http(f"{base}/api/status?token={TOKEN}", process, 120, workdir / "jupyterlab.log")
         yield base
     finally:
         process.terminate()
@@ -150,27 +192,24 @@ def screenshot(page, name: str) -> Path:
 
 
 @contextmanager
-def voila_server(notebook: Path, workdir: Path):
-    """Serve one notebook with Voila (app mode: outputs only, no code) on 127.0.0.1."""
+def voila_server(workdir: Path, extra_env: dict[str, str] | None = None):
+    """Serve the app exactly as `python3 run.py app` does (same command and template), on
+    127.0.0.1 with the test token; yield the base URL."""
+    sys.path.insert(0, str(ROOT))
+    import run  # standard library only
+
     port = _free_port()
-    log = open(workdir / "voila.log", "w")
-    cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "jupyter-config"), PYTHONHASHSEED="0")
+    log_path = workdir / "voila.log"
+    log = open(log_path, "w")
+    cmd, env = run.app_command(["--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={TOKEN}"])
+    cmd[0] = sys.executable
+    cmd[cmd.index(run.APP)] = str(ROOT / run.APP)
+    env.update(JUPYTER_CONFIG_DIR=str(workdir / "jupyter-config"), PYTHONHASHSEED="0", **(extra_env or {}))
     env.pop("MPLBACKEND", None)
-    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir)
+    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError(f"Voila exited; see {workdir / 'voila.log'}") from None
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("Voila did not start within 90 s")
+        wait_for_http(f"{base}/voila/static/voila-style.js", process, 120, log_path)
         yield base
     finally:
         process.terminate()
@@ -179,3 +218,31 @@ def voila_server(notebook: Path, workdir: Path):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def traced_page(browser, request, name: str, **context_args):
+    """A page in a fresh browser context with a Playwright trace running. If the test failed,
+    keep test-artifacts/failures/<name>.png and <name>-trace.zip (open the trace with
+    `python -m playwright show-trace`); otherwise discard the trace."""
+    context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **context_args})
+    context.tracing.start(screenshots=True, snapshots=True)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        failed = report is None or report.failed  # no call report: set-up or the test itself broke
+        try:
+            if failed:
+                folder = ARTIFACTS / "failures"
+                folder.mkdir(parents=True, exist_ok=True)
+                safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+                try:
+                    page.screenshot(path=str(folder / f"{safe}.png"), timeout=15_000)
+                finally:
+                    context.tracing.stop(path=str(folder / f"{safe}-trace.zip"))
+            else:
+                context.tracing.stop()
+        finally:
+            context.close()

@@ -27,6 +27,15 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (rep_setup, rep_call, rep_teardown), so fixtures
+    can tell a failed test in their teardown (browser tests keep a trace only then)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     skipped = terminalreporter.stats.get("skipped", [])
     if IN_CI and skipped:

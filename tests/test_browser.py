@@ -3,21 +3,30 @@
 For every lesson: open it, run all cells, and check there is no error output, no "Error
 displaying widget", and that every widget view rendered. For the explorers and the model
 widgets: change a control as a user would (select, keyboard) and check the view changes to
-the right thing. Screenshots go to test-artifacts/.
+the right thing. The server serves the repository's layout as `python3 run.py lab` does, and
+the lessons' Contents and Glossary links must open. App mode (Voila) is served with the same
+command as `python3 run.py app`: it must make no request beyond 127.0.0.1 (no CDN) and show the
+knowledge base's own error for damaged data. Screenshots go to test-artifacts/; a failed test
+also leaves a screenshot and a Playwright trace in test-artifacts/failures/.
 """
 
 from __future__ import annotations
 
+import csv
 import os
+import shutil
+import urllib.request
 
 import nbformat
 import pytest
 
-from browser_support import (CHROMIUM_ARGS, chromium_path, delete_sessions, jupyterlab_server, open_notebook,
-                             page_problems, run_all, screenshot, widget_count)
+from browser_support import (CHROMIUM_ARGS, ROOT, TOKEN, chromium_path, delete_sessions, jupyterlab_server,
+                             open_notebook, page_problems, run_all, screenshot, traced_page, voila_server,
+                             widget_count)
 from helpers.notebook_tools import lesson_notebooks
 
-pytestmark = pytest.mark.browser
+# A browser test that hangs (JupyterLab or Chromium stops answering) fails after 5 minutes.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 NOTEBOOKS = lesson_notebooks()
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -46,11 +55,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, lab):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    yield page
-    context.close()
+def page(browser, lab, request):
+    with traced_page(browser, request, request.node.name) as page:
+        yield page
     delete_sessions(lab[0])
 
 
@@ -151,14 +158,41 @@ def test_evidence_map_and_trial_browser_update_their_images(page, lab):
     assert page_problems(page)["error_displaying_widget"] == 0
 
 
-def test_therapy_explorer_app_mode_with_voila(browser, tmp_path):
-    """Projector mode: `python3 run.py app` serves apps/therapy_explorer.ipynb with Voila."""
-    from browser_support import ROOT, voila_server
+def test_lesson_contents_and_glossary_links_open(page, lab):
+    """A lesson's Contents (../README.md) and Glossary (../docs/glossary.md) links resolve in the
+    served layout and open in JupyterLab."""
+    base, _ = lab
+    open_notebook(page, base, "notebooks/00_start_here.ipynb")
+    links = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-MarkdownOutput a[href]'))
+        .map(a => ({text: a.innerText.trim(), href: a.href}))""")
+    local = [link for link in links if link["href"].startswith(base)]
+    named = {link["text"]: link["href"] for link in local}
+    assert "Contents" in named and "Glossary" in named, named
+    for link in local:
+        response = page.request.get(link["href"].split("#")[0])
+        assert response.status == 200, f"{link['text']!r} -> {link['href']}: HTTP {response.status}"
+    for text, title in (("Glossary", "glossary.md"), ("Contents", "README.md")):
+        page.locator(".lm-TabBar-tab", has_text="00_start_here.ipynb").first.click()
+        page.locator(".jp-MarkdownOutput a", has_text=text).first.click()
+        page.wait_for_selector(f".lm-TabBar-tab.jp-mod-current:has-text({title!r})", timeout=30_000)
+    screenshot(page, "lesson-links")
 
-    with voila_server(ROOT / "apps" / "therapy_explorer.ipynb", tmp_path) as base:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.goto(base, wait_until="domcontentloaded", timeout=90_000)
+
+@pytest.fixture
+def app_page(browser, request):
+    with traced_page(browser, request, request.node.name) as page:
+        outside = []
+        page.on("request", lambda r: outside.append(r.url)
+                if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+        yield page, outside
+
+
+def test_therapy_explorer_app_mode_with_voila(app_page, tmp_path):
+    """Projector mode: `python3 run.py app` serves apps/therapy_explorer.ipynb with Voila."""
+    page, outside = app_page
+    with voila_server(tmp_path) as base:
+        assert urllib.request.urlopen(base, timeout=30).url.startswith(f"{base}/login"), "app mode needs a token"
+        page.goto(f"{base}/?token={TOKEN}", wait_until="domcontentloaded", timeout=90_000)
         scope = ".series-therapy-explorer"
         page.wait_for_selector(f"{scope} select", timeout=90_000)
         assert page.locator("text=from helpers").count() == 0, "app mode must hide the code"
@@ -169,7 +203,28 @@ def test_therapy_explorer_app_mode_with_voila(browser, tmp_path):
         page.wait_for_selector(".series-evidence-map table")
         screenshot(page, "app-mode-therapy-explorer")
         assert page_problems(page)["error_displaying_widget"] == 0
-        context.close()
+        assert outside == [], f"app mode loaded resources from outside this machine: {outside}"
+
+
+def test_app_mode_shows_the_knowledge_base_error(app_page, tmp_path):
+    """Damaged data: the page names the file, row and column, not Voila's generic cell error."""
+    page, _ = app_page
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    path = data / "trials.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("n_enrolled")
+    rows[3][column] = "lots"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    with voila_server(tmp_path, {"SERIES_DATA_DIR": str(data)}) as base:
+        page.goto(f"{base}/?token={TOKEN}", wait_until="domcontentloaded", timeout=90_000)
+        alert = page.wait_for_selector(".series-data-error", timeout=90_000)
+        text = alert.inner_text()
+        screenshot(page, "app-mode-data-error")
+    assert "trials.csv" in text and "row 4" in text and "n_enrolled" in text and "'lots'" in text, text
+    assert "error when executing" not in page.content().lower()
 
 
 MODEL_WIDGETS = ("conduction_explorer", "motor_unit_explorer", "trial_simulator", "ms_relapse_explorer")
