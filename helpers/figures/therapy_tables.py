@@ -556,13 +556,13 @@ def describe_cell_trial_overview(kb: KnowledgeBase | None = None) -> str:
     met = rct[rct["result"].astype(str) == "met"]["short_name"]
     not_met = rct[rct["result"].astype(str) == "not_met"]["short_name"]
     text = (f"Dot plot of {len(trials)} cell-therapy trials by size, MS then ALS, randomized first: {len(rct)} randomized"
-            + (f" (largest with a reported size: {largest['short_name']}, {int(largest['n_enrolled'])} people)"
-               if largest is not None else "")
+            + (f" (largest with a reported size: {largest['short_name']}, {int(largest['n_enrolled'])} people"
+               f"{' planned' if str(largest['size_kind']) == 'planned' else ''})" if largest is not None else "")
             + f", of which {len(met)} met the primary endpoint ({', '.join(met) or 'none'}) and {len(not_met)} did "
               f"not ({', '.join(not_met) or 'none'}); {len(trials) - len(rct)} not randomized")
     if len(others):
         sizes = others["n_enrolled"].astype(int)
-        text += f", with {sizes.min()} to {sizes.max()} participants"
+        text += f", with {sizes.min()} to {sizes.max()} participants (enrolled or planned)"
     missing = int(trials["n_enrolled"].isna().sum())
     return text + (f"; {missing} without a reported size." if missing else ".")
 
