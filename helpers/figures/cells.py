@@ -169,7 +169,33 @@ def ordered_cell_types(kb: KnowledgeBase | None = None) -> pd.DataFrame:
 
 def link_supported(link: Link, kb: KnowledgeBase | None = None) -> bool:
     """True if the phrase behind an arrow occurs in the named column of its source row, and names the other cell."""
-    cells = _kb(kb).cell_types.set_index("cell_type_id")
+    return _supported_in(link, _kb(kb).cell_types.set_index("cell_type_id"))
+
+
+#: Per knowledge base (kept with it, so a new one is checked anew): the supported links and the
+#: parts of the map's description that do not depend on the selection. Widgets ask for them on
+#: every change; checking 28 links against the table each time cost more than drawing the map.
+_DERIVED: dict[int, tuple[KnowledgeBase, dict]] = {}
+
+
+def _derived(kb: KnowledgeBase) -> dict:
+    hit = _DERIVED.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        cells = kb.cell_types.set_index("cell_type_id")
+        derived = {"lineage": tuple(link for link in LINEAGE if _supported_in(link, cells)),
+                   "not_shown": tuple(link for link in NOT_SHOWN if _supported_in(link, cells)),
+                   "names": {str(c): str(n) for c, n in zip(kb.cell_types["cell_type_id"], kb.cell_types["name"])}}
+        hit = _DERIVED[id(kb)] = (kb, derived)
+    return hit[1]
+
+
+def supported_links(kb: KnowledgeBase | None = None) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+    """The arrows of :data:`LINEAGE` and :data:`NOT_SHOWN` whose source text supports them (cached per knowledge base)."""
+    derived = _derived(_kb(kb))
+    return derived["lineage"], derived["not_shown"]
+
+
+def _supported_in(link: Link, cells: pd.DataFrame) -> bool:
     if link.parent not in cells.index or link.child not in cells.index:
         return False
     row = cells.loc[link.parent if link.row == "parent" else link.child]
@@ -226,8 +252,8 @@ class PotencyMapPlot:
         cells = ordered_cell_types(kb)
         self.rows = cells.set_index("cell_type_id")
         self.pos = pos = layout(kb)
-        self.links = [link for link in LINEAGE if link_supported(link, kb)]
-        self.not_shown = [link for link in NOT_SHOWN if link_supported(link, kb)]
+        lineage, not_shown = supported_links(kb)
+        self.links, self.not_shown = list(lineage), list(not_shown)
         lowest = min((y for _, y in pos.values()), default=0.0)
         with figure_style():
             self.fig = fig = Figure(figsize=figsize, layout="constrained")
@@ -402,14 +428,39 @@ def potency_map_figure(highlight: str | None = None, kb: KnowledgeBase | None = 
     return plot.fig
 
 
-def _names(ids: Iterable[str], cells: pd.DataFrame) -> str:
-    names = [str(cells.loc[i, "name"]) for i in ids]
+def _names(ids: Iterable[str], cells: pd.DataFrame | dict) -> str:
+    names = [str(cells[i]) if isinstance(cells, dict) else str(cells.loc[i, "name"]) for i in ids]
     return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else "none"
 
 
 def describe_potency_map(highlight: str | None = None, kb: KnowledgeBase | None = None) -> str:
     """One-sentence text alternative for :func:`potency_map_figure`, computed from the data."""
     kb = _kb(kb)
+    derived = _derived(kb)
+    if "text" not in derived:
+        derived["text"] = _describe_whole_map(kb)
+    text = derived["text"]
+    if highlight is None:
+        return text + "."
+    names = derived["names"]
+    lineage, not_shown = supported_links(kb)
+    links = [link for link in lineage if highlight in (link.parent, link.child)]
+    made = [link for link in links if link.column == "sources"]
+    grows = [link for link in links if link.column != "sources"]
+    relations = [("used to make", [link.child for link in made if link.parent == highlight]),
+                 ("made from", [link.parent for link in made if link.child == highlight]),
+                 ("can become", [link.child for link in grows if link.parent == highlight]),
+                 ("can arise from", [link.parent for link in grows if link.child == highlight]),
+                 ("not shown to become", [link.child for link in not_shown if link.parent == highlight])]
+    row = kb.cell_types.loc[kb.cell_types["cell_type_id"] == highlight].iloc[0]
+    text += f"; selected (halo): {row['name']} ({row['potency']}, {STEM_TEXT[str(row['is_stem_cell'])]})"
+    for verb, ids in relations:
+        if ids:
+            text += f", {verb} {_names(ids, names)}"
+    return text + "."
+
+
+def _describe_whole_map(kb: KnowledgeBase) -> str:
     cells = ordered_cell_types(kb)
     by_id = cells.set_index("cell_type_id")
     parts = []
@@ -423,23 +474,7 @@ def describe_potency_map(highlight: str | None = None, kb: KnowledgeBase | None 
             f"no cell type is totipotent); only {len(stems)} are stem cells in the strict sense "
             f"({_names(stems, by_id)}), {len(debated)} have a debated status (the MSC family); solid arrows show "
             f"what a cell can become in the body and dashed arrows what a cell is made from in the laboratory")
-    if highlight is None:
-        return text + "."
-    links = [link for link in LINEAGE if link_supported(link, kb) and highlight in (link.parent, link.child)]
-    made = [link for link in links if link.column == "sources"]
-    grows = [link for link in links if link.column != "sources"]
-    relations = [("used to make", [link.child for link in made if link.parent == highlight]),
-                 ("made from", [link.parent for link in made if link.child == highlight]),
-                 ("can become", [link.child for link in grows if link.parent == highlight]),
-                 ("can arise from", [link.parent for link in grows if link.child == highlight]),
-                 ("not shown to become", [link.child for link in NOT_SHOWN
-                                          if link_supported(link, kb) and link.parent == highlight])]
-    row = by_id.loc[highlight]
-    text += f"; selected (halo): {row['name']} ({row['potency']}, {STEM_TEXT[str(row['is_stem_cell'])]})"
-    for verb, ids in relations:
-        if ids:
-            text += f", {verb} {_names(ids, by_id)}"
-    return text + "."
+    return text
 
 
 # =========================================================================== claims of the source article
