@@ -113,6 +113,13 @@ def explorer_latencies(quick: bool) -> dict[str, list[float]]:
 
     from helpers.widgets.cells import cell_type_map
 
+    # first views: a fresh widget, each cell chosen once (every choice draws that cell's map for the first time)
+    w = cell_type_map()
+    c = w.controls
+    results["cell-type map, first view of each cell"] = [
+        timed(lambda: setattr(c["cell_type"], "value", cell)) for cell in values(c["cell_type"])
+        if cell != c["cell_type"].value]
+
     w = cell_type_map()
     c = w.controls
     times = []

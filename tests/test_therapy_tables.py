@@ -105,7 +105,7 @@ def test_mechanism_evidence_figure_draws_one_bar_per_nonzero_count(kb):
     ax = fig.axes[0]
     nonzero = int((tt.mechanism_evidence_counts(kb).to_numpy() > 0).sum())
     assert sum(1 for p in ax.patches if p.get_width() > 0) == nonzero
-    assert ax.get_xlabel() and ax.get_title(loc="left")
+    assert ax.get_xlabel() and fig.get_suptitle()
     text = tt.describe_mechanism_evidence(kb)
     assert f"{int(tt.mechanism_evidence_counts(kb).to_numpy().sum())} claims" in text
 
@@ -201,12 +201,11 @@ def test_facts_table_shows_the_values(kb):
 
 def test_describe_trial_landscape_counts(kb):
     text = tt.describe_trial_landscape(kb.trials, kb)
-    drawable = kb.trials.dropna(subset=["start_year", "n_enrolled"])
-    assert text.startswith(f"Scatter plot of {len(drawable)} of {len(kb.trials)} trials")
+    assert text.startswith(f"Dot plot of all {len(kb.trials)} trials")
     cell = kb.trials[kb.trials["therapy_id"].isin(tt.cell_based_therapy_ids(kb))]
     assert f"{len(cell)} test cell-based therapies" in text
     small = kb.trials.iloc[:3]
-    assert f"of {len(small)} trials" in tt.describe_trial_landscape(small, kb)
+    assert f"all {len(small)} trials" in tt.describe_trial_landscape(small, kb)
 
 
 def test_power_summary_matches_the_model():
@@ -290,11 +289,8 @@ def test_cell_trial_overview_shows_every_cell_trial(kb):
     ax = fig.axes[0]
     trials = tt.cell_trials(kb)
     assert len(ax.get_yticklabels()) == len(trials)
-    bars = [p for p in ax.patches if p.get_width() > 0]
-    assert len(bars) == int(trials["n_enrolled"].notna().sum())
-    hatched = [p for p in bars if p.get_hatch()]
-    sized = trials.dropna(subset=["n_enrolled"])
-    assert len(hatched) == int((sized["randomized"] != "yes").sum())
+    dots = [line for line in ax.lines if len(line.get_xdata()) == 1]
+    assert len(dots) == int(trials["n_enrolled"].notna().sum())
     missing = [t for t in ax.texts if "size not given" in t.get_text()]
     assert len(missing) == int(trials["n_enrolled"].isna().sum())
     # the order puts MS before ALS and, within a disease, randomized trials first
@@ -307,7 +303,7 @@ def test_describe_cell_trial_overview_counts(kb):
     text = tt.describe_cell_trial_overview(kb)
     trials = tt.cell_trials(kb)
     rct = trials[trials["randomized"] == "yes"]
-    assert text.startswith(f"Bar chart of {len(trials)} cell-therapy trials")
+    assert text.startswith(f"Dot plot of {len(trials)} cell-therapy trials")
     assert f"{len(rct)} randomized" in text
     for name in rct.loc[rct["result"].astype(str) == "met", "short_name"]:
         assert name in text

@@ -18,11 +18,13 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, PathPatch
+from matplotlib.path import Path
 
 from .. import queries
 from ..data import POTENCY, KnowledgeBase, load_knowledge_base
@@ -130,6 +132,17 @@ STEM_EDGE = {"yes": {"linewidth": 2.8, "linestyle": "-"},
              "debated": {"linewidth": 2.0, "linestyle": (0, (4, 2))},
              "no": {"linewidth": 0.8, "linestyle": "-"}}
 STEM_TEXT = {"yes": "stem cell", "debated": "stem-cell status debated", "no": "not a stem cell"}
+
+#: Arrow style per kind of link: "can become" (in the body, column ``can_become``) and "is made from"
+#: (in the laboratory, column ``sources``) differ in line style *and* head, not in colour alone.
+LINK_STYLES = {
+    "can_become": {"arrowstyle": "-|>", "linestyle": "-", "text": "A → B: A can become B (in the body)"},
+    "sources": {"arrowstyle": "->", "linestyle": (0, (6, 3)), "text": "A ⇢ B: B is made from A (in the lab)"},
+}
+NOT_SHOWN_STYLE = {"linestyle": (0, (1.5, 2.5)), "text": "✗ on a dotted line: not shown to become\n(drawn for the selected cell)"}
+#: The selected cell: a pale halo behind its box and a bold label; its border keeps its stem-cell meaning.
+HIGHLIGHT_FILL = "#FFE9A8"  # pale amber, used for nothing else in the series
+HIGHLIGHT_TEXT = "selected cell (halo, bold name)"
 POTENCY_NOTES = {"totipotent": "fertilised egg and\nearliest embryo only;\nno therapy uses them"}
 
 BOX_W, BOX_H, COL_STEP, ROW_STEP = 2.05, 0.62, 2.55, 0.78
@@ -156,7 +169,33 @@ def ordered_cell_types(kb: KnowledgeBase | None = None) -> pd.DataFrame:
 
 def link_supported(link: Link, kb: KnowledgeBase | None = None) -> bool:
     """True if the phrase behind an arrow occurs in the named column of its source row, and names the other cell."""
-    cells = _kb(kb).cell_types.set_index("cell_type_id")
+    return _supported_in(link, _kb(kb).cell_types.set_index("cell_type_id"))
+
+
+#: Per knowledge base (kept with it, so a new one is checked anew): the supported links and the
+#: parts of the map's description that do not depend on the selection. Widgets ask for them on
+#: every change; checking 28 links against the table each time cost more than drawing the map.
+_DERIVED: dict[int, tuple[KnowledgeBase, dict]] = {}
+
+
+def _derived(kb: KnowledgeBase) -> dict:
+    hit = _DERIVED.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        cells = kb.cell_types.set_index("cell_type_id")
+        derived = {"lineage": tuple(link for link in LINEAGE if _supported_in(link, cells)),
+                   "not_shown": tuple(link for link in NOT_SHOWN if _supported_in(link, cells)),
+                   "names": {str(c): str(n) for c, n in zip(kb.cell_types["cell_type_id"], kb.cell_types["name"])}}
+        hit = _DERIVED[id(kb)] = (kb, derived)
+    return hit[1]
+
+
+def supported_links(kb: KnowledgeBase | None = None) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+    """The arrows of :data:`LINEAGE` and :data:`NOT_SHOWN` whose source text supports them (cached per knowledge base)."""
+    derived = _derived(_kb(kb))
+    return derived["lineage"], derived["not_shown"]
+
+
+def _supported_in(link: Link, cells: pd.DataFrame) -> bool:
     if link.parent not in cells.index or link.child not in cells.index:
         return False
     row = cells.loc[link.parent if link.row == "parent" else link.child]
@@ -164,6 +203,29 @@ def link_supported(link: Link, kb: KnowledgeBase | None = None) -> bool:
     other_phrase = link.other_phrase or (link.phrase[:-1] if link.phrase.endswith("s") else link.phrase)
     return (link.phrase.lower() in str(row[link.column]).lower()
             and other_phrase.lower() in str(other["name"]).lower())
+
+
+def link_kind(link: Link) -> str:
+    """``"sources"`` for "B is made from A" (laboratory), ``"can_become"`` for "A can become B" (body)."""
+    return "sources" if link.column == "sources" else "can_become"
+
+
+def key_handles() -> list:
+    """The key of the potency map: fill = what a cell is, border = stem-cell status, and the line styles.
+
+    Every entry differs from every other in its drawing, not only in colour (a test checks this).
+    """
+    handles = [Patch(facecolor=ROLE_FILL[r], edgecolor=GREYS["mid"], linewidth=0.6, linestyle=":",
+                     label=f"fill: {ROLE_TEXT[r]}") for r in ("native", "therapeutic")]
+    handles += [Patch(facecolor="white", edgecolor=OKABE_ITO["black"], label=f"border: {STEM_TEXT[s]}",
+                      **STEM_EDGE[s]) for s in ("yes", "debated", "no")]
+    handles.append(Patch(facecolor=HIGHLIGHT_FILL, edgecolor=GREYS["dark"], linewidth=0.8, label=HIGHLIGHT_TEXT))
+    handles += [Line2D([], [], color=GREYS["dark"], lw=1.3, linestyle=LINK_STYLES[k]["linestyle"],
+                       marker=">" if k == "can_become" else "4", markersize=7, markevery=[-1],
+                       label=LINK_STYLES[k]["text"]) for k in ("can_become", "sources")]
+    handles.append(Line2D([0, 0.5, 1], [0, 0, 0], color=OKABE_ITO["black"], lw=1.8, linestyle=NOT_SHOWN_STYLE["linestyle"],
+                          marker="x", markevery=[1], markersize=7, label=NOT_SHOWN_STYLE["text"]))
+    return handles
 
 
 def layout(kb: KnowledgeBase | None = None) -> dict[str, tuple[float, float]]:
@@ -190,8 +252,8 @@ class PotencyMapPlot:
         cells = ordered_cell_types(kb)
         self.rows = cells.set_index("cell_type_id")
         self.pos = pos = layout(kb)
-        self.links = [link for link in LINEAGE if link_supported(link, kb)]
-        self.not_shown = [link for link in NOT_SHOWN if link_supported(link, kb)]
+        lineage, not_shown = supported_links(kb)
+        self.links, self.not_shown = list(lineage), list(not_shown)
         lowest = min((y for _, y in pos.values()), default=0.0)
         with figure_style():
             self.fig = fig = Figure(figsize=figsize, layout="constrained")
@@ -212,6 +274,7 @@ class PotencyMapPlot:
                     va="bottom", fontsize=10, color=GREYS["dark"])
 
             self.boxes: dict[str, FancyBboxPatch] = {}
+            self.halos: dict[str, FancyBboxPatch] = {}
             self.labels: dict[str, object] = {}
             for cell_id, (x, y) in pos.items():
                 row = self.rows.loc[cell_id]
@@ -220,39 +283,60 @@ class PotencyMapPlot:
                                      **STEM_EDGE[str(row["is_stem_cell"])])
                 ax.add_patch(box)
                 self.boxes[cell_id] = box
+                halo = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H, boxstyle="round,pad=0.11",
+                                      facecolor=HIGHLIGHT_FILL, edgecolor=GREYS["dark"], linewidth=0.8, zorder=2.8,
+                                      visible=False)
+                ax.add_patch(halo)
+                self.halos[cell_id] = halo
                 self.labels[cell_id] = ax.text(x, y, short_label(cell_id, str(row["name"])), ha="center",
                                                va="center", fontsize=9.5, zorder=4, linespacing=1.05)
 
             self.arrows: list[tuple[Link, FancyArrowPatch]] = []
             for link in self.links:
-                arrow = self._arrow(link, colour=GREYS["mid"], lw=1.1, style="-|>")
+                style = LINK_STYLES[link_kind(link)]
+                arrow = self._arrow(link, colour=GREYS["mid"], lw=1.1, style=style["arrowstyle"],
+                                    linestyle=style["linestyle"])
                 self.arrows.append((link, arrow))
-            self.crosses: list[tuple[Link, FancyArrowPatch, object]] = []
+            self.crosses: list[tuple[Link, PathPatch, object]] = []
             for link in self.not_shown:
-                arrow = self._arrow(link, colour=OKABE_ITO["black"], lw=1.8, style="-", linestyle=(0, (1.5, 2.5)),
-                                    rad=-0.25)
-                arrow.set_visible(False)
-                x1, y1 = pos[link.child]
-                mark = ax.text(x1 - BOX_W / 2 - 0.08, y1, "✗ not shown", fontsize=9,
-                               ha="right", va="center", zorder=6, visible=False, fontweight="bold",
-                               bbox={"facecolor": "white", "edgecolor": OKABE_ITO["black"], "pad": 1.5})
-                self.crosses.append((link, arrow, mark))
+                line, (mx, my) = self._curve(link, rad=-0.25)
+                line.set_visible(False)
+                # the mark sits on its own line (the middle of the curve), never at a box other lines also reach
+                mark = ax.text(mx, my, "✗", fontsize=11, ha="center", va="center", zorder=6, visible=False,
+                               fontweight="bold", bbox={"facecolor": "white", "edgecolor": OKABE_ITO["black"],
+                                                        "boxstyle": "circle,pad=0.15"})
+                self.crosses.append((link, line, mark))
 
             ax.set_xlim(-BOX_W / 2 - 0.2, (len(POTENCY_ORDER) - 1) * COL_STEP + BOX_W / 2 + 0.2)
             ax.set_ylim(lowest - BOX_H, 2.0)
             ax.set_axis_off()
-            handles = [Patch(facecolor=ROLE_FILL[r], edgecolor=OKABE_ITO["black"], label=ROLE_TEXT[r])
-                       for r in ("native", "therapeutic")]
-            handles += [Patch(facecolor="white", edgecolor=OKABE_ITO["black"], label=STEM_TEXT[s], **STEM_EDGE[s])
-                        for s in ("yes", "debated", "no")]
-            handles += [Line2D([], [], color=GREYS["mid"], lw=1.1, marker=">", markevery=[-1],
-                               label="A → B: A can become B,\nor B is made from A"),
-                        Line2D([], [], color=OKABE_ITO["black"], lw=1.8, linestyle=(0, (1.5, 2.5)),
-                               label="not shown to become (selected cell)")]
+            handles = key_handles()
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(-BOX_W / 2, -2.4 * ROW_STEP),
                       bbox_transform=ax.transData, fontsize=9.5, frameon=True,
                       framealpha=0.95, title="Key", title_fontsize=10)
         self.highlighted: str | None = None
+        self._canvas = None
+        self._background = None
+
+    def _curve(self, link: Link, rad: float) -> tuple[PathPatch, tuple[float, float]]:
+        """A dotted line from the right edge of the parent's box to the left edge of the child's, drawn in
+        data coordinates, and the point of it in the middle of the gap before the child's column (where
+        its mark goes: on this line, clear of the boxes). Neighbouring columns get a straight line."""
+        (x0, y0), (x1, y1) = self.pos[link.parent], self.pos[link.child]
+        start, end = np.array([x0 + BOX_W / 2, y0]), np.array([x1 - BOX_W / 2, y1])
+        if abs(x1 - x0) <= COL_STEP + 1e-9:
+            rad = 0.0
+        dx, dy = end - start
+        control = (start + end) / 2 + rad * np.array([dy, -dx])
+        path = Path([start, control, end], [Path.MOVETO, Path.CURVE3, Path.CURVE3])
+        line = PathPatch(path, facecolor="none", edgecolor=OKABE_ITO["black"], linewidth=1.8,
+                         linestyle=NOT_SHOWN_STYLE["linestyle"], zorder=2.6)
+        self.ax.add_patch(line)
+        t = np.linspace(0.5, 1.0, 201)[:, None]
+        points = (1 - t) ** 2 * start + 2 * t * (1 - t) * control + t ** 2 * end
+        gap_x = x1 - COL_STEP / 2
+        mark = points[int(np.argmin(np.abs(points[:, 0] - gap_x)))]
+        return line, (float(mark[0]), float(mark[1]))
 
     def _arrow(self, link: Link, colour: str, lw: float, style: str, linestyle="-",
                rad: float | None = None) -> FancyArrowPatch:
@@ -272,20 +356,16 @@ class PotencyMapPlot:
         """Highlight one cell type, its arrows and what it has not been shown to become (``None``: no highlight)."""
         if highlight is not None and highlight not in self.boxes:
             raise ValueError(f"Unknown cell type {highlight!r}; valid: {', '.join(self.boxes)}")
-        for cell_id, box in self.boxes.items():
-            row = self.rows.loc[cell_id]
-            edge = dict(STEM_EDGE[str(row["is_stem_cell"])])
-            if cell_id == highlight:
-                edge["linewidth"] = 4.5
-            box.set_linewidth(edge["linewidth"])
-            box.set_linestyle(edge["linestyle"])
+        # the border always means stem-cell status (as the key says); the selection is a halo and a bold name
+        for cell_id, halo in self.halos.items():
+            halo.set_visible(cell_id == highlight)
             self.labels[cell_id].set_fontweight("bold" if cell_id == highlight else "normal")
         related = set()
         for link, arrow in self.arrows:
             on = highlight in (link.parent, link.child)
             arrow.set_color(OKABE_ITO["black"] if on else GREYS["mid"])
             arrow.set_linewidth(2.4 if on else 1.1)
-            arrow.set_zorder(2.5 if on else 2)
+            arrow.set_zorder(2.9 if on else 2)  # above the selected cell's halo, below the boxes
             if on:
                 related.add(link.child if link.parent == highlight else link.parent)
         crossed = set()
@@ -299,6 +379,48 @@ class PotencyMapPlot:
         return {"related": sorted(related), "not_shown": sorted(crossed)}
 
 
+    def overlay_artists(self) -> list:
+        """What differs from the map with nothing selected: the selected cell's halo, box and bold name,
+        its arrows and its "not shown" lines and marks."""
+        out = []
+        if self.highlighted is not None:
+            out += [self.halos[self.highlighted], self.boxes[self.highlighted], self.labels[self.highlighted]]
+        out += [arrow for link, arrow in self.arrows if self.highlighted in (link.parent, link.child)]
+        out += [a for _, line, mark in self.crosses for a in (line, mark) if a.get_visible()]
+        return out
+
+    def png(self, highlight: str | None = None) -> bytes:
+        """PNG bytes of the map with ``highlight`` selected, fast enough for a widget's first view.
+
+        The map with nothing selected is laid out and drawn once; each selection then restores that
+        picture and draws only :meth:`overlay_artists` over it (the "blitting" of animations), and
+        the PNG is written with light compression. The layout is frozen after the first drawing.
+        """
+        import io
+
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        with figure_style():
+            if self._background is None:
+                self.update(None)
+                self._canvas = FigureCanvasAgg(self.fig)
+                self._canvas.draw()
+                if self.fig.get_layout_engine() is not None:
+                    self.fig.set_layout_engine("none")
+                self._background = self._canvas.copy_from_bbox(self.fig.bbox)
+            self.update(highlight)
+            self._canvas.restore_region(self._background)
+            renderer = self._canvas.get_renderer()
+            for artist in sorted(self.overlay_artists(), key=lambda a: a.get_zorder()):
+                artist.draw(renderer)
+            width, height = self._canvas.get_width_height()
+            image = Image.frombuffer("RGBA", (width, height), self._canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+
 def potency_map_figure(highlight: str | None = None, kb: KnowledgeBase | None = None) -> Figure:
     """The potency map as a finished figure, optionally with one cell type highlighted."""
     plot = PotencyMapPlot(kb)
@@ -306,14 +428,39 @@ def potency_map_figure(highlight: str | None = None, kb: KnowledgeBase | None = 
     return plot.fig
 
 
-def _names(ids: Iterable[str], cells: pd.DataFrame) -> str:
-    names = [str(cells.loc[i, "name"]) for i in ids]
+def _names(ids: Iterable[str], cells: pd.DataFrame | dict) -> str:
+    names = [str(cells[i]) if isinstance(cells, dict) else str(cells.loc[i, "name"]) for i in ids]
     return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else "none"
 
 
 def describe_potency_map(highlight: str | None = None, kb: KnowledgeBase | None = None) -> str:
     """One-sentence text alternative for :func:`potency_map_figure`, computed from the data."""
     kb = _kb(kb)
+    derived = _derived(kb)
+    if "text" not in derived:
+        derived["text"] = _describe_whole_map(kb)
+    text = derived["text"]
+    if highlight is None:
+        return text + "."
+    names = derived["names"]
+    lineage, not_shown = supported_links(kb)
+    links = [link for link in lineage if highlight in (link.parent, link.child)]
+    made = [link for link in links if link.column == "sources"]
+    grows = [link for link in links if link.column != "sources"]
+    relations = [("used to make", [link.child for link in made if link.parent == highlight]),
+                 ("made from", [link.parent for link in made if link.child == highlight]),
+                 ("can become", [link.child for link in grows if link.parent == highlight]),
+                 ("can arise from", [link.parent for link in grows if link.child == highlight]),
+                 ("not shown to become", [link.child for link in not_shown if link.parent == highlight])]
+    row = kb.cell_types.loc[kb.cell_types["cell_type_id"] == highlight].iloc[0]
+    text += f"; selected (halo): {row['name']} ({row['potency']}, {STEM_TEXT[str(row['is_stem_cell'])]})"
+    for verb, ids in relations:
+        if ids:
+            text += f", {verb} {_names(ids, names)}"
+    return text + "."
+
+
+def _describe_whole_map(kb: KnowledgeBase) -> str:
     cells = ordered_cell_types(kb)
     by_id = cells.set_index("cell_type_id")
     parts = []
@@ -325,25 +472,9 @@ def describe_potency_map(highlight: str | None = None, kb: KnowledgeBase | None 
     debated = [str(c) for c in cells.loc[cells["is_stem_cell"] == "debated", "cell_type_id"]]
     text = (f"Map of {len(cells)} cell types in columns from widest to narrowest potency ({'; '.join(parts)}; "
             f"no cell type is totipotent); only {len(stems)} are stem cells in the strict sense "
-            f"({_names(stems, by_id)}), {len(debated)} have a debated status (the MSC family), and arrows show "
-            f"what each cell is made from or can become")
-    if highlight is None:
-        return text + "."
-    links = [link for link in LINEAGE if link_supported(link, kb) and highlight in (link.parent, link.child)]
-    made = [link for link in links if link.column == "sources"]
-    grows = [link for link in links if link.column != "sources"]
-    relations = [("used to make", [link.child for link in made if link.parent == highlight]),
-                 ("made from", [link.parent for link in made if link.child == highlight]),
-                 ("can become", [link.child for link in grows if link.parent == highlight]),
-                 ("can arise from", [link.parent for link in grows if link.child == highlight]),
-                 ("not shown to become", [link.child for link in NOT_SHOWN
-                                          if link_supported(link, kb) and link.parent == highlight])]
-    row = by_id.loc[highlight]
-    text += f"; highlighted: {row['name']} ({row['potency']}, {STEM_TEXT[str(row['is_stem_cell'])]})"
-    for verb, ids in relations:
-        if ids:
-            text += f", {verb} {_names(ids, by_id)}"
-    return text + "."
+            f"({_names(stems, by_id)}), {len(debated)} have a debated status (the MSC family); solid arrows show "
+            f"what a cell can become in the body and dashed arrows what a cell is made from in the laboratory")
+    return text
 
 
 # =========================================================================== claims of the source article

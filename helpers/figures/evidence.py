@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import NullLocator
+from matplotlib.transforms import blended_transform_factory
 
 from ..style import DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS, OKABE_ITO, figure_style
 
@@ -26,14 +27,13 @@ EVIDENCE_CODES = {
     "surrogate_no_benefit": "S0", "early_harm": "E!", "early_unclear": "E?", "lab_only": "L", "idea": "I",
     "established": "EST", "preclinical": "LAB", "hypothesis": "IDEA",
 }
-PHASE_MARKERS = {"1": "o", "1/2": "s", "2": "^", "2/3": "D", "3": "*", "observational": "X"}
-RESULT_COLOURS = {
-    "met": OKABE_ITO["bluish_green"], "not_met": OKABE_ITO["reddish_purple"], "safety_only": OKABE_ITO["yellow"],
-    "mixed": OKABE_ITO["sky_blue"], "ongoing": GREYS["light"], "terminated": OKABE_ITO["black"],
-    "not_reported": GREYS["mid"],
-}
+#: Marker shape per trial result (shape and the printed result word carry it, never colour alone).
+RESULT_MARKERS = {"met": "^", "not_met": "v", "mixed": "D", "safety_only": "o", "ongoing": "s",
+                  "terminated": "X", "not_reported": "P"}
 RESULT_LABELS = {"met": "primary endpoint met", "not_met": "primary endpoint not met", "safety_only": "safety only",
                  "mixed": "mixed", "ongoing": "ongoing", "terminated": "terminated", "not_reported": "not reported"}
+#: Phase order for sorting (latest phase first).
+PHASE_RANK = {"3": 0, "2/3": 1, "2": 2, "1/2": 3, "1": 4, "observational": 5}
 
 
 def _wrap(text: str, width: int) -> str:
@@ -64,7 +64,14 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
             ax.text(0.5, 0.4, "No therapy claim passes these filters", ha="center", va="center", fontsize=14)
         return fig
     with figure_style():
-        fig = Figure(figsize=(min(3.6 + 1.3 * n_cols, 17), 2.2 + 0.42 * n_rows), layout="constrained")
+        # Column headers are wrapped to the width of a column; a column is as wide as its longest word
+        # (at 9 pt, about 0.075 inch per character), so no header runs into its neighbour.
+        headers = [_wrap(damage_names.get(d, d), 13) for d in matrix.columns]
+        longest_word = max((len(word) for h in headers for word in h.split()), default=8)
+        column_in = max(1.3, 0.08 * longest_word + 0.15)
+        row_labels = [_wrap(therapy_names.get(t, t), 40) for t in matrix.index]
+        fig = Figure(figsize=(min(4.2 + column_in * n_cols, 19), 2.4 + 0.42 * n_rows
+                              + 0.2 * sum(label.count("\n") for label in row_labels)), layout="constrained")
         ax = fig.add_subplot()
         cmap = ListedColormap(["#FFFFFF"] + [EVIDENCE_COLOURS[lvl] for lvl in levels])
         ax.imshow(codes + 1 if codes.size else np.zeros((1, 1)), cmap=cmap, vmin=0, vmax=len(levels),
@@ -75,9 +82,8 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
                 mark = "†" if (matrix.index[r], matrix.columns[c]) in unlinked else ""
                 ax.text(c, r, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=10, fontweight="bold",
                         color=EVIDENCE_TEXT_COLOURS[level])
-        ax.set_xticks(range(matrix.shape[1]), [_wrap(damage_names.get(d, d), 12) for d in matrix.columns],
-                      fontsize=9)
-        ax.set_yticks(range(matrix.shape[0]), [therapy_names.get(t, t) for t in matrix.index], fontsize=11)
+        ax.set_xticks(range(matrix.shape[1]), headers, fontsize=9)
+        ax.set_yticks(range(matrix.shape[0]), row_labels, fontsize=11)
         ax.tick_params(axis="x", labeltop=True, labelbottom=False, length=0)
         ax.tick_params(axis="y", length=0)
         ax.set_xticks(np.arange(-0.5, matrix.shape[1], 1), minor=True)
@@ -100,48 +106,95 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
     return fig
 
 
-def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials in the knowledge base") -> Figure:
-    """Trials by start year (x) and number of participants (y, log scale).
+def _trial_order(trials: pd.DataFrame, order: str) -> pd.DataFrame:
+    """Rows in drawing order: by start year (unknown last), or MS then ALS, randomized first, later phases first."""
+    if order not in ("year", "design"):
+        raise ValueError(f"Unknown order {order!r}; valid: year, design")
+    keys = {"_d": trials["disease_id"].astype(str).map({"ms": 0, "als": 1}).fillna(2),
+            "_r": (trials["randomized"].astype(str) != "yes").astype(int),
+            "_p": trials["phase"].astype(str).map(PHASE_RANK).fillna(len(PHASE_RANK)),
+            "_n": -trials["n_enrolled"].astype("Float64").fillna(-1),
+            "_y": trials["start_year"].astype("Float64").fillna(9999)}
+    by = ["_y", "_d", "_n", "trial_id"] if order == "year" else ["_d", "_r", "_p", "_n", "trial_id"]
+    return (trials.assign(**keys).sort_values(by, kind="stable").drop(columns=list(keys)).reset_index(drop=True))
 
-    Marker shape = phase, fill colour = result, edge colour = disease (ALS or MS).
-    Trials without a start year or size are counted in the title, not drawn.
+
+def trial_row_label(row) -> str:
+    """The row label of a trial in the dot plot: disease, short name and start year."""
+    year = "year not given" if pd.isna(row.start_year) else str(int(row.start_year))
+    return _wrap(f"{str(row.disease_id).upper()} · {row.short_name} ({year})", 46)
+
+
+def trial_row_note(row) -> str:
+    """The text beside a trial's dot: size (planned or enrolled), phase, design and result in words."""
+    if pd.isna(row.n_enrolled):
+        size = "size not given"
+    else:
+        size = f"{int(row.n_enrolled):,}" + (" planned" if str(row.size_kind) == "planned" else "")
+    phase = str(row.phase).replace("_", " ")
+    phase = "phase not stated" if phase == "not stated" else phase if phase == "observational" else f"phase {phase}"
+    design = "randomized" if str(row.randomized) == "yes" else "not randomized"
+    result = RESULT_LABELS.get(str(row.result), str(row.result).replace("_", " "))
+    return f"{size} · {phase} · {design} · {result}"
+
+
+def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials in the knowledge base",
+                           order: str = "year") -> Figure:
+    """Labelled dot plot: one row per trial, a dot at its number of participants (log scale).
+
+    Every trial appears. Marker *shape* = result (also printed in words beside the row), filled
+    marker = participants enrolled, open marker = planned size (trial not finished); colour only
+    repeats the disease, which the row label also names (labels stay black for contrast). A trial without a reported size has no
+    dot and says "size not given". ``order``: ``"year"`` (start year, unknown last) or ``"design"``
+    (MS then ALS; randomized, later phases and larger trials first).
     """
-    drawable = trials.dropna(subset=["start_year", "n_enrolled"])
-    missing = len(trials) - len(drawable)
+    rows = _trial_order(trials, order)
+    labels = [trial_row_label(r) for r in rows.itertuples()]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    sizes = rows["n_enrolled"].dropna().astype(int)
     with figure_style():
-        fig = Figure(figsize=(9.0, 5.0), layout="constrained")
+        fig = Figure(figsize=(12.5, 1.9 + 0.27 * lines + 0.05 * len(rows)), layout="constrained")
         ax = fig.add_subplot()
-        for row in drawable.itertuples():
-            ax.scatter(int(row.start_year), int(row.n_enrolled), s=150 if row.phase == "3" else 80,
-                       marker=PHASE_MARKERS.get(str(row.phase), "o"), c=RESULT_COLOURS.get(str(row.result), "#999999"),
-                       edgecolors=DISEASE_COLOURS.get(str(row.disease_id), "#000000"), linewidths=1.8, zorder=3)
-            if str(row.phase) == "3" or (row.randomized == "yes" and int(row.n_enrolled) >= 100):
-                ax.annotate(str(row.short_name), (int(row.start_year), int(row.n_enrolled)), xytext=(6, 5),
-                            textcoords="offset points", fontsize=10)
-        ax.set_yscale("log")
-        ax.set_ylim(4, 3000)
-        ticks = [5, 10, 20, 50, 100, 200, 500, 1000, 2000]
-        ax.set_yticks(ticks, [str(t) for t in ticks])
-        ax.yaxis.set_minor_locator(NullLocator())
-        ax.set_xlabel("Start year")
-        ax.set_ylabel("Participants enrolled (log scale)")
-        if len(drawable):
-            years = drawable["start_year"].astype(int)
-            ax.set_xlim(years.min() - 1, years.max() + 2)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        suffix = f" ({missing} without year or size not shown)" if missing else ""
-        ax.set_title(_wrap(title + suffix, 70), loc="left")
-        phase_handles = [Line2D([], [], linestyle="", marker=m, color="#444444", markersize=9, label=f"phase {p}")
-                         for p, m in PHASE_MARKERS.items() if p in set(drawable["phase"].astype(str))]
-        result_handles = [Patch(facecolor=RESULT_COLOURS[r], edgecolor="#333333", label=RESULT_LABELS[r])
-                          for r in RESULT_COLOURS if r in set(drawable["result"].astype(str))]
-        disease_handles = [Line2D([], [], linestyle="", marker="o", markerfacecolor="#FFFFFF", markersize=9,
-                                  markeredgewidth=2, color=DISEASE_COLOURS[d], label=f"outline: {d.upper()}")
-                           for d in DISEASE_COLOURS if d in set(drawable["disease_id"].astype(str))]
-        if len(drawable):
-            ax.legend(handles=phase_handles + result_handles + disease_handles, loc="upper left",
-                      bbox_to_anchor=(1.01, 1.0), fontsize=10, frameon=False)
-        else:
+        note_at = blended_transform_factory(ax.transAxes, ax.transData)
+        for yi, row in enumerate(rows.itertuples()):
+            colour = DISEASE_COLOURS.get(str(row.disease_id), OKABE_ITO["black"])
+            if pd.notna(row.n_enrolled):
+                planned = str(row.size_kind) == "planned"
+                ax.plot([int(row.n_enrolled)], [yi], linestyle="", marker=RESULT_MARKERS.get(str(row.result), "o"),
+                        markersize=10, markeredgewidth=1.8, color=colour,
+                        markerfacecolor="#FFFFFF" if planned else colour, zorder=3)
+            ax.text(1.02, yi, trial_row_note(row), transform=note_at, va="center", ha="left", fontsize=10,
+                    style="italic" if pd.isna(row.n_enrolled) else "normal")
+        ax.set_yticks(range(len(rows)), labels, fontsize=10)
+        ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
+        ax.set_xscale("log")
+        high = max(int(sizes.max()) if len(sizes) else 100, 100)
+        ax.set_xlim(4, high * 1.6)
+        ticks = [t for t in (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if t <= high * 1.6]
+        ax.set_xticks(ticks, [f"{t:,}" for t in ticks])
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+        for yi in range(len(rows)):
+            ax.axhline(yi, color="#EEEEEE", linewidth=0.8, zorder=1)
+        ax.set_xlabel("Participants (log scale: each step to the right multiplies the number)")
+        fig.suptitle(_wrap(title, 90), x=0.01, ha="left", fontsize=15)
+        if rows.empty:
+            ax.set_yticks([])
+            ax.set_ylim(-1, 1)
             ax.text(0.5, 0.5, "No trial matches these filters", ha="center", va="center", transform=ax.transAxes)
-        ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+            return fig
+        results = [r for r in RESULT_MARKERS if r in set(rows["result"].astype(str))]
+        handles = [Line2D([], [], linestyle="", marker=RESULT_MARKERS[r], color=OKABE_ITO["black"],
+                          markerfacecolor=OKABE_ITO["black"], markersize=9, label=RESULT_LABELS[r]) for r in results]
+        # fill and colour are shown on a hexagon, a shape no result uses, so no key entry repeats another
+        handles += [Line2D([], [], linestyle="", marker="h", color=OKABE_ITO["black"], markerfacecolor=OKABE_ITO["black"],
+                           markersize=9, label="filled (any shape): participants enrolled"),
+                    Line2D([], [], linestyle="", marker="h", color=OKABE_ITO["black"], markerfacecolor="#FFFFFF",
+                           markeredgewidth=1.8, markersize=9, label="open: planned size (not finished)")]
+        handles += [Line2D([], [], linestyle="", marker="h", color=DISEASE_COLOURS[d], markersize=9,
+                           label=f"{d.upper()} (also named in the row label)")
+                    for d in DISEASE_COLOURS if d in set(rows["disease_id"].astype(str))]
+        fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=10, frameon=False,
+                   title="Marker shape = result (also in words on the right)", title_fontsize=10)
     return fig

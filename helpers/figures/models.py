@@ -266,10 +266,11 @@ class MotorUnitPlot:
             fig.suptitle("Motor unit reserve in ALS (teaching model)", fontsize=15, x=0.01, ha="left")
             self.lost = np.linspace(0, 1, 201)
             (self.s_with,) = ax_s.plot([], [], color=ALS, lw=2.5, label="strength, with reinnervation")
-            ax_s.plot(100 * self.lost, 100 * models.motor_unit_strength_fraction(self.lost, 1.0), color=GREYS["dark"],
-                      lw=1.8, ls="--", label="strength, no reinnervation")
-            ax_s.plot(100 * self.lost, 100 * (1 - self.lost), color=OKABE_ITO["black"], lw=1.5, ls=":",
-                      label="motor units left")
+            # without reinnervation strength falls in step with the units lost: one line carries both meanings
+            # (two lines on top of each other would show one entry of the key with no visible line of its own)
+            ax_s.plot(100 * self.lost, 100 * models.motor_unit_strength_fraction(self.lost, 1.0),
+                      color=OKABE_ITO["black"], lw=1.5, ls=":",
+                      label="motor units left\n(= strength with no reinnervation)")
             self.s_thresh = ax_s.axhline(0, color=GREYS["mid"], ls="-.", lw=1.3)
             self.s_thresh_text = ax_s.text(22, 0, "weakness noticed below", fontsize=9, va="bottom",
                                            color=GREYS["dark"])
@@ -296,7 +297,7 @@ class MotorUnitPlot:
             ax_t.set_xlabel("Time since motor neurons began to die (years)")
             ax_t.set_ylabel("Percent of normal (%)")
             ax_t.set_title("Symptoms start late", fontsize=13, loc="left")
-            ax_t.legend(loc="lower left", fontsize=9, frameon=False)
+            ax_t.legend(loc="lower left", fontsize=9, frameon=True, framealpha=0.9, edgecolor="none")
 
     def static_key(self) -> tuple:
         return tuple(self.ax_t.get_xlim())
@@ -389,7 +390,7 @@ class TrialPlot:
             self.alpha_text = ax_b.text(-0.45, 107, "", ha="left", va="top", fontsize=9)
             ax_b.set_xticks(range(3), labels, fontsize=10)
             ax_b.set_ylim(0, 110)
-            ax_b.set_ylabel("Simulated trials that are 'significant' (%)")
+            ax_b.set_ylabel("Simulated trials called\n'significant' (%)")
             ax_b.set_xlabel("Study design (simulated)")
             ax_b.set_title("Power and false positives", fontsize=13, loc="left")
 
@@ -418,19 +419,24 @@ class TrialPlot:
         self.alpha_text.set_text(f"dashed line: α = {100 * sim.alpha:g}%, the false-positive rate a fair test allows")
 
 
+#: Simulated trials behind lesson 07's trial figure, its design table and the simulator's first view: one
+#: count and one seed (``models.DEFAULT_SEED``), so the three show the same percentages.
+LESSON_TRIAL_COUNT = 500
+
+
 def alsfrs_trial_figure(sim: models.TrialSimulation | None = None,
                         params: Mapping[str, float] | None = None) -> Figure:
-    """Figure of the trial simulator (default: parameters from ``data/``, 1,000 simulated trials)."""
+    """Figure of the trial simulator (default: parameters from ``data/``, :data:`LESSON_TRIAL_COUNT` trials)."""
     p = models._params("alsfrs", params)
     plot = TrialPlot(p)
-    plot.update(models.simulate_alsfrs_trials(params=p) if sim is None else sim)
+    plot.update(models.simulate_alsfrs_trials(n_trials=LESSON_TRIAL_COUNT, params=p) if sim is None else sim)
     return plot.fig
 
 
 def describe_alsfrs_trial(sim: models.TrialSimulation | None = None,
                           params: Mapping[str, float] | None = None) -> str:
     """One-sentence text alternative for :func:`alsfrs_trial_figure`."""
-    s = models.simulate_alsfrs_trials(params=params) if sim is None else sim
+    s = models.simulate_alsfrs_trials(n_trials=LESSON_TRIAL_COUNT, params=params) if sim is None else sim
     return (f"Teaching-model figure: simulated ALSFRS-R scores fall by about one point a month in both arms of one "
             f"trial; across {s.n_trials:,} simulated trials with {s.patients_per_arm} patients per arm, a treatment "
             f"that slows decline by {_pct(s.treatment_slowing)} is detected {_pct(s.power)} of the time, a useless "

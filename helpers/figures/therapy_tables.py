@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Markdown
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import NullLocator
@@ -21,8 +21,8 @@ from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
 from ..style import (DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, evidence_badge_html, figure_style,
                      status_tag_html)
-from .evidence import EVIDENCE_CODES, RESULT_COLOURS, RESULT_LABELS, evidence_map_figure
-from .models import POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
+from .evidence import EVIDENCE_CODES, RESULT_LABELS, evidence_map_figure, trial_landscape_figure
+from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
 
 #: Therapy kinds that can count as a cell-based therapy (when the therapy names a cell type).
@@ -250,8 +250,9 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
         ax.set_xlabel("Number of claims in the knowledge base")
         ax.xaxis.get_major_locator().set_params(integer=True)
         who = "cell-based therapies" if cell_based_only else "all therapies"
-        ax.set_title(f"Mechanisms and the evidence behind them ({who})", loc="left")
-        fig.legend(loc="outside lower center", ncols=3, fontsize=10, frameon=False)
+        # a figure title, left-aligned to the figure: an axes title starts after the long row labels and ran off
+        fig.suptitle(f"Mechanisms and the evidence behind them ({who})", x=0.01, ha="left", fontsize=15)
+        fig.legend(loc="outside lower center", ncols=2, fontsize=10, frameon=False)
     return fig
 
 
@@ -392,6 +393,19 @@ def untreated_damage_table(disease: str, above: str = "lab", kb: KnowledgeBase |
     return HTML(untreated_damage_html(disease, above, kb))
 
 
+def untreated_damage_names(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> list[str]:
+    """Names of the kinds of damage :func:`helpers.queries.untreated_damage` finds (data order)."""
+    kb = _kb(kb)
+    names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    return [str(names[d]) for d in queries.untreated_damage(disease, above, kb)]
+
+
+def untreated_damage_list(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> Markdown:
+    """The kinds of damage no therapy has been shown, in people, to act on: a bullet list of their names."""
+    names = untreated_damage_names(disease, above, kb)
+    return Markdown("\n".join(f"- {name}" for name in names) if names else "- none")
+
+
 def therapy_comparison_frame(therapies: list[str], disease: str, kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """Damage of one disease (rows, ``damage.csv`` order) × therapies (columns): the claims in each cell.
 
@@ -491,59 +505,11 @@ def cell_trials(kb: KnowledgeBase | None = None) -> pd.DataFrame:
     return kb.trials[kb.trials["therapy_id"].isin(cell_based_therapy_ids(kb))].reset_index(drop=True)
 
 
-def _overview_order(trials: pd.DataFrame) -> pd.DataFrame:
-    """MS then ALS; randomized first; later phases first; larger first; unknown sizes last."""
-    phase_rank = {"3": 0, "2/3": 1, "2": 2, "1/2": 3, "1": 4, "observational": 5}
-    return (trials.assign(_d=trials["disease_id"].map({"ms": 0, "als": 1}),
-                          _r=(trials["randomized"] != "yes").astype(int),
-                          _p=trials["phase"].astype(str).map(phase_rank),
-                          _n=-trials["n_enrolled"].astype("Float64").fillna(-1))
-            .sort_values(["_d", "_r", "_p", "_n", "trial_id"], kind="stable")
-            .drop(columns=["_d", "_r", "_p", "_n"]).reset_index(drop=True))
-
-
 def cell_trial_overview_figure(kb: KnowledgeBase | None = None) -> Figure:
-    """One bar per cell-therapy trial: its size (log scale), result (colour), design (hatching, label).
-
-    Unlike the start-year landscape, every trial appears, also those whose sources give no
-    start year; a trial without a reported size is listed with the words "size not given".
-    """
-    kb = _kb(kb)
-    trials = _overview_order(cell_trials(kb))
-    y = np.arange(len(trials))
-    with figure_style():
-        fig = Figure(figsize=(10.5, 1.6 + 0.36 * len(trials)), layout="constrained")
-        ax = fig.add_subplot()
-        for yi, row in zip(y, trials.itertuples()):
-            randomized = row.randomized == "yes"
-            result = str(row.result)
-            where = f"phase {row.phase}"
-            if pd.isna(row.n_enrolled):
-                ax.text(1.1, yi, f"{where}; {RESULT_LABELS.get(result, result)}; size not given in the sources",
-                        va="center", fontsize=10, style="italic")
-            else:
-                n = int(row.n_enrolled)
-                ax.barh(yi, n - 1, left=1, color=RESULT_COLOURS.get(result, "#999999"), edgecolor="#333333",
-                        hatch="" if randomized else "///", height=0.7)
-                ax.text(n * 1.08, yi, f"{n} · {where}", va="center", fontsize=10)
-        labels = [f"{d.upper()} · {name}" for d, name in zip(trials["disease_id"], trials["short_name"])]
-        ax.set_yticks(y, labels, fontsize=10)
-        for tick, disease in zip(ax.get_yticklabels(), trials["disease_id"]):
-            tick.set_color(DISEASE_COLOURS.get(disease, "#000000"))
-        ax.invert_yaxis()
-        ax.set_xscale("log")
-        ax.set_xlim(1, 1000)
-        ticks = [1, 5, 10, 20, 50, 100, 200]
-        ax.set_xticks(ticks, [str(t) for t in ticks])
-        ax.xaxis.set_minor_locator(NullLocator())
-        ax.set_xlabel("Participants enrolled (log scale)")
-        ax.set_title("Cell-therapy trials in the knowledge base: size, design and result", loc="left")
-        shown = [r for r in RESULT_COLOURS if r in set(trials["result"].astype(str))]
-        handles = [Patch(facecolor=RESULT_COLOURS[r], edgecolor="#333333", label=RESULT_LABELS[r]) for r in shown]
-        handles.append(Patch(facecolor="#FFFFFF", edgecolor="#333333", hatch="///", label="not randomized (hatched)"))
-        fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=10, frameon=False)
-        ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-    return fig
+    """Every cell-therapy trial as a labelled dot plot ordered by design (see
+    :func:`helpers.figures.evidence.trial_landscape_figure`): MS then ALS, randomized first."""
+    return trial_landscape_figure(cell_trials(_kb(kb)), "Cell-therapy trials by design: size, phase and result",
+                                  order="design")
 
 
 def describe_cell_trial_overview(kb: KnowledgeBase | None = None) -> str:
@@ -556,14 +522,14 @@ def describe_cell_trial_overview(kb: KnowledgeBase | None = None) -> str:
     others = trials[trials["randomized"] != "yes"].dropna(subset=["n_enrolled"])
     met = rct[rct["result"].astype(str) == "met"]["short_name"]
     not_met = rct[rct["result"].astype(str) == "not_met"]["short_name"]
-    text = (f"Bar chart of {len(trials)} cell-therapy trials by size: {len(rct)} randomized"
-            + (f" (largest with a reported size: {largest['short_name']}, {int(largest['n_enrolled'])} people)"
-               if largest is not None else "")
+    text = (f"Dot plot of {len(trials)} cell-therapy trials by size, MS then ALS, randomized first: {len(rct)} randomized"
+            + (f" (largest with a reported size: {largest['short_name']}, {int(largest['n_enrolled'])} people"
+               f"{' planned' if str(largest['size_kind']) == 'planned' else ''})" if largest is not None else "")
             + f", of which {len(met)} met the primary endpoint ({', '.join(met) or 'none'}) and {len(not_met)} did "
               f"not ({', '.join(not_met) or 'none'}); {len(trials) - len(rct)} not randomized")
     if len(others):
         sizes = others["n_enrolled"].astype(int)
-        text += f", with {sizes.min()} to {sizes.max()} participants"
+        text += f", with {sizes.min()} to {sizes.max()} participants (enrolled or planned)"
     missing = int(trials["n_enrolled"].isna().sum())
     return text + (f"; {missing} without a reported size." if missing else ".")
 
@@ -571,19 +537,21 @@ def describe_cell_trial_overview(kb: KnowledgeBase | None = None) -> str:
 def describe_trial_landscape(trials: pd.DataFrame, kb: KnowledgeBase | None = None) -> str:
     """One-sentence text alternative for :func:`helpers.figures.evidence.trial_landscape_figure`."""
     kb = _kb(kb)
-    drawable = trials.dropna(subset=["start_year", "n_enrolled"])
     cell_ids = cell_based_therapy_ids(kb)
     cell = trials[trials["therapy_id"].isin(cell_ids)]
     cell_rct = cell[cell["randomized"] == "yes"]
     cell_p3 = cell[cell["phase"].astype(str) == "3"]
     met = cell_rct[cell_rct["result"].astype(str) == "met"]
-    text = (f"Scatter plot of {len(drawable)} of {len(trials)} trials by start year and size "
-            f"({len(trials) - len(drawable)} lack a year or size); {len(cell)} test cell-based therapies, "
-            f"{len(cell_rct)} of them randomized, {len(cell_p3)} at phase 3; randomized cell trials that met "
-            f"their primary endpoint: {', '.join(met['short_name']) or 'none'}")
-    if len(drawable):
-        largest = drawable.loc[drawable["n_enrolled"].astype(int).idxmax()]
-        text += f"; the largest trial drawn is {largest['short_name']} ({int(largest['n_enrolled']):,} people)"
+    sized = trials.dropna(subset=["n_enrolled"])
+    planned = int((sized["size_kind"].astype(str) == "planned").sum())
+    text = (f"Dot plot of all {len(trials)} trials, one row each in order of start year, by number of participants "
+            f"({planned} planned sizes shown as open markers, {len(trials) - len(sized)} without a reported size); "
+            f"{len(cell)} test cell-based therapies, {len(cell_rct)} of them randomized, {len(cell_p3)} at phase 3; "
+            f"randomized cell trials that met their primary endpoint: {', '.join(met['short_name']) or 'none'}")
+    if len(sized):
+        largest = sized.loc[sized["n_enrolled"].astype(int).idxmax()]
+        kind = "planned" if str(largest["size_kind"]) == "planned" else "enrolled"
+        text += f"; the largest is {largest['short_name']} ({int(largest['n_enrolled']):,} people {kind})"
     return text + "."
 
 
@@ -644,8 +612,16 @@ def describe_power_curve(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_
             f"{100 * weakest[smallest]:.0f}% of simulated trials; " + "; ".join(parts) + ".")
 
 
+def monte_carlo_margin_points(n_trials: int) -> float:
+    """Largest 95% Monte Carlo margin, in percentage points, of a share estimated from ``n_trials`` simulated trials.
+
+    Two standard errors of a proportion at its widest (p = 0.5): 2 * sqrt(0.25 / n) * 100.
+    """
+    return 200 * float(np.sqrt(0.25 / int(n_trials)))
+
+
 def design_comparison(patients_per_arm_values=(10, 25, 50, 100), treatment_slowing: float = 0.25,
-                      n_trials: int = 1000, seed: int = models.DEFAULT_SEED) -> pd.DataFrame:
+                      n_trials: int = LESSON_TRIAL_COUNT, seed: int = models.DEFAULT_SEED) -> pd.DataFrame:
     """Teaching model: what randomized and single-arm designs conclude, by size (all seeded).
 
     For each arm size: ``power`` (randomized, true effect), ``false_positive`` (randomized,
@@ -656,8 +632,10 @@ def design_comparison(patients_per_arm_values=(10, 25, 50, 100), treatment_slowi
     """
     p = models.load_parameters("alsfrs")
     rows = []
-    for i, n in enumerate(patients_per_arm_values):
-        sim = models.simulate_alsfrs_trials(int(n), treatment_slowing, n_trials, seed + i)
+    for n in patients_per_arm_values:
+        # the same seed and trial count as the lesson's trial figure and the simulator's defaults, so the
+        # row for the default size shows exactly the numbers of the figure and the widget
+        sim = models.simulate_alsfrs_trials(int(n), treatment_slowing, n_trials, seed)
         estimated = sim.randomized["difference"] / abs(p["mean_slope_points_per_month"])
         low, high = np.nanpercentile(estimated, [5, 95])
         rows.append({"patients_per_arm": int(n), "power": sim.power, "false_positive": sim.false_positive_rate,
@@ -667,7 +645,7 @@ def design_comparison(patients_per_arm_values=(10, 25, 50, 100), treatment_slowi
 
 
 def design_comparison_html(patients_per_arm_values=(10, 25, 50, 100), treatment_slowing: float = 0.25,
-                           n_trials: int = 1000, seed: int = models.DEFAULT_SEED) -> str:
+                           n_trials: int = LESSON_TRIAL_COUNT, seed: int = models.DEFAULT_SEED) -> str:
     """HTML table of :func:`design_comparison`, labelled as a teaching model."""
     frame = design_comparison(patients_per_arm_values, treatment_slowing, n_trials, seed)
     pct = lambda x: f"{100 * x:.0f}%".replace("-", "\u2212")  # noqa: E731  (a true minus sign)
@@ -678,10 +656,12 @@ def design_comparison_html(patients_per_arm_values=(10, 25, 50, 100), treatment_
                    f"Randomized: slowing the trials estimate (middle 90%; truth {pct(treatment_slowing)})",
                    "Randomized: useless drug 'significant'",
                    "Single-arm vs history: useless drug 'significant'"], rows,
-                  f"Teaching model, {n_trials:,} simulated trials per size (ALSFRS-R, parameters from data/)")
+                  f"Teaching model, {n_trials:,} simulated trials per size (ALSFRS-R, parameters from data/). "
+                  f"Percentages are simulated: another {n_trials:,} trials would give values within about "
+                  f"±{monte_carlo_margin_points(n_trials):.0f} points of these (Monte Carlo error)")
 
 
 def design_comparison_table(patients_per_arm_values=(10, 25, 50, 100), treatment_slowing: float = 0.25,
-                            n_trials: int = 1000, seed: int = models.DEFAULT_SEED) -> HTML:
+                            n_trials: int = LESSON_TRIAL_COUNT, seed: int = models.DEFAULT_SEED) -> HTML:
     """:func:`design_comparison_html` as a displayable object."""
     return HTML(design_comparison_html(patients_per_arm_values, treatment_slowing, n_trials, seed))

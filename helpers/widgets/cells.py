@@ -17,7 +17,7 @@ from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Html, attr, esc, table_html
 from ..figures.cells import POTENCY_ORDER, PotencyMapPlot, describe_potency_map, ordered_cell_types
-from ..style import evidence_badge_html, status_tag_html, figure_to_png
+from ..style import evidence_badge_html, status_tag_html
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 ALL = "all"
@@ -175,12 +175,7 @@ def cell_type_map(cell_type: str = "opc", potency: str = ALL, role: str = ALL) -
         card.value = cell_card_html(cell_menu.value, kb)
         if shown["map"] != cell_menu.value:
             if cell_menu.value not in pngs:  # each highlighted map is drawn once, then reused
-                plot.update(cell_menu.value)
-                pngs[cell_menu.value] = figure_to_png(plot.fig, tight=False)
-                # highlighting changes only colours and line styles, never the layout: keep the
-                # first solution instead of solving it again for every cell type
-                if plot.fig.get_layout_engine() is not None:
-                    plot.fig.set_layout_engine("none")
+                pngs[cell_menu.value] = plot.png(cell_menu.value)  # only the selection is drawn anew
             text = describe_potency_map(cell_menu.value, kb)
             image.show(pngs[cell_menu.value], text)
             caption.value = f"<p><i>Figure: {esc(text)}</i></p>"

@@ -192,15 +192,19 @@ def _disease_name(kb: KnowledgeBase, disease: str) -> str:
     return str(kb.diseases.set_index("disease_id").loc[queries.resolve("disease", disease, kb), "name"])
 
 
-@lru_cache(maxsize=256)
-def _evidence_map_png(disease: str, min_evidence: str, kinds: str, key: tuple) -> bytes:
+def evidence_map_figure_for(disease: str, min_evidence: str = ANY, kinds: str = "all"):
+    """The matplotlib figure the evidence map widget shows for one choice of its controls."""
     kb = load_knowledge_base()
     matrix = evidence_map_data(disease, min_evidence, kinds, kb)
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     title = f"Evidence map: {_disease_name(kb, disease)}"
-    return figure_to_png(evidence_map_figure(matrix, names, damage_names, _labels(kb), title,
-                                             queries.unlinked_pairs(disease, kb)))
+    return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, queries.unlinked_pairs(disease, kb))
+
+
+@lru_cache(maxsize=256)
+def _evidence_map_png(disease: str, min_evidence: str, kinds: str, key: tuple) -> bytes:
+    return figure_to_png(evidence_map_figure_for(disease, min_evidence, kinds))
 
 
 def evidence_map_png(disease: str, min_evidence: str = ANY, kinds: str = "all") -> bytes:

@@ -26,8 +26,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from .. import models
-from ..figures.models import (ConductionPlot, MotorUnitPlot, MS_THERAPY_LABELS, MsRelapsePlot, TrialPlot,
-                              describe_alsfrs_trial, describe_conduction, describe_ms_relapses, describe_motor_units)
+from ..figures.models import (LESSON_TRIAL_COUNT, ConductionPlot, MotorUnitPlot, MS_THERAPY_LABELS, MsRelapsePlot,
+                              TrialPlot, describe_alsfrs_trial, describe_conduction, describe_ms_relapses, describe_motor_units)
 from ..style import figure_style
 from ..markup import Html, esc, table_html
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
@@ -332,7 +332,7 @@ def trial_simulator() -> widgets.VBox:
     lo, hi = _range(ranges, "historical_control_bias_fraction")
     bias = _slider(widgets.IntSlider, int(round(100 * p["historical_control_bias_fraction"])), int(100 * lo),
                    int(100 * hi), 5, "Historical controls declined faster by (%)")
-    n_trials = widgets.Dropdown(options=[(f"{n:,}", n) for n in TRIAL_COUNTS], value=500,
+    n_trials = widgets.Dropdown(options=[(f"{n:,}", n) for n in TRIAL_COUNTS], value=LESSON_TRIAL_COUNT,
                                 description="Simulated trials (more = slower, more precise)", style=STYLE_LABEL)
     seed = widgets.BoundedIntText(value=models.DEFAULT_SEED, min=0, max=2**31 - 1,
                                   description="Random seed (same seed, same trials)", style=STYLE_LABEL)
