@@ -206,6 +206,10 @@ class CheckWidget(SeriesWidget):
 
     quiz_id: str = ""
 
+    def __repr__(self) -> str:
+        # short enough not to be cut (ipywidgets truncates text/plain at 110 characters)
+        return f"[Check your understanding ({self.quiz_id}): run this notebook to answer it.]"
+
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         if isinstance(bundle, tuple):
