@@ -201,6 +201,8 @@ def _codes(kb, therapy=None, damage=None):
 
 
 def _check_q05_06(item, kb):
+    assert ("Lower motor neuron loss", "als_lmn_loss") in queries.choices("damage", kb, disease="als")
+    assert "'Lower motor neuron loss'" in item.question
     cells = set(kb.therapies.loc[kb.therapies["kind"] == "cell_therapy", "therapy_id"])
     effects = kb.therapy_effects[(kb.therapy_effects["damage_id"] == "als_lmn_loss")
                                  & (kb.therapy_effects["evidence_level"] == "rct_benefit")]
@@ -211,6 +213,8 @@ def _check_q05_06(item, kb):
 
 
 def _check_q06_06(item, kb):
+    labels = dict((damage, label) for label, damage in queries.choices("damage", kb, disease="ms"))
+    assert labels["ms_failed_remyelination"].startswith("Failed remyelination") and "'Failed remyelination'" in item.question
     codes = _codes(kb, damage="ms_failed_remyelination")
     assert "R+" not in codes and "S+" in codes
     assert _codes(kb, "clemastine", "ms_failed_remyelination") == {"S+"}
