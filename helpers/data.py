@@ -58,6 +58,12 @@ PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
 REGISTRY_RE = re.compile(r"^(NCT\d{8}|ISRCTN\d{8}|\d{4}-\d{6}-\d{2})$")
 URL_RE = re.compile(r"^https?://\S+$")
 LIST_SEP = ";"
+QUIZ_ID_RE = re.compile(r"^q(\d{2})_(\d{2})$")
+#: Kinds of check item: recall a fact, apply an idea to a scenario or figure, or use a widget or model.
+QUIZ_KINDS = ("recall", "apply", "widget")
+#: An option of a check item and the feedback shown when a learner chooses it (wrong_3 is optional).
+QUIZ_OPTION_COLUMNS = (("answer", "answer_feedback"), ("wrong_1", "wrong_1_feedback"), ("wrong_2", "wrong_2_feedback"),
+                       ("wrong_3", "wrong_3_feedback"))
 
 
 # --------------------------------------------------------------------------- errors
@@ -214,8 +220,10 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         C("ref_ids", "refs", False, target="references"),
     ),
     "quiz": (
-        C("quiz_id", "id"), C("lesson", "int"), C("question"), C("options"), C("answer"), C("explanation"),
-        C("ref_ids", "refs", False, target="references"),
+        C("quiz_id", "id"), C("lesson", "int"), C("kind", "enum", values=QUIZ_KINDS), C("revisits", "int", False),
+        C("question"), C("answer"), C("answer_feedback"), C("wrong_1"), C("wrong_1_feedback"), C("wrong_2"),
+        C("wrong_2_feedback"), C("wrong_3", required=False), C("wrong_3_feedback", required=False), C("hint"),
+        C("explanation"), C("ref_ids", "refs", False, target="references"),
     ),
     "red_flags": (
         C("flag_id", "id"), C("name"), C("description"), C("ref_ids", "refs", target="references"),
@@ -525,6 +533,47 @@ def _unit_bounds(unit: str) -> tuple[float, float, str] | None:
     return None
 
 
+def _validate_quiz(quiz: pd.DataFrame, problems: list[Problem], file: str = "data/quiz.csv") -> None:
+    """quiz.csv: ids name their lesson, an option and its feedback come together, options differ,
+    and a revisited lesson is an earlier one."""
+    def missing(value) -> bool:
+        return value is None or value is pd.NA or str(value).strip() in ("", "<NA>", "nan")
+
+    for pos, row in enumerate(quiz.itertuples(index=False)):
+        where = (file, _spreadsheet_row(quiz, pos))
+        lesson = None if missing(row.lesson) else int(row.lesson)
+        match = QUIZ_ID_RE.match(str(row.quiz_id))
+        if not match:
+            problems.append(Problem(*where, "quiz_id", str(row.quiz_id), "expected qNN_MM (lesson, number), e.g. q03_02"))
+        elif lesson is not None and int(match.group(1)) != lesson:
+            problems.append(Problem(*where, "quiz_id", str(row.quiz_id),
+                                    f"the id's lesson number does not match column 'lesson' ({lesson})"))
+        if lesson is not None and not 0 <= lesson <= 9:
+            problems.append(Problem(*where, "lesson", str(lesson), "expected a lesson number from 0 to 9"))
+        if not missing(row.revisits):
+            revisits = int(row.revisits)
+            if lesson is not None and not 0 <= revisits < lesson:
+                problems.append(Problem(*where, "revisits", str(revisits),
+                                        f"expected an earlier lesson than this item's lesson ({lesson})"))
+        texts: dict[str, str] = {}
+        for option, feedback in QUIZ_OPTION_COLUMNS:
+            text, note = getattr(row, option), getattr(row, feedback)
+            if missing(text) and not missing(note):
+                problems.append(Problem(*where, option, "", f"'{feedback}' is filled, so this option is needed too"))
+            elif not missing(text) and missing(note):
+                problems.append(Problem(*where, feedback, "",
+                                        f"every option needs feedback aimed at the misconception it represents "
+                                        f"(option: {str(text)!r})"))
+            if missing(text):
+                continue
+            if str(text) in texts.values():
+                first = next(k for k, v in texts.items() if v == str(text))
+                problems.append(Problem(*where, option, str(text), f"the same text as column '{first}'; options must differ"))
+            if "|" in str(text):
+                problems.append(Problem(*where, option, str(text), "an option must not contain '|'"))
+            texts[option] = str(text)
+
+
 def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], files: dict[str, str]) -> None:
     """Cross-file checks: unique keys, references that resolve, vocabularies that agree."""
     keys: dict[str, set[str]] = {}
@@ -602,15 +651,7 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
             problems.append(Problem(files["therapy_effects"], spreadsheet_row, "disease_id", str(row.disease_id),
                                     f"therapy '{row.therapy_id}' is not listed for this disease in {files['therapies']}"))
 
-    quiz = tables["quiz"]
-    for pos, row in enumerate(quiz.itertuples(index=False)):
-        options = str(row.options).split("|")
-        if not 2 <= len(options) <= 5:
-            problems.append(Problem(files["quiz"], _spreadsheet_row(quiz, pos), "options", str(row.options),
-                                    "expected 2 to 5 options separated by '|'"))
-        elif str(row.answer) not in options:
-            problems.append(Problem(files["quiz"], _spreadsheet_row(quiz, pos), "answer", str(row.answer),
-                                    f"the answer must be exactly one of the options: {' | '.join(options)}"))
+    _validate_quiz(tables["quiz"], problems, files["quiz"])
 
     levels = tables["evidence_levels"]
     missing = set(EVIDENCE_LEVELS) - set(levels["level_id"].astype(str))

@@ -22,6 +22,7 @@ import json
 import re
 
 from . import queries
+from .checks import check_item
 from .data import KnowledgeBase, load_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,7 @@ def quiz_answer_key_markdown(lessons=range(10), kb: KnowledgeBase | None = None)
             continue
         for row in items.itertuples():
             lines.append(f"- **{row.quiz_id}.** {row.question}")
-            options = " · ".join(str(row.options).split("|"))
+            options = " · ".join(check_item(str(row.quiz_id), _kb(kb)).options)
             lines.append(f"  - Options: {options}")
             lines.append(f"  - **Answer:** {row.answer}")
             lines.append(f"  - Why: {row.explanation}")

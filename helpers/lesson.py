@@ -7,14 +7,12 @@ notebooks stay clean under strict nbval (see :mod:`helpers.widgets.common`).
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from .data import load_knowledge_base
 from .markup import Html, esc, img_html, table_html
 from .queries import cite, rows_by_id
 from .style import EVIDENCE_COLOURS, STATUS_LABELS, evidence_badge_html, figure_to_png, status_tag_html
-from .widgets.common import assemble, notice_html
 
 
 def figure_html(png: bytes, description: str) -> Html:
@@ -88,36 +86,17 @@ def evidence_legend() -> HTML:
 
 
 def check_question(quiz_id: str):
-    """A check-your-understanding item from data/quiz.csv: choose an option, press Check, read feedback."""
-    quiz = rows_by_id(load_knowledge_base().quiz, "quiz_id", [quiz_id], "quiz item", "quiz.csv", list_valid=True)
-    item = quiz.loc[quiz_id]
-    options = str(item["options"]).split("|")
-    question = widgets.HTML(f"<b>Check your understanding.</b> {esc(str(item['question']))}")
-    choice = widgets.RadioButtons(options=options, value=None, description="Answer:",
-                                  layout=widgets.Layout(width="auto"), style={"description_width": "initial"})
-    button = widgets.Button(description="Check", tooltip="Check your answer", button_style="primary")
-    feedback = widgets.HTML("")
+    """A check-your-understanding item from data/quiz.csv (see :mod:`helpers.checks`)."""
+    from .checks import check_question as _check_question
 
-    def on_check(_=None):
-        feedback.value = check_feedback_html(quiz_id, choice.value)
-
-    button.on_click(on_check)
-    return assemble([question, choice, button, feedback], {"choice": choice, "check": button},
-                    {"feedback": feedback}, "check", title=f"Check your understanding ({quiz_id})")
+    return _check_question(quiz_id)
 
 
-def check_feedback_html(quiz_id: str, answer: str | None) -> str:
-    """Feedback for an answer to a quiz item (pure: used by the widget and by tests)."""
-    item = load_knowledge_base().quiz.set_index("quiz_id").loc[quiz_id]
-    if answer is None:
-        return notice_html("Choose an answer first, then press Check.")
-    correct = answer == str(item["answer"])
-    verdict = "Correct." if correct else f"Not quite. The answer is: {item['answer']}."
-    refs = [r for r in str(item["ref_ids"]).split(";") if r and r != "<NA>"]
-    sources = "" if not refs else "<br><small>Source: " + cite(refs, form="full", sep="; ") + "</small>"
-    mark = "✔" if correct else "✘"
-    return (f'<div role="status"><b>{mark} {esc(verdict)}</b> '
-            f"{esc(str(item['explanation']))}{sources}</div>")
+def check_feedback_html(quiz_id: str, chosen: int | None, attempt: int = 1, confidence: str | None = None) -> str:
+    """Feedback for choosing displayed option ``chosen`` (pure; see :func:`helpers.checks.check_response`)."""
+    from .checks import check_response
+
+    return check_response(quiz_id, chosen, attempt, confidence).html
 
 
 def lesson_checks(lesson: int) -> list[str]:

@@ -249,3 +249,41 @@ def test_model_widget_responds_to_the_keyboard(page, lab, name):
     assert page.locator(scope).inner_text() != text_before
     screenshot(page, f"model-{name}")
     assert page_problems(page)["error_displaying_widget"] == 0
+
+
+def test_check_item_wrong_then_right_shows_hint_then_feedback(page, lab):
+    """A learner answers a check wrong (keyboard only), reads the hint, then answers right (mouse)."""
+    from helpers.checks import NO_OPTION_MESSAGE, check_item
+
+    item = check_item("q02_09")
+    wrong = next(k for k in range(len(item.options)) if k != item.correct)
+    base, workdir = lab
+    open_notebook(page, base, _scratch(workdir, "check", 'from helpers.checks import check_question\n'
+                                                          'check_question("q02_09")'))
+    run_all(page)
+    scope = ".series-check-widget"
+    page.wait_for_selector(f"{scope} .widget-radio-box input")
+    choice = page.locator(f"{scope} .widget-radio-box").first
+    check = page.locator(f"{scope} button", has_text="Check")
+
+    check.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelector('{scope}').innerText.includes({NO_OPTION_MESSAGE!r})")
+
+    choice.locator("input").nth(wrong).focus()
+    page.keyboard.press("Space")
+    check.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelector('{scope}').innerText.includes('Hint:')")
+    text = _html_text(page, scope)
+    assert item.hint in text and item.feedback[wrong] in text and "Answer:" not in text
+
+    choice.locator("label", has_text=item.answer).click()
+    check.click()
+    page.wait_for_function(f"() => document.querySelector('{scope}').innerText.includes('Answer:')")
+    text = _html_text(page, scope)
+    assert "Second try" in text and item.feedback[item.correct] in text and item.explanation in text
+    assert check.is_disabled()
+    screenshot(page, "check-item")
+    assert page_problems(page) == {"error_outputs": 0, "error_displaying_widget": 0, "unrendered_widgets": 0,
+                                   "loading_widgets": 0}

@@ -23,6 +23,7 @@ MODEL_SETTINGS = {
     ("03_ms_what_goes_wrong", "500 people"): "relapse model: number of simulated people",
     ("07_what_the_trials_show", "5%"): "trial simulator: the significance level (alpha) the simulator uses",
     ("07_what_the_trials_show", "20%"): "trial simulator: the learner sets the historical-control bias",
+    ("07_what_the_trials_show", "90%"): "trial simulator: the middle share of simulated estimates the figure shows",
     ("09_capstone_case_studies", "20%"): "trial simulator: the learner sets the historical-control bias",
 }
 
@@ -93,3 +94,52 @@ def test_every_model_setting_exception_is_still_used():
             if cell.cell_type == "markdown":
                 used |= {(path.stem, m.group(0).strip()) for m in CLAIM.finditer(cell.source)}
     assert set(MODEL_SETTINGS) <= used, set(MODEL_SETTINGS) - used
+
+
+# --------------------------------------------------------------------------- check items
+QUIZ_TEXT_COLUMNS = ("question", "answer", "answer_feedback", "wrong_1", "wrong_1_feedback", "wrong_2",
+                     "wrong_2_feedback", "wrong_3", "wrong_3_feedback", "hint", "explanation")
+
+
+def untraced_quiz_numbers(quiz, other_data_text: str) -> list[str]:
+    """Numbers in check items that appear in no other data/ file.
+
+    Widget items are left out: their numbers are settings and readings of a teaching model,
+    and tests/test_checks.py recomputes each one from the model itself.
+    """
+    problems = []
+    for row in quiz.itertuples():
+        if str(row.kind) == "widget":
+            continue
+        for column in QUIZ_TEXT_COLUMNS:
+            text = getattr(row, column)
+            if text is None or str(text) in ("", "<NA>", "nan"):
+                continue
+            for match in CLAIM.finditer(str(text)):
+                for needle in _tokens_for_lookup(match.group(0).strip()):
+                    if not re.search(r"(?<![\d.])" + re.escape(needle) + r"(?![\d])", other_data_text):
+                        problems.append(f"{row.quiz_id} {column}: '{match.group(0)}' is not in another data/ file")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def data_text_without_quiz() -> str:
+    return _normal("\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data").glob("*.csv"))
+                             if p.name != "quiz.csv"))
+
+
+def test_numbers_in_check_items_trace_to_the_knowledge_base(data_text_without_quiz):
+    from helpers.data import load_knowledge_base
+
+    assert untraced_quiz_numbers(load_knowledge_base().quiz, data_text_without_quiz) == []
+
+
+def test_an_invented_number_in_a_check_item_is_caught(data_text_without_quiz):
+    from helpers.data import load_knowledge_base
+
+    quiz = load_knowledge_base().quiz.copy()
+    row = quiz.index[quiz["kind"] != "widget"][0]
+    quiz.loc[row, "explanation"] = "In a trial of 437 patients, 61.3% improved (p = 0.0173)."
+    found = "\n".join(untraced_quiz_numbers(quiz, data_text_without_quiz))
+    for token in ("437 patients", "61.3%", "p = 0.0173"):
+        assert token in found

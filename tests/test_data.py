@@ -321,9 +321,34 @@ def test_damage_of_the_other_disease(data_copy, kb):
     _assert_located(_error(data_copy), "therapy_effects", 2, "damage_id", "belongs to disease")
 
 
-def test_quiz_answer_must_be_an_option(data_copy):
-    _set(data_copy, "quiz", 2, "answer", "None of the above, obviously")
-    _assert_located(_error(data_copy), "quiz", 2, "answer", "exactly one of the options")
+def test_quiz_option_needs_its_feedback(data_copy):
+    _set(data_copy, "quiz", 3, "wrong_3_feedback", "")
+    _assert_located(_error(data_copy), "quiz", 3, "wrong_3_feedback", "every option needs feedback")
+
+
+def test_quiz_required_feedback_is_required(data_copy):
+    _set(data_copy, "quiz", 2, "wrong_2_feedback", "")
+    _assert_located(_error(data_copy), "quiz", 2, "wrong_2_feedback", "required")
+
+
+def test_quiz_feedback_needs_its_option(data_copy):
+    _set(data_copy, "quiz", 3, "wrong_3", "")
+    _assert_located(_error(data_copy), "quiz", 3, "wrong_3", "this option is needed too")
+
+
+def test_quiz_id_must_match_its_lesson_and_revisit_an_earlier_one(data_copy):
+    _set(data_copy, "quiz", 4, "lesson", "5")
+    _set(data_copy, "quiz", 5, "revisits", "7")
+    _set(data_copy, "quiz", 6, "wrong_1", _rows(data_copy / "quiz.csv")[5][_rows(data_copy / "quiz.csv")[0].index("answer")])
+    error = _error(data_copy)
+    _assert_located(error, "quiz", 4, "quiz_id", "does not match column 'lesson'")
+    _assert_located(error, "quiz", 5, "revisits", "earlier lesson")
+    _assert_located(error, "quiz", 6, "wrong_1", "options must differ")
+
+
+def test_quiz_kind_is_an_enum(data_copy):
+    _set(data_copy, "quiz", 2, "kind", "trivia")
+    _assert_located(_error(data_copy), "quiz", 2, "kind", "recall")
 
 
 def test_biology_levels_only_in_damage(data_copy):

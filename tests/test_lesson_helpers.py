@@ -16,22 +16,27 @@ def kb():
 
 
 def test_every_quiz_item_can_be_answered_right_and_wrong(kb):
-    for item in kb.quiz.itertuples():
-        widget = lesson.check_question(item.quiz_id)
-        choice, button, feedback = widget.controls["choice"], widget.controls["check"], widget.outputs["feedback"]
-        button.click()
-        assert "Choose an answer first" in feedback.value
-        choice.value = item.answer
-        button.click()
-        assert "Correct." in feedback.value
-        wrong = next(o for o in item.options.split("|") if o != item.answer)
-        choice.value = wrong
-        button.click()
-        assert "Not quite" in feedback.value and "Correct." not in feedback.value
+    from helpers.checks import check_item
+
+    for row in kb.quiz.itertuples():
+        item = check_item(row.quiz_id, kb)
+        for chosen in (item.correct, (item.correct + 1) % len(item.options)):
+            widget = lesson.check_question(row.quiz_id)
+            choice, button, feedback = widget.controls["choice"], widget.controls["check"], widget.outputs["feedback"]
+            button.click()
+            assert "Choose an option first" in feedback.value
+            choice.value = chosen
+            button.click()
+            if chosen == item.correct:
+                assert "✔" in feedback.value and "Answer:" in feedback.value
+            else:
+                assert "Not yet" in feedback.value and "Hint:" in feedback.value and "Answer:" not in feedback.value
 
 
-def test_unknown_quiz_item_lists_valid_ids():
-    with pytest.raises(ValueError, match="Unknown quiz item 'q99_99'; valid: q00_"):
+def test_unknown_quiz_item_lists_nearby_valid_ids():
+    with pytest.raises(ValueError, match=r"Unknown quiz item 'q03_99'; nearby valid ids: .*q03_01"):
+        lesson.check_question("q03_99")
+    with pytest.raises(ValueError, match=r"Unknown quiz item 'q99_99'; nearby valid ids: q0"):
         lesson.check_question("q99_99")
 
 
