@@ -194,3 +194,55 @@ def answer_boxes_in(notebook) -> list[dict]:
                 args.update({k.arg: ast.literal_eval(k.value) for k in node.keywords})
                 found.append(args)
     return found
+
+
+# ---------------------------------------------------------------------- my progress (end of lesson 09)
+def download_link_html(path, text: str, mime: str) -> str:
+    """A link that downloads ``text`` as a file named like ``path`` (works offline, in JupyterLab, Binder and
+    on a hub: the file travels inside the link), plus where the same file was saved."""
+    import base64
+
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return (f'<p><a download="{html.escape(path.name)}" href="data:{mime};charset=utf-8;base64,{payload}">'
+            f"<b>Download {html.escape(path.name)}</b></a> (saved too as <code>{html.escape(str(path))}</code>; "
+            "in JupyterLab's file browser, right-click it and choose Download).</p>")
+
+
+def my_progress() -> SeriesWidget:
+    """Summary of the learner's record by lesson, and buttons that save it as one HTML or Markdown file."""
+    where = widgets.HTML("")
+    summary = widgets.HTML("")
+    name = widgets.Text(value="", placeholder="optional", description="Name on the file:",
+                        style={"description_width": "initial"})
+    refresh = widgets.Button(description="Refresh", tooltip="Show what you have recorded so far")
+    save_html = widgets.Button(description="Save as HTML file", button_style="primary",
+                               tooltip="Save your record as one web page you can hand in")
+    save_md = widgets.Button(description="Save as Markdown file", tooltip="Save your record as one Markdown file")
+    link = widgets.HTML("")
+
+    def show(_=None):
+        r = learner_record.get_record()
+        where.value = (f"<p>Your record is kept {html.escape(r.where)}.</p>" + learner_record.notices_html())
+        summary.value = learner_record.summary_html(r)
+
+    def export(fmt: str):
+        r = learner_record.get_record()
+        try:
+            path = learner_record.export_record(fmt, name=name.value, record=r)
+        except OSError as err:
+            link.value = notice_html(f"The file could not be saved ({err}).", "warning")
+            return
+        maker = learner_record.export_html if fmt == "html" else learner_record.export_markdown
+        link.value = download_link_html(path, maker(r, name.value), "text/html" if fmt == "html" else "text/markdown")
+        show()
+
+    refresh.on_click(show)
+    save_html.on_click(lambda _: export("html"))
+    save_md.on_click(lambda _: export("md"))
+    show()
+    box = SeriesWidget([where, summary, name, widgets.HBox([refresh, save_html, save_md]), link],
+                       "My progress: a summary of your record, and a file to hand in")
+    box.controls = {"name": name, "refresh": refresh, "html": save_html, "md": save_md}
+    box.outputs = {"where": where, "summary": summary, "link": link}
+    box.add_class("series-my-progress")
+    return box

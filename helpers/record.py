@@ -156,7 +156,7 @@ class Record:
     def where(self) -> str:
         """Plain words: where this record is kept."""
         if self.silent:
-            return "not recorded (the notebooks are being tested or re-executed)"
+            return "nowhere: nothing is recorded while the notebooks are tested or re-executed"
         if self.path is None:
             return "in memory only, for this session"
         return f"in the file {self.path} on this computer or server account (never sent anywhere)"

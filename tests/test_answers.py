@@ -122,3 +122,40 @@ def data_text():
     from test_claims_trace import ROOT, _normal
 
     return _normal("\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "data").glob("*.csv"))))
+
+
+def test_my_progress_summarises_and_exports_a_file_to_hand_in(recording):
+    import base64
+    import re
+
+    from helpers.answers import my_progress
+
+    box = answer_box("c09_case1", 9, "Case 1: Sara and aHSCT", MODEL, kind="case")
+    box.controls["text"].value = "MIST compared aHSCT with drugs; risk is not zero."
+    box.controls["save"].click()
+    record.on_check_answer({"quiz_id": "q09_01", "lesson": 9, "chosen": "a", "correct": True, "attempt": 1,
+                            "confidence": "sure"})
+    progress = my_progress()
+    assert "09 · Capstone: case studies" in progress.outputs["summary"].value
+    assert str(recording) in progress.outputs["where"].value
+    progress.controls["name"].value = "Ada"
+    progress.controls["html"].click()
+    link = progress.outputs["link"].value
+    payload = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', link).group(1)
+    page = base64.b64decode(payload).decode("utf-8")
+    assert "MIST compared aHSCT with drugs; risk is not zero." in page and "Name: Ada" in page
+    assert (recording.parent / "my_series_record.html").read_text(encoding="utf-8") == page
+    progress.controls["md"].click()
+    assert "### 09 · Capstone: case studies: Case 1: Sara and aHSCT" in \
+        (recording.parent / "my_series_record.md").read_text(encoding="utf-8")
+
+
+def test_my_progress_under_the_test_suite_shows_a_neutral_notice(monkeypatch):
+    from helpers.answers import my_progress
+
+    monkeypatch.setenv(record.DISABLE_ENV, "1")
+    record.use_record(None)
+    progress = my_progress()
+    assert "when you run the lessons yourself" in progress.outputs["summary"].value
+    assert "nothing is recorded while the notebooks are tested" in progress.outputs["where"].value
+    record.use_record(None)
