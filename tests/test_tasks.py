@@ -160,3 +160,15 @@ def test_no_figure_is_repeated_byte_for_byte_across_the_series():
                 if png:
                     seen[hashlib.sha1(png.encode()).hexdigest()].append(f"{path.stem} cell {i}")
     assert [places for places in seen.values() if len(places) > 1] == []
+
+
+def test_every_lesson_has_one_optional_explore_cell_with_a_solution():
+    for path in lesson_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        explore = [i for i, c in enumerate(nb.cells) if "explore" in c.metadata.get("tags", [])]
+        assert len(explore) == 1, f"{path.name}: expected one cell tagged 'explore', found {len(explore)}"
+        i = explore[0]
+        assert nb.cells[i].cell_type == "code" and nb.cells[i].source.startswith("# Optional")
+        assert "Optional: explore the data yourself" in nb.cells[i - 1].source
+        assert nb.cells[i + 1].source.startswith("<details><summary>One solution</summary>")
+        assert all(o.get("output_type") != "error" for o in nb.cells[i].outputs)
