@@ -105,8 +105,9 @@ def static_answer_html(title: str, prompt: str, model_answer: str, rubric: tuple
             + f"<p>Then check your answer:</p><ul>{ticks}</ul></div>")
 
 
-class AnswerBox(SeriesWidget):
-    """A SeriesWidget that also carries its static HTML form (shown where widgets cannot be)."""
+class StaticHTMLWidget(SeriesWidget):
+    """A SeriesWidget that also carries its static HTML form (shown where widgets cannot be: the static
+    site shows ``text/html`` instead of the widget; JupyterLab shows the widget)."""
 
     static_html = ""
 
@@ -116,6 +117,9 @@ class AnswerBox(SeriesWidget):
             data, metadata = bundle
             return dict(data, **{"text/html": self.static_html}), metadata
         return dict(bundle or {}, **{"text/html": self.static_html})
+
+
+AnswerBox = StaticHTMLWidget
 
 
 def answer_box(answer_id: str, lesson: int, title: str, model_answer: str, kind: str = "think",
@@ -249,4 +253,15 @@ def my_progress() -> SeriesWidget:
     box.controls = {"name": name, "refresh": refresh, "html": save_html, "md": save_md}
     box.outputs = {"where": where, "summary": summary, "link": link}
     box.add_class("series-my-progress")
+    return box
+
+
+def with_static_html(widget: SeriesWidget, static_html: str) -> StaticHTMLWidget:
+    """The same widget, re-wrapped so that it also carries a static HTML form (for tasks and checks)."""
+    box = AnswerBox(widget.children, widget.title)
+    box.controls, box.outputs = widget.controls, widget.outputs
+    for name in widget._dom_classes:
+        box.add_class(name)
+    box.static_html = static_html
+    widget.close()  # the old container only; its children now live in ``box``
     return box

@@ -172,3 +172,17 @@ def test_every_lesson_has_one_optional_explore_cell_with_a_solution():
         assert "Optional: explore the data yourself" in nb.cells[i - 1].source
         assert nb.cells[i + 1].source.startswith("<details><summary>One solution</summary>")
         assert all(o.get("output_type") != "error" for o in nb.cells[i].outputs)
+
+
+def test_without_a_kernel_each_task_shows_its_questions_and_answers_in_details():
+    """The static site shows text/html instead of widgets: the tasks keep their questions there."""
+    def static(widget):
+        bundle = widget._repr_mimebundle_()
+        return (bundle[0] if isinstance(bundle, tuple) else bundle)["text/html"]
+
+    page = static(tasks.predict_then_check("p09_power"))
+    assert "<details>" in page and "About 110 per arm" in page and "<script" not in page
+    page = static(intro.evidence_sorting_task())
+    assert page.count("<details>") == 6 and "evidence-surrogate_benefit" in page
+    page = static(cells.become_task())
+    assert page.count("<details>") == len(cells.BECOME_PAIRS) and "No." in page and "Yes." in page

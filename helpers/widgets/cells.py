@@ -312,7 +312,23 @@ def become_task(kb: KnowledgeBase | None = None) -> widgets.VBox:
     intro = widgets.HTML("<p><b>Predict, then reveal.</b> Choose a question, decide yes or no, then press "
                          "<b>Reveal</b>: the answer comes from the knowledge base, with the cell's card and its place "
                          "on the map.</p>")
-    return assemble([intro, question, prediction, reveal, feedback, card, image, caption],
-                    {"question": question, "prediction": prediction, "reveal": reveal},
-                    {"feedback": feedback, "card": card, "image": image, "caption": caption}, "become_task",
-                    title="Predict, then reveal: can one cell type become another?")
+    from ..answers import with_static_html
+
+    return with_static_html(assemble([intro, question, prediction, reveal, feedback, card, image, caption],
+                                     {"question": question, "prediction": prediction, "reveal": reveal},
+                                     {"feedback": feedback, "card": card, "image": image, "caption": caption},
+                                     "become_task", title="Predict, then reveal: can one cell type become another?"),
+                            static_become_html(kb))
+
+
+def static_become_html(kb: KnowledgeBase | None = None) -> str:
+    """The task without a kernel (static site): every question, with its answer in <details>."""
+    kb = _kb(kb)
+    items = []
+    for label, (parent, child) in become_question_options(kb):
+        shown, _ = become_answer(parent, child, kb)
+        answer = become_feedback_html(parent, child, shown, kb).replace("✔ Your prediction is right.",
+                                                                        "Yes." if shown else "No.")
+        items.append(f"<li><p>{html.escape(label)}</p><details><summary>Reveal</summary>{answer}</details></li>")
+    return ('<div class="series-task"><p><b>Predict, then reveal.</b> Decide yes or no for each question, then '
+            "open the answer.</p><ol>" + "".join(items) + "</ol></div>")

@@ -156,6 +156,22 @@ def evidence_sorting_task() -> widgets.VBox:
     intro = widgets.HTML("<p><b>Sorting task.</b> Read each claim from the knowledge base and place it on the "
                          "scale: how strong was the test, and what did it find? Then press <b>Check my "
                          "placements</b>.</p>")
-    return assemble([intro] + rows + [button, score], {"placements": menus, "check": button},
-                    {"feedback": feedbacks, "score": score}, "evidence_sorting_task",
-                    title="Sorting task: six claims on the evidence scale")
+    from ..answers import with_static_html
+
+    return with_static_html(assemble([intro] + rows + [button, score], {"placements": menus, "check": button},
+                                     {"feedback": feedbacks, "score": score}, "evidence_sorting_task",
+                                     title="Sorting task: six claims on the evidence scale"),
+                            static_sorting_html(kb))
+
+
+def static_sorting_html(kb: KnowledgeBase | None = None) -> str:
+    """The sorting task without a kernel (static site): each claim, with its place on the scale in <details>."""
+    kb = kb or load_knowledge_base()
+    items = []
+    for effect_id in SORTING_CLAIMS:
+        level = str(kb.therapy_effects.set_index("effect_id").loc[effect_id, "evidence_level"])
+        _, placed = placement_feedback(effect_id, level, kb)
+        items.append(f"<li><p>{html.escape(sorting_claim_text(effect_id, kb))}</p><details><summary>Where it sits"
+                     f"</summary>{placed}</details></li>")
+    return ('<div class="series-task"><p><b>Sorting task.</b> Place each claim on the scale (how strong was the '
+            "test, and what did it find?), then open the answer.</p><ol>" + "".join(items) + "</ol></div>")

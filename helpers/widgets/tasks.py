@@ -181,6 +181,20 @@ def predict_then_check(task_id: str):
         learner_record.get_record().set_task(task_id, task.lesson, task.title, task.options[choice.value], correct)
 
     button.on_click(on_run)
-    return assemble([question, choice, button, feedback, image], {"choice": choice, "run": button},
-                    {"feedback": feedback, "image": image}, "predict_then_check",
-                    title=f"Predict, then check: {task.title}")
+    from ..answers import with_static_html
+
+    return with_static_html(assemble([question, choice, button, feedback, image], {"choice": choice, "run": button},
+                                     {"feedback": feedback, "image": image}, "predict_then_check",
+                                     title=f"Predict, then check: {task.title}"), static_task_html(task_id))
+
+
+def static_task_html(task_id: str) -> str:
+    """The task without a kernel (static site): question, options, and the model's answer in <details>."""
+    task = TASKS[task_id]
+    right, result, _ = run_task(task_id)
+    options = "".join(f"<li>{html.escape(o)}</li>" for o in task.options)
+    return (f'<div class="series-task"><p><b>Predict, then check: {html.escape(task.title)}.</b> '
+            f"{html.escape(task.question)}</p><ol type=\"A\">{options}</ol><p>Decide first, then open the answer. "
+            "In a running notebook you run the model yourself.</p><details><summary>Show what the model shows"
+            f"</summary><p><b>{html.escape(task.options[right])}.</b> {html.escape(task.why[right])}</p>"
+            f"<p><i>{html.escape(result)}</i></p></details></div>")
