@@ -146,3 +146,13 @@ def references_html(ref_ids: list[str]) -> str:
 
 def references(ref_ids: list[str]) -> HTML:
     return HTML(references_html(ref_ids))
+
+
+def claims_for(*therapies: str, disease: str | None = None, damage=None, most_decisive: bool = False):
+    """The graded claims about the named therapies, each with its badge and source, e.g.
+    ``claims_for("natalizumab", disease="ms")``; unknown names list the valid choices
+    (see :func:`helpers.queries.claim_ids`)."""
+    from .figures.therapy_tables import effect_claims
+    from .queries import claim_ids
+
+    return effect_claims(claim_ids(*therapies, disease=disease, damage=damage, most_decisive=most_decisive))

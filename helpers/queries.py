@@ -374,3 +374,35 @@ def citation_html(ref_id: str, kb: KnowledgeBase | None = None) -> str:
 def split_ids(value: str) -> list[str]:
     """Split a ';'-separated id list from the knowledge base."""
     return [v for v in str(value).split(";") if v and v != "<NA>"]
+
+
+def claim_ids(*therapies: str, disease: str | None = None, damage=None, most_decisive: bool = False,
+              kb: KnowledgeBase | None = None) -> list[str]:
+    """Ids of the graded claims (``therapy_effects.csv``) about the named therapies, in the order the
+    therapies are given, each therapy's claims in file order; optionally only one disease, only some
+    kinds of damage, or only each therapy's most decisive claim (:func:`decisive_claims`). Names are ids or display names in any case (``"natalizumab"``, ``"aHSCT"``...);
+    an unknown name raises an error listing the valid choices. Lets a lesson write
+    ``claims_for("natalizumab", disease="ms")`` instead of a list of opaque claim ids.
+    """
+    kb = _kb(kb)
+    if not therapies:
+        raise ValueError("Name at least one therapy; valid choices: "
+                         + "; ".join(f"{i} ({n})" for n, i in choices("therapy", kb)))
+    effects = kb.therapy_effects
+    if disease is not None:
+        effects = effects[effects["disease_id"] == resolve("disease", disease, kb)]
+    if damage is not None:
+        wanted = [resolve("damage", d, kb) for d in ([damage] if isinstance(damage, str) else damage)]
+        effects = effects[effects["damage_id"].isin(wanted)]
+    ids: list[str] = []
+    for therapy in therapies:
+        therapy_id = resolve("therapy", therapy, kb)
+        mine = effects[effects["therapy_id"] == therapy_id]
+        if most_decisive:
+            mine = decisive_claims(mine, per=("therapy_id",))
+        found = mine["effect_id"].astype(str).tolist()
+        if not found:
+            raise ValueError(f"The knowledge base has no claim about {therapy!r}"
+                             + (f" in {disease!r}" if disease else "") + (" for that damage" if damage else "") + ".")
+        ids += found
+    return ids

@@ -2,6 +2,7 @@
 
 * Kernels started by the tests (nbval, the idempotency and network tests) load the offline
   guard in tests/ipython_offline, so a notebook that touches the network fails.
+* They also get SERIES_RECORD_OFF, so no learner record is read or written (helpers.record).
 * In CI (CI=true) a skipped test counts as a failure: nothing may be skipped there.
 """
 
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 # Applied at import time so that nbval's kernels, started during collection/run, inherit it.
-os.environ.update({k: v for k, v in offline_kernel_env().items() if k in ("IPYTHONDIR", "PYTHONHASHSEED")})
+os.environ.update({k: v for k, v in offline_kernel_env().items() if k in ("IPYTHONDIR", "PYTHONHASHSEED", "SERIES_RECORD_OFF")})
 os.environ.pop("MPLBACKEND", None)
 
 

@@ -204,3 +204,127 @@ def cell_type_map(cell_type: str = "opc", potency: str = ALL, role: str = ALL) -
                     {"potency": potency_menu, "role": role_menu, "cell_type": cell_menu},
                     {"card": card, "image": image, "caption": caption}, "cell_type_map",
                     title="Map of cell types")
+
+
+# ------------------------------------------------------------------ predict, then reveal: can an X become a Y?
+#: The questions of the task, as (cell, possible offspring) pairs. Each pair is an arrow of the map
+#: (``LINEAGE``: shown) or a dotted line (``NOT_SHOWN``: not shown), so its answer comes from ``cell_types.csv``.
+BECOME_PAIRS = (("msc", "motor_neuron"), ("opc", "oligodendrocyte"), ("hsc", "oligodendrocyte"),
+                ("ipsc", "ipsc_motor_neuron"), ("opc", "neuron"), ("nsc", "neuron"), ("npc_gdnf", "motor_neuron"))
+BECOME_CHOICES = (("Yes, it has been shown", True), ("No, not shown", False))
+
+
+def become_answer(parent: str, child: str, kb: KnowledgeBase | None = None) -> tuple[bool, str]:
+    """(shown?, the text of ``cell_types.csv`` that says so) for "can ``parent`` become ``child``?" (pure)."""
+    from ..figures import cells as cell_figures
+
+    kb = _kb(kb)
+    for shown, links in ((True, cell_figures.LINEAGE), (False, cell_figures.NOT_SHOWN)):
+        for link in links:
+            if (link.parent, link.child) == (parent, child):
+                if not cell_figures.link_supported(link, kb):
+                    raise ValueError(f"the map's link {parent} → {child} is not supported by cell_types.csv")
+                row = kb.cell_types.set_index("cell_type_id").loc[link.parent if link.row == "parent" else link.child]
+                return shown, str(row[link.column])
+    pairs = ", ".join(f"{p}→{c}" for p, c in BECOME_PAIRS)
+    raise ValueError(f"the map has no answer for {parent} → {child}; questions with an answer: {pairs}")
+
+
+def become_question_options(kb: KnowledgeBase | None = None) -> list[tuple[str, tuple[str, str]]]:
+    """Menu entries "Can a(n) X become a(n) Y?" for :data:`BECOME_PAIRS`."""
+    names = dict(zip(_kb(kb).cell_types["cell_type_id"], _kb(kb).cell_types["name"]))
+    def a(name: str) -> str:
+        return ("an " if name[:1].lower() in "aeiou" else "a ") + name
+
+    def lower(name: str) -> str:  # "Motor neuron" -> "motor neuron"; keeps "iPSC-derived ..." and acronyms
+        return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+    return [(f"Can {a(names[p])} become {a(lower(names[c]))}?", (p, c)) for p, c in BECOME_PAIRS]
+
+
+def become_feedback_html(parent: str, child: str, prediction: bool | None, kb: KnowledgeBase | None = None) -> str:
+    """Feedback on a prediction, with the row of the knowledge base that answers it (pure)."""
+    kb = _kb(kb)
+    if prediction is None:
+        return notice_html("Make your prediction first (yes or no), then press Reveal.")
+    shown, source = become_answer(parent, child, kb)
+    names = dict(zip(kb.cell_types["cell_type_id"], kb.cell_types["name"]))
+    verdict = "✔ Your prediction is right." if prediction == shown else "✘ Not this time."
+    fact = "It has been shown" if shown else "It has not been shown"
+    column = {"sources": "made from", "can_become": "can become", "cannot_become": "cannot become (or not shown)"}
+    from ..figures import cells as cell_figures
+
+    which = next(link for link in cell_figures.LINEAGE + cell_figures.NOT_SHOWN
+                 if (link.parent, link.child) == (parent, child))
+    row_name = names[which.parent if which.row == "parent" else which.child]
+    return (f'<div role="status"><p><b>{verdict}</b> {fact}: the knowledge base says that '
+            f"{html.escape(row_name)} — <i>{column[which.column]}</i>: \u201c{html.escape(source)}\u201d.</p>"
+            "<p>The card and the map below show the cell; dotted lines mark what it has not been shown to "
+            "become.</p></div>")
+
+
+def become_task(kb: KnowledgeBase | None = None) -> widgets.VBox:
+    """Lesson 04's task: choose a question "can an X become a Y?", predict, then reveal the answer, card and map."""
+    from ..figures.cells import describe_potency_map, potency_map_figure
+    from .common import image_from_figure
+
+    kb = _kb(kb)
+    options = become_question_options(kb)
+    question = widgets.Dropdown(options=options, value=options[0][1], description="Question:", style=STYLE_LABEL,
+                                layout=widgets.Layout(width="auto"))
+    prediction = widgets.RadioButtons(options=BECOME_CHOICES, value=None, description="My prediction:",
+                                      style=STYLE_LABEL, layout=widgets.Layout(width="auto"))
+    reveal = widgets.Button(description="Reveal", button_style="primary", tooltip="Reveal the answer")
+    feedback = widgets.HTML("")
+    card = widgets.HTML("")
+    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto", display="none"))
+    caption = widgets.HTML("")
+    score = {"asked": set()}
+
+    def clear(*_):
+        prediction.value = None
+        feedback.value = card.value = caption.value = ""
+        image.layout.display = "none"
+
+    def on_reveal(_=None):
+        parent, child = question.value
+        feedback.value = become_feedback_html(parent, child, prediction.value, kb)
+        if prediction.value is None:
+            return
+        card.value = cell_card_html(parent, kb)
+        image_from_figure(potency_map_figure(parent, kb=kb), image)
+        image.layout.display = "block"
+        caption.value = f"<p><i>Figure: {html.escape(describe_potency_map(parent, kb))}</i></p>"
+        shown, _ = become_answer(parent, child, kb)
+        from .. import record
+
+        label = dict((v, k) for k, v in options)[question.value]
+        record.get_record().set_task(f"p04_become_{parent}_{child}", 4, label,
+                                     dict((v, k) for k, v in BECOME_CHOICES)[prediction.value],
+                                     prediction.value == shown)
+
+    question.observe(clear, names="value")
+    reveal.on_click(on_reveal)
+    intro = widgets.HTML("<p><b>Predict, then reveal.</b> Choose a question, decide yes or no, then press "
+                         "<b>Reveal</b>: the answer comes from the knowledge base, with the cell's card and its place "
+                         "on the map.</p>")
+    from ..answers import with_static_html
+
+    return with_static_html(assemble([intro, question, prediction, reveal, feedback, card, image, caption],
+                                     {"question": question, "prediction": prediction, "reveal": reveal},
+                                     {"feedback": feedback, "card": card, "image": image, "caption": caption},
+                                     "become_task", title="Predict, then reveal: can one cell type become another?"),
+                            static_become_html(kb))
+
+
+def static_become_html(kb: KnowledgeBase | None = None) -> str:
+    """The task without a kernel (static site): every question, with its answer in <details>."""
+    kb = _kb(kb)
+    items = []
+    for label, (parent, child) in become_question_options(kb):
+        shown, _ = become_answer(parent, child, kb)
+        answer = become_feedback_html(parent, child, shown, kb).replace("✔ Your prediction is right.",
+                                                                        "Yes." if shown else "No.")
+        items.append(f"<li><p>{html.escape(label)}</p><details><summary>Reveal</summary>{answer}</details></li>")
+    return ('<div class="series-task"><p><b>Predict, then reveal.</b> Decide yes or no for each question, then '
+            "open the answer.</p><ol>" + "".join(items) + "</ol></div>")

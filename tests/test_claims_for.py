@@ -1,0 +1,49 @@
+"""Display cells name therapies, not claim ids: claims_for / claim_ids (readable names, helpful errors)."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from helpers.lesson import claims_for
+from helpers.notebook_tools import lesson_notebooks
+from helpers.queries import claim_ids
+from helpers.figures.therapy_tables import effect_claims_html
+
+
+def test_names_select_the_claims_in_the_order_given():
+    assert claim_ids("natalizumab", disease="ms") == ["e049"]
+    assert claim_ids("Natalizumab", disease="MS") == ["e049"]  # display names and any case
+    assert claim_ids("tolebrutinib", "evobrutinib", "fenebrutinib") == ["e057", "e058", "e059", "e060", "e061"]
+    assert claim_ids("ahsct", disease="ms", damage=["ms_t_cell_attack", "ms_axonal_loss"]) == ["e033", "e035"]
+    assert claim_ids("natalizumab", "dmt_anti_cd20", "siponimod", "ahsct", disease="ms",
+                     most_decisive=True) == ["e049", "e048", "e050", "e033"]
+
+
+def test_claims_for_shows_the_same_claims_as_the_ids():
+    assert claims_for("clinic_stem_cells").data == effect_claims_html(["e031", "e032", "e051", "e052"])
+
+
+def test_unknown_names_list_the_valid_choices():
+    with pytest.raises(ValueError, match=r"Unknown therapy 'natalizumabb'. Valid choices: .*natalizumab \(Natalizumab"):
+        claim_ids("natalizumabb")
+    with pytest.raises(ValueError, match=r"Unknown disease 'parkinson'. Valid choices: als"):
+        claim_ids("riluzole", disease="parkinson")
+    with pytest.raises(ValueError, match="Unknown damage"):
+        claim_ids("riluzole", damage="sadness")
+    with pytest.raises(ValueError, match="no claim about 'riluzole' in 'ms'"):
+        claim_ids("riluzole", disease="ms")
+    with pytest.raises(ValueError, match="Name at least one therapy; valid choices: "):
+        claim_ids()
+
+
+def test_lessons_mostly_name_therapies_rather_than_claim_ids():
+    by_name = by_id = 0
+    for path in lesson_notebooks():
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                by_name += len(re.findall(r"^claims_for\(", cell.source, re.M))
+                by_id += len(re.findall(r"^effect_claims\(", cell.source, re.M))
+    assert by_name >= 16 and by_name > by_id

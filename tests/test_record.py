@@ -1,0 +1,165 @@
+"""The learner's personal record (helpers/record.py): kept locally, survives a restart, exports,
+is never written under the test suite, and survives a corrupted file and a read-only folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from helpers import record
+from helpers.notebook_tools import offline_kernel_env
+
+EVENT = {"quiz_id": "q03_02", "lesson": 3, "chosen": "Option B", "correct": False, "attempt": 1,
+         "confidence": "sure"}
+
+
+@pytest.fixture
+def recording(monkeypatch, tmp_path):
+    """Recording on (as for a learner), in a temporary notebooks folder; the session record reset."""
+    monkeypatch.delenv(record.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(record.DIR_ENV, str(tmp_path / "notebooks"))
+    record.use_record(None)
+    yield tmp_path / "notebooks"
+    record.use_record(None)
+
+
+def unwritable(tmp_path, name):
+    """A folder that cannot be created whoever runs the tests (root included): its parent is a file."""
+    blocker = tmp_path / f"{name}-is-a-file"
+    blocker.write_text("")
+    return blocker / "folder"
+
+
+def test_the_test_suite_and_execute_switch_recording_off():
+    assert offline_kernel_env()[record.DISABLE_ENV] == "1"
+    assert os.environ.get(record.DISABLE_ENV) == "1", "conftest must pass the switch to nbval's kernels"
+
+
+def test_nothing_is_read_or_written_under_the_test_suite(monkeypatch, tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / record.RECORD_NAME).write_text(json.dumps({"series_record": 1, "checks": [EVENT], "answers": {},
+                                                         "tasks": {}}))
+    before = sorted(p.name for p in folder.iterdir())
+    monkeypatch.setenv(record.DISABLE_ENV, "1")
+    monkeypatch.setenv(record.DIR_ENV, str(folder))
+    record.use_record(None)
+    try:
+        rec = record.get_record()
+        record.on_check_answer(EVENT)
+        rec.set_answer("t01", 1, "A prompt", "my text")
+        assert rec.path is None and rec.silent and rec.notices == []
+        assert rec.data["checks"] == [EVENT]  # in memory only: not read from the file
+        assert sorted(p.name for p in folder.iterdir()) == before
+        assert json.loads((folder / record.RECORD_NAME).read_text())["answers"] == {}
+    finally:
+        record.use_record(None)
+
+
+def test_a_check_answer_is_recorded_through_the_listener_signature(recording):
+    record.on_check_answer(EVENT)
+    record.on_check_answer(**dict(EVENT, chosen="Option A", correct=True, attempt=2, confidence=None))
+    data = json.loads((recording / record.RECORD_NAME).read_text(encoding="utf-8"))
+    assert [c["correct"] for c in data["checks"]] == [False, True]
+    assert data["checks"][0] == EVENT
+    row = record.summary_by_lesson()[0]
+    assert row == {"lesson": 3, "checks": 1, "right_first_time": 0, "right_in_the_end": 1, "sure_but_wrong": 1,
+                   "predictions": 0, "predictions_right": 0, "answers_written": 0}
+
+
+def test_a_broken_event_never_breaks_a_check(recording):
+    record.on_check_answer({"lesson": 3})  # no quiz id
+    assert record.get_record().data["checks"] == []
+
+
+def test_the_record_survives_a_kernel_restart(recording):
+    """One process writes; a new process (a restarted kernel) reads the same record."""
+    env = {k: v for k, v in os.environ.items() if k != record.DISABLE_ENV}
+    env[record.DIR_ENV] = str(recording)
+    write = ("from helpers import record\n"
+             "record.on_check_answer({'quiz_id': 'q07_05', 'lesson': 7, 'chosen': 'x', 'correct': True,"
+             " 'attempt': 1, 'confidence': 'unsure'})\n"
+             "record.get_record().set_answer('t07_think', 7, 'Two questions', 'What was the primary endpoint?')\n")
+    read = ("from helpers import record\nr = record.get_record()\n"
+            "print(r.answer('t07_think')['text'], len(r.data['checks']), r.notices)\n")
+    subprocess.run([sys.executable, "-c", write], env=env, check=True, cwd=recording.parent)
+    out = subprocess.run([sys.executable, "-c", read], env=env, check=True, cwd=recording.parent,
+                         capture_output=True, text=True).stdout
+    assert out.strip() == "What was the primary endpoint? 1 []"
+
+
+def test_a_corrupted_file_is_set_aside_and_a_fresh_record_started(recording):
+    recording.mkdir(parents=True)
+    path = recording / record.RECORD_NAME
+    path.write_text('{"series_record": 1, "checks": [', encoding="utf-8")  # cut off mid-write
+    rec = record.get_record()
+    assert rec.data == record._empty() and rec.path == path
+    kept = recording / ".my_series_record.unreadable.json"
+    assert kept.read_text(encoding="utf-8") == '{"series_record": 1, "checks": ['
+    assert "could not be read" in rec.notices[0] and kept.name in rec.notices[0]
+    assert kept.name in record.notices_html()
+    record.on_check_answer(EVENT)
+    assert json.loads(path.read_text(encoding="utf-8"))["checks"] == [EVENT]
+    # a second bad file does not overwrite the first one set aside
+    path.write_text("[1, 2, 3]", encoding="utf-8")  # valid JSON, but not a record
+    record.use_record(None)
+    rec = record.get_record()
+    assert (recording / ".my_series_record.unreadable-2.json").read_text() == "[1, 2, 3]"
+    assert kept.read_text(encoding="utf-8") == '{"series_record": 1, "checks": ['
+    assert rec.data["checks"] == []
+
+
+def test_an_unreadable_record_that_is_a_folder_is_set_aside(recording):
+    (recording / record.RECORD_NAME).mkdir(parents=True)
+    rec = record.get_record()
+    assert rec.notices and (recording / ".my_series_record.unreadable.json").is_dir()
+    record.on_check_answer(EVENT)
+    assert (recording / record.RECORD_NAME).is_file()
+
+
+def test_a_read_only_notebooks_folder_falls_back_to_the_user_data_folder(recording, tmp_path):
+    rec = record.open_record(folder=unwritable(tmp_path, "notebooks"), fallback=tmp_path / "data")
+    assert rec.path == tmp_path / "data" / record.RECORD_NAME
+    assert "cannot be written" in rec.notices[0]
+
+
+def test_with_no_writable_folder_the_record_is_kept_in_memory_with_a_notice(recording, tmp_path):
+    rec = record.open_record(folder=unwritable(tmp_path, "notebooks"), fallback=unwritable(tmp_path, "data"))
+    assert rec.path is None and not rec.silent
+    assert "in memory for this session only" in rec.notices[0]
+    rec.add_check("q01_01", 1, "a", True)
+    rec.set_answer("t01", 1, "Prompt", "text")
+    assert rec.data["checks"][0]["quiz_id"] == "q01_01" and rec.where == "in memory only, for this session"
+    # exporting still works: the file goes to a folder that can be written
+    path = record.export_record("md", folder=tmp_path / "out", record=rec)
+    assert path.parent == tmp_path / "out" and "text" in path.read_text(encoding="utf-8")
+
+
+def test_export_holds_the_summary_answers_and_predictions(recording):
+    rec = record.get_record()
+    record.on_check_answer(EVENT)
+    rec.set_answer("c09_case1", 9, "Case 1: Sara", "aHSCT acts on the immune attack <not on repair>.")
+    rec.set_rubric("c09_case1", [True, False, True])
+    rec.set_task("p09_power", 9, "Patients per arm for 80% power", "about 35", False)
+    rec.set_answer("t02_empty", 2, "Unwritten", "   ")
+    html_path = record.export_record("html", name="Ada")
+    md_path = record.export_record("md")
+    assert html_path == recording / "my_series_record.html" and md_path == recording / "my_series_record.md"
+    page = html_path.read_text(encoding="utf-8")
+    assert "&lt;not on repair&gt;" in page and "<script" not in page and "Name: Ada" in page
+    assert "03 · MS: what goes wrong" in page and "2 of 3 rubric points" in page and "about 35" in page
+    md = md_path.read_text(encoding="utf-8")
+    assert "### 09 · Capstone: case studies: Case 1: Sara" in md and "Unwritten" not in md
+    assert "| 09 · Capstone: case studies | 0 | 0 | 0 | 0 | 1 | 0 | 1 |" in md
+    with pytest.raises(ValueError, match="valid: html, md"):
+        record.export_record("pdf")
+
+
+def test_summary_before_anything_is_recorded_says_so(recording, monkeypatch):
+    assert "Nothing recorded yet" in record.summary_html()
+    monkeypatch.setenv(record.DISABLE_ENV, "1")
+    assert "when you run the lessons yourself" in record.summary_html()
