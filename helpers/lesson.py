@@ -8,6 +8,7 @@ notebooks stay clean under strict nbval (see :mod:`helpers.widgets.common`).
 from __future__ import annotations
 
 import html
+import re
 
 import ipywidgets as widgets
 from IPython.display import HTML, Markdown, display
@@ -16,6 +17,16 @@ from .data import load_knowledge_base
 from .queries import citation_html, rows_by_id
 from .style import EVIDENCE_COLOURS, STATUS_LABELS, evidence_badge_html, figure_to_png, status_tag_html
 from .widgets.common import assemble, notice_html
+
+
+def glossary_slug(term: str) -> str:
+    """Anchor id of a glossary term on docs/glossary.md (CONTRACTS §3): lowercase, every run of
+    characters other than a-z and 0-9 replaced by one "-", no leading or trailing "-".
+
+    >>> glossary_slug("Primary endpoint"), glossary_slug("EDSS-Plus")
+    ('primary-endpoint', 'edss-plus')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
 def show_figure(fig, description: str) -> None:
