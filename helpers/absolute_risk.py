@@ -24,7 +24,7 @@ from dataclasses import dataclass
 COMPARISONS = {
     "mist_progression": {
         "title": "MIST: disability progression over a median of 2 years",
-        "event": "disability progressed",
+        "event": "had worsening disability",
         "groups": (("aHSCT", "ms_mist_progressed_ahsct", "ms_mist_randomized_ahsct"),
                    ("drug therapy", "ms_mist_progressed_dmt", "ms_mist_randomized_dmt")),
     },
@@ -113,17 +113,20 @@ def describe_comparison(kb, comparison: str) -> str:
     def source(g: Group) -> str:
         return f"{g.events} of {g.n}" if g.events is not None else f"{g.per_100:.0f}% of {g.n}"
 
-    parts = [f"{spec['title']}: {spec['event']} in about {treated.per_100:.0f} in 100 people with "
-             f"{treated.label} ({source(treated)}) and about {control.per_100:.0f} in 100 with "
+    def amount(x: float) -> str:
+        k = round(abs(100 * x))
+        return "no difference" if k == 0 else f"{k} {'more' if x > 0 else 'fewer'}"
+
+    parts = [f"{spec['title']}. People who {spec['event']}: about {treated.per_100:.0f} in 100 with "
+             f"{treated.label} ({source(treated)}), about {control.per_100:.0f} in 100 with "
              f"{control.label} ({source(control)})."]
-    sign = "more" if diff >= 0 else "fewer"
-    parts.append(f"Difference: {abs(100 * diff):.0f} {sign} in 100 with {treated.label} "
-                 f"(approximate 95% confidence interval {100 * low:+.0f} to {100 * high:+.0f} in 100; "
-                 "our calculation from the published numbers).")
-    if spec["event"] == "disability progressed":
+    parts.append(f"Difference: {amount(diff)} in 100 with {treated.label}; approximate 95% confidence "
+                 f"interval from {amount(low)} to {amount(high)} in 100 (our calculation from the "
+                 "published numbers).")
+    if comparison == "mist_progression":
         nnt = number_needed_to_treat(treated, control)
         parts.append(f"Number needed to treat: about {nnt:.0f} people treated for one fewer person "
-                     "whose disability progressed during follow-up (a rough figure, because follow-up "
+                     "with worsening disability during follow-up (a rough figure, because follow-up "
                      "differed between people).")
     elif low < 0 < high:
         parts.append("The interval includes zero: the result fits no effect at all, a small harm or a modest benefit.")
@@ -136,3 +139,10 @@ def rate_per_100(kb, fact_id: str) -> float:
     if unit.strip() != "%":
         raise ValueError(f"{fact_id!r} is in {unit!r}, not %")
     return value
+
+
+def comparison_markdown(kb, comparison: str):
+    """:func:`describe_comparison` as a Markdown display object, for a lesson cell."""
+    from IPython.display import Markdown
+
+    return Markdown(describe_comparison(kb, comparison))

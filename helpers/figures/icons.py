@@ -92,3 +92,28 @@ def icon_array_figure(panels: list[IconPanel], title: str, outcome: str, no_outc
                    loc="outside lower center", ncols=1, frameon=False, fontsize=11)
         fig.suptitle(title, fontsize=14, wrap=True)
     return fig
+
+
+def comparison_icon_array(kb, comparison: str, outcome: str, no_outcome: str,
+                          columns: int = 11) -> tuple[Figure, str]:
+    """(figure, text equivalent) for a two-group comparison stored as counts in disease_facts.csv
+    (see :data:`helpers.absolute_risk.COMPARISONS`)."""
+    from ..absolute_risk import COMPARISONS, comparison_counts
+
+    panels = [IconPanel(label, events, total) for label, events, total in comparison_counts(kb, comparison)]
+    title = COMPARISONS[comparison]["title"]
+    fig = icon_array_figure(panels, title, outcome, no_outcome, columns=columns)
+    return fig, f"Icon array, one symbol per person. {title}. " + icon_array_text(panels, outcome, per=100)
+
+
+def rate_icon_array(kb, fact_id: str, label: str, outcome: str, no_outcome: str) -> tuple[Figure, str]:
+    """(figure, text equivalent) for a percentage in disease_facts.csv drawn as 100 people,
+    rounded to whole people; the text keeps the exact percentage."""
+    from ..absolute_risk import rate_per_100
+
+    rate = rate_per_100(kb, fact_id)
+    panel = IconPanel(label, round(rate), 100)
+    title = f"{label}: about {round(rate)} in 100 ({rate:g}%)"
+    fig = icon_array_figure([panel], title, outcome, no_outcome, columns=10)
+    return fig, (f"Icon array of 100 people. {label}: about {round(rate)} in 100 {outcome} "
+                 f"({rate:g}%); the other {100 - round(rate)} {no_outcome}.")
