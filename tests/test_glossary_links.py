@@ -20,20 +20,10 @@ from helpers.lesson import glossary_slug
 from helpers.notebook_tools import lesson_notebooks
 
 #: Terms not matched as words, because their everyday or partial meaning would give false
-#: positives. Each entry says why.
-AMBIGUOUS_TERMS = {
-    "graft": "also an everyday word ('grafts survived'); aHSCT and cell lessons explain it in place",
-    "relapse": "everyday word; lesson 03 defines it, earlier lessons use it only in passing",
-    "potency": "also used in its everyday sense (the potency of a drug)",
-    "differentiation": "also used in its everyday sense (telling things apart)",
-    "testimonial": "everyday word",
-    "crowdfunding": "everyday word, explained where it is used",
-    "hypothesis": "everyday word",
-    "peer review": "everyday phrase",
-    "evidence map": "names a figure; every use is next to the figure it names",
-    "synapse": "explained in place where it is first used",
-    "FUS": "also matches the gene name inside other words in tables; lesson 02 defines it",
-}
+#: positives; each entry must say why. Empty since November 2026: every reported use of a later
+#: term (including "relapse", "graft" and "evidence map") was a real use and is now linked.
+#: Add a term here only with a reason, e.g. ``"graft": "only ever used for a skin graft"``.
+AMBIGUOUS_TERMS: dict[str, str] = {}
 
 LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 
@@ -114,10 +104,12 @@ def test_a_link_after_the_first_use_does_not_count(glossary):
     assert any(f"'{later}'" in p for p in undefined_uses(nb, 0, glossary))
 
 
-def test_headings_code_and_ambiguous_terms_are_ignored(glossary):
+def test_headings_code_tags_and_longer_words_are_ignored(glossary):
     later = glossary[glossary["lesson"] == 7].iloc[0]["term"]
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(f"## {later}\n\n`{later}` and <b title='{later}'>x</b>; a graft.")]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"## {later}\n\n`{later}` and <b title='{later}'>x</b>.")]
+    assert undefined_uses(nb, 0, glossary) == []
+    nb.cells = [nbformat.v4.new_markdown_cell(f"The word {later}ness and pre-{later} are not uses.")]
     assert undefined_uses(nb, 0, glossary) == []
 
 
