@@ -490,9 +490,10 @@ def article_claims_html(claims: Iterable[str] | None = None, kb: KnowledgeBase |
         evidence = []
         for row in claim_evidence(claim, kb):
             badge = evidence_badge_html(row["level"], labels[row["level"]]) + " " if row["level"] else ""
-            evidence.append(f"<li style='margin-top:4px'>{badge}{html.escape(row['text'])} "
-                            f"<small>({_cite_short(row['refs'], kb)}; <code>{row['kind']}.csv</code>: "
-                            f"{html.escape(row['id'])})</small></li>")
+            # the data row stays traceable in an attribute, not in the text learners read
+            evidence.append(f"<li style='margin-top:4px' data-source=\"{row['kind']}.csv:{html.escape(row['id'])}\">"
+                            f"{badge}{html.escape(row['text'])} "
+                            f"<small>({_cite_short(row['refs'], kb)})</small></li>")
         body.append(f"<tr><td {td}><i>\u201c{html.escape(claim.quote)}\u201d</i></td>"
                     f"<td {td}><b>{html.escape(claim.summary)}</b>"
                     f"<ul style='margin:2px 0 0 0;padding-left:18px'>{''.join(evidence)}</ul></td>"
@@ -500,7 +501,7 @@ def article_claims_html(claims: Iterable[str] | None = None, kb: KnowledgeBase |
     return ('<table class="series-table article-claims" style="border-collapse:collapse;width:100%;font-size:14px">'
             "<caption style='text-align:left;font-weight:600;padding:4px'>Claims of the source article, checked "
             "against the knowledge base</caption>"
-            f"<thead><tr><th {th}>The article says</th><th {th}>What the evidence says (rows of data/)</th>"
+            f"<thead><tr><th {th}>The article says</th><th {th}>What the evidence says</th>"
             f"<th {th}>Verdict</th></tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
