@@ -3,7 +3,7 @@
 People understand "3 of 55" or "2 in 100" better than "hazard ratio 0.07" or "2.1%". An icon
 array shows each person as one symbol. Accessibility: people with the outcome are drawn as
 **filled squares with a cross**, people without it as **open circles**, so the two differ in
-shape and fill, not only in colour (they also differ in colour, from the series' palette), and
+shape and fill (dark grey against white), not by colour, and
 :func:`icon_array_text` gives the same information as a sentence for alt text and captions.
 """
 
@@ -17,9 +17,11 @@ from matplotlib.lines import Line2D
 
 from ..style import GREYS, OKABE_ITO, figure_style
 
-EVENT_STYLE = {"marker": "s", "markersize": 11, "markerfacecolor": OKABE_ITO["vermillion"],
+#: Neutral greys and black only: the series' colours already mean something (vermillion = ALS,
+#: blue = MS, the badge colours = evidence), so an icon array borrows none of them.
+EVENT_STYLE = {"marker": "s", "markersize": 11, "markerfacecolor": GREYS["dark"],
                "markeredgecolor": OKABE_ITO["black"], "markeredgewidth": 1.0, "linestyle": "none"}
-CROSS_STYLE = {"marker": "x", "markersize": 7, "color": OKABE_ITO["black"], "markeredgewidth": 1.6,
+CROSS_STYLE = {"marker": "x", "markersize": 7, "color": "white", "markeredgewidth": 1.6,
                "linestyle": "none"}
 NO_EVENT_STYLE = {"marker": "o", "markersize": 10, "markerfacecolor": "white",
                   "markeredgecolor": GREYS["dark"], "markeredgewidth": 1.2, "linestyle": "none"}
@@ -73,7 +75,7 @@ def icon_array_figure(panels: list[IconPanel], title: str, outcome: str, no_outc
     rows = max(math.ceil(p.total / columns) for p in panels)
     width = max(3.6 * len(panels), 6.5)
     with figure_style():
-        fig = Figure(figsize=(width, 0.36 * rows + 2.6), layout="constrained")
+        fig = Figure(figsize=(width, 0.36 * rows + 2.2), layout="constrained")
         axes = fig.subplots(1, len(panels), squeeze=False)[0]
         for ax, panel in zip(axes, panels):
             positions = icon_positions(panel.total, columns)
@@ -106,14 +108,15 @@ def comparison_icon_array(kb, comparison: str, outcome: str, no_outcome: str,
     return fig, f"Icon array, one symbol per person. {title}. " + icon_array_text(panels, outcome, per=100)
 
 
-def rate_icon_array(kb, fact_id: str, label: str, outcome: str, no_outcome: str) -> tuple[Figure, str]:
+def rate_icon_array(kb, fact_id: str, label: str, outcome: str, no_outcome: str,
+                    title: str = "Out of every 100 people") -> tuple[Figure, str]:
     """(figure, text equivalent) for a percentage in disease_facts.csv drawn as 100 people,
     rounded to whole people; the text keeps the exact percentage."""
     from ..absolute_risk import rate_per_100
 
     rate = rate_per_100(kb, fact_id)
     panel = IconPanel(label, round(rate), 100)
-    title = f"{label}: about {round(rate)} in 100 ({rate:g}%)"
-    fig = icon_array_figure([panel], title, outcome, no_outcome, columns=10)
+    fig = icon_array_figure([panel], f"{title}: about {round(rate)} in 100 ({rate:g}%)", outcome, no_outcome,
+                            columns=10)
     return fig, (f"Icon array of 100 people. {label}: about {round(rate)} in 100 {outcome} "
                  f"({rate:g}%); the other {100 - round(rate)} {no_outcome}.")
