@@ -1,6 +1,6 @@
 """Estimate each lesson's study time from what is in it, so the README and the lessons can state
-honest ranges. ``python tools/lesson_times.py`` prints a table (and ``--markdown`` the README's
-wording).
+honest ranges. ``python tools/lesson_times.py`` prints a table; ``--apply`` also writes the measured ranges into
+each lesson's **Time** line and the README's lesson table.
 
 Method (stated in the README):
 
@@ -112,7 +112,48 @@ def measure(path: Path) -> LessonLoad:
     return result
 
 
+def time_line(load: LessonLoad) -> str:
+    """The **Time** line of a lesson's box, from its measured load."""
+    lo, hi = load.rounded()
+    clo, chi = load.rounded("core")
+    if (lo, hi) == (clo, chi):
+        return (f"**Time**: {lo}–{hi} minutes, measured from the lesson's length (method in the README); "
+                "add about a third if Jupyter or the subject is new to you.")
+    return (f"**Time**: {clo}–{chi} minutes for the core path; {lo}–{hi} with the optional deep dives "
+            "(measured from the lesson's length; method in the README).")
+
+
+def readme_time(load: LessonLoad) -> str:
+    lo, hi = load.rounded()
+    clo, chi = load.rounded("core")
+    return f"{lo}–{hi} min" if (lo, hi) == (clo, chi) else f"{clo}–{chi} min core; {lo}–{hi} with deep dives"
+
+
+def apply(paths: list[Path]) -> None:
+    """Write the measured times into each lesson's box and the README's lesson table (text only:
+    outputs are untouched, so no re-execution is needed)."""
+    import json
+
+    readme = ROOT / "README.md"
+    lines = readme.read_text(encoding="utf-8").split("\n")
+    for path in paths:
+        load = measure(path)
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        for cell in raw["cells"]:
+            if cell["cell_type"] == "markdown" and any("**Time**:" in ln for ln in cell["source"]):
+                cell["source"] = [re.sub(r"\*\*Time\*\*:.*?(\n?)$", lambda m: time_line(load) + m.group(1), ln)
+                                  if "**Time**:" in ln else ln for ln in cell["source"]]
+                break
+        path.write_text(json.dumps(raw, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        prefix = f"| {path.name[:2]} | ["
+        lines = [ln[:ln.rstrip(" |").rindex("|") + 1] + f" {readme_time(load)} |" if ln.startswith(prefix) else ln
+                 for ln in lines]
+    readme.write_text("\n".join(lines), encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
+    if "--apply" in argv:
+        apply(lesson_notebooks())
     rows = [measure(p) for p in lesson_notebooks()]
     print("| lesson | prose words | shown words | checks | Think! | widgets | figures | all (min) | core (min) |")
     print("|---|---|---|---|---|---|---|---|---|")
