@@ -7,6 +7,8 @@ notebooks stay clean under strict nbval (see :mod:`helpers.widgets.common`).
 
 from __future__ import annotations
 
+import re
+
 from IPython.display import HTML, display
 
 from .data import load_knowledge_base
@@ -23,6 +25,16 @@ def figure_html(png: bytes, description: str) -> Html:
     """
     return Html(f'<figure class="series-figure" style="margin:0 0 8px 0">{img_html(png, description)}'
                 f'<figcaption><em>Figure:</em> {esc(description)}</figcaption></figure>')
+
+
+def glossary_slug(term: str) -> str:
+    """Anchor id of a glossary term on docs/glossary.md (CONTRACTS §3): lowercase, every run of
+    characters other than a-z and 0-9 replaced by one "-", no leading or trailing "-".
+
+    >>> glossary_slug("Primary endpoint"), glossary_slug("EDSS-Plus")
+    ('primary-endpoint', 'edss-plus')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
 def show_figure(fig, description: str) -> None:

@@ -211,7 +211,8 @@ def test_claim_table_shows_each_row_with_its_badge(kb):
         part = fig_cells.article_claims_html([claim.claim_id], kb)
         for effect_id in claim.effect_ids:
             assert f"evidence-{levels[effect_id]}" in part
-            assert f"therapy_effects.csv</code>: {effect_id}" in part
+            assert f'data-source="therapy_effects.csv:{effect_id}"' in part   # traceable, not shown
+        assert ".csv" not in re.sub(r"<[^>]+>", "", part)                 # no file ids in the text
         assert part.count("evidence-badge") == len(claim.effect_ids)
         assert html.escape(claim.quote) in part
 

@@ -28,7 +28,7 @@ from matplotlib.path import Path
 
 from .. import queries
 from ..data import POTENCY, KnowledgeBase, load_knowledge_base
-from ..markup import Html, esc, table_html
+from ..markup import Html, attr, esc, table_html
 from ..style import GREYS, OKABE_ITO, evidence_badge_html, figure_style
 
 #: Potency columns, widest potential first (the order of the schema's vocabulary).
@@ -610,13 +610,14 @@ def article_claims_html(claims: Iterable[str] | None = None, kb: KnowledgeBase |
         for row in claim_evidence(claim, kb):
             badge = evidence_badge_html(row["level"], labels[row["level"]]) + " " if row["level"] else ""
             sources = queries.cite(row["refs"], kb, "short", sep="; ")
-            evidence.append(f"<li style='margin-top:4px'>{badge}{esc(row['text'])} "
-                            f"<small>({sources}; <code>{row['kind']}.csv</code>: {esc(row['id'])})</small></li>")
+            # the data row stays traceable in an attribute, not in the text learners read
+            evidence.append(f"<li style='margin-top:4px' data-source=\"{attr(str(row['kind']) + '.csv:' + str(row['id']))}\">"
+                            f"{badge}{esc(row['text'])} <small>({sources})</small></li>")
         body.append([Html(f"<i>\u201c{esc(claim.quote)}\u201d</i>"),
                      Html(f"<b>{esc(claim.summary)}</b><ul style='margin:2px 0 0 0;padding-left:18px'>"
                           f"{''.join(evidence)}</ul>"),
                      Html(f"<b>{esc(claim.verdict)}</b>")])
-    return table_html(["The article says", "What the evidence says (rows of data/)", "Verdict"], body,
+    return table_html(["The article says", "What the evidence says", "Verdict"], body,
                       "Claims of the source article, checked against the knowledge base", css_class="article-claims")
 
 

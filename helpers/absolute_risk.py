@@ -1,0 +1,148 @@
+"""Absolute risks, natural frequencies and the number needed to treat, from trial counts.
+
+A relative measure (a hazard ratio of 0.07, an odds ratio of 1.33) says how two groups compare,
+not how many people are affected. These pure functions turn the counts and percentages stored in
+``data/disease_facts.csv`` into "x in 100" statements, a risk difference with an approximate 95%
+confidence interval, and the number needed to treat. No number here is typed in by hand: every
+input is read from a data row that carries its reference.
+
+Assumptions (said again wherever the numbers are shown):
+
+- Counts of events over a trial's follow-up are treated as simple proportions. When follow-up
+  differs between people (as in MIST), this is a rough summary, not the trial's own
+  time-to-event estimate.
+- The confidence interval of a difference between two proportions uses the normal (Wald)
+  approximation: adequate for teaching with groups of about 50 or more, not for small trials.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+#: The disease_facts rows behind each comparison: (label, events or share, group size) per group.
+COMPARISONS = {
+    "mist_progression": {
+        "title": "MIST: disability progression over a median of 2 years",
+        "event": "had worsening disability",
+        "groups": (("aHSCT", "ms_mist_progressed_ahsct", "ms_mist_randomized_ahsct"),
+                   ("drug therapy", "ms_mist_progressed_dmt", "ms_mist_randomized_dmt")),
+    },
+    "nurown_p3_response": {
+        "title": "NurOwn phase 3: responders at 28 weeks",
+        "event": "met the response definition",
+        "groups": (("NurOwn", "als_nurown_p3_responders_msc", "als_nurown_p3_treated_msc"),
+                   ("placebo", "als_nurown_p3_responders_placebo", "als_nurown_p3_treated_placebo")),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Group:
+    """One arm of a trial: ``share`` is the proportion (0 to 1) with the event, ``n`` its size."""
+    label: str
+    share: float
+    n: int
+    events: int | None = None  # the count, when the source gives one (not a rounded percentage)
+
+    @property
+    def per_100(self) -> float:
+        return 100 * self.share
+
+
+def risk_difference_ci95(first: Group, second: Group) -> tuple[float, float, float]:
+    """(difference, lower, upper) of ``first.share - second.share`` with a Wald 95% interval."""
+    if first.n < 1 or second.n < 1:
+        raise ValueError("each group needs at least one person")
+    for group in (first, second):
+        if not 0 <= group.share <= 1:
+            raise ValueError(f"share for {group.label!r} must lie between 0 and 1, got {group.share}")
+    diff = first.share - second.share
+    se = math.sqrt(first.share * (1 - first.share) / first.n + second.share * (1 - second.share) / second.n)
+    return diff, diff - 1.96 * se, diff + 1.96 * se
+
+
+def number_needed_to_treat(treated: Group, control: Group) -> float:
+    """People to treat for one fewer bad event (control risk minus treated risk, inverted).
+
+    Returns ``math.inf`` when the treated group does no better.
+    """
+    reduction = control.share - treated.share
+    return math.inf if reduction <= 0 else 1 / reduction
+
+
+def _fact(kb, fact_id: str) -> tuple[float, str]:
+    facts = kb.disease_facts.set_index("fact_id")
+    if fact_id not in facts.index:
+        raise KeyError(f"disease_facts.csv has no row {fact_id!r}; the absolute-risk helpers need it")
+    row = facts.loc[fact_id]
+    return float(row["value"]), str(row["unit"])
+
+
+def comparison_groups(kb, comparison: str) -> tuple[Group, Group]:
+    """The two groups of a named comparison (see ``COMPARISONS``), read from ``kb.disease_facts``."""
+    if comparison not in COMPARISONS:
+        raise ValueError(f"unknown comparison {comparison!r}; valid: {', '.join(COMPARISONS)}")
+    groups = []
+    for label, events_id, n_id in COMPARISONS[comparison]["groups"]:
+        events, unit = _fact(kb, events_id)
+        n, _ = _fact(kb, n_id)
+        if unit.strip() == "%":
+            groups.append(Group(label, events / 100, int(n)))
+        else:
+            groups.append(Group(label, events / n, int(n), int(events)))
+    return groups[0], groups[1]
+
+
+def comparison_counts(kb, comparison: str) -> list[tuple[str, int, int]]:
+    """(label, people with the event, group size) per group, for icon arrays. Only for
+    comparisons whose source gives counts: a published percentage is not turned into invented
+    counts."""
+    groups = comparison_groups(kb, comparison)
+    if any(g.events is None for g in groups):
+        raise ValueError(f"{comparison!r} is stored as percentages, not counts; draw it per 100 instead")
+    return [(g.label, g.events, g.n) for g in groups]
+
+
+def describe_comparison(kb, comparison: str) -> str:
+    """Plain-language summary: natural frequencies, the absolute difference with its approximate
+    95% confidence interval, and the number needed to treat when the treated group did better."""
+    treated, control = comparison_groups(kb, comparison)
+    spec = COMPARISONS[comparison]
+    diff, low, high = risk_difference_ci95(treated, control)
+    def source(g: Group) -> str:
+        return f"{g.events} of {g.n}" if g.events is not None else f"{g.per_100:.0f}% of {g.n}"
+
+    def amount(x: float) -> str:
+        k = round(abs(100 * x))
+        return "no difference" if k == 0 else f"{k} {'more' if x > 0 else 'fewer'}"
+
+    parts = [f"{spec['title']}. People who {spec['event']}: about {treated.per_100:.0f} in 100 with "
+             f"{treated.label} ({source(treated)}), about {control.per_100:.0f} in 100 with "
+             f"{control.label} ({source(control)})."]
+    parts.append(f"Difference: {amount(diff)} in 100 with {treated.label}; approximate 95% confidence "
+                 f"interval from {amount(low)} to {amount(high)} in 100 (our calculation from the "
+                 "published numbers).")
+    if comparison == "mist_progression":
+        nnt = number_needed_to_treat(treated, control)
+        parts.append(f"Number needed to treat: about {nnt:.0f} people treated for one fewer person "
+                     "with worsening disability during follow-up (a rough figure, because follow-up "
+                     "differed between people).")
+    elif low < 0 < high:
+        parts.append("The interval includes zero: the result fits no effect at all, a small harm or a modest benefit.")
+    return " ".join(parts)
+
+
+def rate_per_100(kb, fact_id: str) -> float:
+    """A percentage stored in disease_facts.csv, as a count per 100 people."""
+    value, unit = _fact(kb, fact_id)
+    if unit.strip() != "%":
+        raise ValueError(f"{fact_id!r} is in {unit!r}, not %")
+    return value
+
+
+def comparison_markdown(kb, comparison: str):
+    """:func:`describe_comparison` as a Markdown display object, for a lesson cell."""
+    from IPython.display import Markdown
+
+    return Markdown(describe_comparison(kb, comparison))

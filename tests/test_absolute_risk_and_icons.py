@@ -1,0 +1,83 @@
+"""Absolute risks, natural frequencies and icon arrays (lesson 00's trial primer)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from helpers import absolute_risk as ar
+from helpers.data import load_knowledge_base
+from helpers.figures import icons
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+def test_mist_counts_come_from_the_knowledge_base(kb):
+    assert ar.comparison_counts(kb, "mist_progression") == [("aHSCT", 3, 55), ("drug therapy", 34, 55)]
+
+
+def test_mist_absolute_difference_and_number_needed_to_treat(kb):
+    treated, control = ar.comparison_groups(kb, "mist_progression")
+    diff, low, high = ar.risk_difference_ci95(treated, control)
+    assert diff == pytest.approx(3 / 55 - 34 / 55)
+    assert low < diff < high < 0            # clearly fewer progressions after aHSCT
+    assert ar.number_needed_to_treat(treated, control) == pytest.approx(55 / 31)
+    text = ar.describe_comparison(kb, "mist_progression")
+    assert "3 of 55" in text and "34 of 55" in text and "about 2 people treated" in text
+
+
+def test_nurown_interval_includes_no_difference_and_no_counts_are_invented(kb):
+    treated, control = ar.comparison_groups(kb, "nurown_p3_response")
+    assert (treated.per_100, control.per_100) == (pytest.approx(33), pytest.approx(28))
+    assert (treated.n, control.n) == (95, 94)
+    diff, low, high = ar.risk_difference_ci95(treated, control)
+    assert low < 0 < high
+    text = ar.describe_comparison(kb, "nurown_p3_response")
+    assert "33% of 95" in text and "fits no effect at all" in text
+    with pytest.raises(ValueError, match="percentages"):
+        ar.comparison_counts(kb, "nurown_p3_response")
+
+
+def test_a_worse_treatment_has_no_number_needed_to_treat():
+    assert ar.number_needed_to_treat(ar.Group("a", 0.5, 10), ar.Group("b", 0.4, 10)) == math.inf
+
+
+def test_bad_inputs_name_the_problem(kb):
+    with pytest.raises(ValueError, match="valid: mist_progression"):
+        ar.comparison_groups(kb, "mist")
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        ar.risk_difference_ci95(ar.Group("a", 1.2, 10), ar.Group("b", 0.1, 10))
+    with pytest.raises(ValueError, match="between 0 and total"):
+        icons.IconPanel("x", 5, 4)
+    with pytest.raises(TypeError):
+        icons.IconPanel("x", 2.1, 100)
+
+
+def test_trm_rate_is_read_from_the_fact_row(kb):
+    assert ar.rate_per_100(kb, "ms_ahsct_trm") == pytest.approx(2.1)
+    with pytest.raises(ValueError, match="not %"):
+        ar.rate_per_100(kb, "ms_mist_randomized_ahsct")
+
+
+def test_icon_array_draws_one_symbol_per_person_with_two_shapes():
+    panels = [icons.IconPanel("aHSCT", 3, 55), icons.IconPanel("drug therapy", 34, 55)]
+    fig = icons.icon_array_figure(panels, "MIST", "progressed", "did not progress", columns=11)
+    for ax, panel in zip(fig.axes, panels):
+        lines = ax.get_lines()
+        open_circles = [ln for ln in lines if ln.get_marker() == "o"]
+        squares = [ln for ln in lines if ln.get_marker() == "s"]
+        assert len(open_circles[0].get_xdata()) == panel.total - panel.events
+        assert len(squares[0].get_xdata()) == panel.events
+        assert open_circles[0].get_markerfacecolor() == "white"   # shape and fill differ, not colour alone
+    legend_texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("square" in t for t in legend_texts) and any("circle" in t for t in legend_texts)
+
+
+def test_icon_array_text_gives_natural_frequencies():
+    text = icons.icon_array_text([icons.IconPanel("aHSCT", 3, 55)], "progressed", per=100)
+    assert text == "aHSCT: 3 of 55 people progressed (about 5 in 100)."
+    assert icons.icon_array_text([icons.IconPanel("pooled", 2, 100)], "died", per=100) == "pooled: 2 of 100 people died."
