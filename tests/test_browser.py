@@ -15,7 +15,7 @@ import pytest
 
 from browser_support import (CHROMIUM_ARGS, chromium_path, delete_sessions, jupyterlab_server, open_notebook,
                              page_problems, run_all, screenshot, widget_count)
-from helpers.notebook_tools import lesson_notebooks
+from tools.notebook_tools import lesson_notebooks
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = lesson_notebooks()

@@ -8,7 +8,7 @@ import sys
 import pytest
 from packaging.markers import Marker
 
-from helpers.notebook_tools import ROOT
+from tools.notebook_tools import ROOT
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import CHROMIUM_ARGS, chromium_path
-from helpers.notebook_tools import lesson_notebooks
+from tools.notebook_tools import lesson_notebooks
 from helpers.site import build_site
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
