@@ -47,10 +47,11 @@ def lesson_section(path: Path, heading: re.Pattern) -> tuple[str, str]:
     return re.sub(r"^## \d+\.\s*", "", title).strip(), body.strip()
 
 
-def checklist_page() -> str:
+def checklist_page(root: Path = ROOT) -> str:
     """The printable handout: lesson 08's questions to ask before any cell treatment."""
-    title, body = lesson_section(CHECKLIST_LESSON, CHECKLIST_HEADING)
-    lesson = CHECKLIST_LESSON.name
+    lesson_path = root / CHECKLIST_LESSON.relative_to(ROOT)
+    title, body = lesson_section(lesson_path, CHECKLIST_HEADING)
+    lesson = lesson_path.name
     return (f"# {title}\n\n"
             "```{container} series-handout\n"
             "A one-page handout to print and take to a clinic or trial team. It is section 6 of lesson 08, "
@@ -61,36 +62,41 @@ def checklist_page() -> str:
             "```\n")
 
 
-def write_generated_pages() -> list[str]:
+def write_generated_pages(root: Path = ROOT) -> list[str]:
     """Write the generated pages; return their toc entries (paths without suffix, from the root)."""
-    shutil.rmtree(GENERATED, ignore_errors=True)
-    GENERATED.mkdir(parents=True)
-    (GENERATED / "clinic_questions.md").write_text(checklist_page(), encoding="utf-8")
+    generated = root / GENERATED.relative_to(ROOT)
+    shutil.rmtree(generated, ignore_errors=True)
+    generated.mkdir(parents=True)
+    (generated / "clinic_questions.md").write_text(checklist_page(root), encoding="utf-8")
     return ["book/_generated/clinic_questions"]
 
 
-def toc_text() -> str:
+def toc_text(root: Path = ROOT) -> str:
     """``book/_toc.yml`` with the handouts part appended (the summary only if it exists)."""
-    handouts = write_generated_pages()
-    if SUMMARY.exists():
+    handouts = write_generated_pages(root)
+    if (root / SUMMARY.relative_to(ROOT)).exists():
         handouts.append(SUMMARY.relative_to(ROOT).with_suffix("").as_posix())
     entries = "".join(f"      - file: {entry}\n" for entry in handouts)
-    return (BOOK / "_toc.yml").read_text(encoding="utf-8").rstrip("\n") + \
+    return (root / "book" / "_toc.yml").read_text(encoding="utf-8").rstrip("\n") + \
         f"\n  - caption: Handouts to print\n    chapters:\n{entries}"
 
 
-def build(output: Path = DEFAULT_OUTPUT, python: str = sys.executable) -> Path:
-    """Build the website into ``output`` (a folder of static HTML) and return it."""
-    work = BOOK / "_build"
+def build(output: Path = DEFAULT_OUTPUT, root: Path = ROOT, env: dict | None = None) -> Path:
+    """Build the website of the series in ``root`` into ``output`` (a folder of static HTML)
+    and return it. ``env``: the environment of the build process (tests use it to cut the
+    network off)."""
+    book = root / "book"
+    work = book / "_build"
     work.mkdir(parents=True, exist_ok=True)
     toc = work / "_toc.yml"
-    toc.write_text(toc_text(), encoding="utf-8")
+    toc.write_text(toc_text(root), encoding="utf-8")
     # A fresh build every time: Sphinx's incremental build can hide a warning of an unchanged page.
     for stale in ("html", ".doctrees", "jupyter_execute"):
         shutil.rmtree(work / stale, ignore_errors=True)
-    cmd = [python, "-c", "from jupyter_book.cli.main import main; main()", "build", str(ROOT), "--config", str(BOOK / "_config.yml"),
-           "--toc", str(toc), "--path-output", str(BOOK), "--builder", "html", "-W", "--keep-going", "-n"]
-    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root),
+           "--config", str(book / "_config.yml"), "--toc", str(toc), "--path-output", str(book),
+           "--builder", "html", "-W", "--keep-going", "-n"]
+    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
     log = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
     (work / "build.log").write_text(log, encoding="utf-8")
     problems = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]

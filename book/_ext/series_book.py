@@ -140,14 +140,17 @@ def _process_doctree(app, doctree):
 
 # --------------------------------------------------------------------------- landmarks
 def _add_landmarks(app, exception):
-    """Wrap the theme's header-button bar and page footer in landmarks (axe rule `region`)."""
+    """Put the theme's header-button bar and the sidebar's title link into labelled regions
+    (otherwise they sit outside every landmark: axe rule `region`)."""
     if exception or app.builder.format != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         new = text.replace('<div class="bd-header-article d-print-none">',
                            '<div class="bd-header-article d-print-none" role="region" aria-label="Page tools">', 1)
-        new = new.replace('<footer class="prev-next-footer', '<footer role="contentinfo" class="prev-next-footer', 1)
+        new = new.replace('<div class="sidebar-primary-items__start sidebar-primary__section">',
+                          '<div class="sidebar-primary-items__start sidebar-primary__section" role="region" '
+                          'aria-label="Series contents">', 1)
         if new != text:
             page.write_text(new, encoding="utf-8")
 
