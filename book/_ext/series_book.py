@@ -32,6 +32,7 @@ from docutils import nodes
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 EXPLORER_APP = "apps/therapy_explorer.ipynb"
 ANCHOR_RE = re.compile(r'<a id="([a-z0-9][a-z0-9-]*)"></a>')
+EMPTY_TH_RE = re.compile(r"<th>\s*</th>")
 
 
 # --------------------------------------------------------------------------- launch links
@@ -130,7 +131,13 @@ def _process_doctree(app, doctree):
                         f'it needs a running notebook. <a href="{html.escape(urls["binder"])}">Launch this lesson '
                         f'on Binder</a> or <a href="{html.escape(urls["jupyterhub"])}">on your JupyterHub</a> to '
                         "use it.</p></div>")
-                block.replace_self(nodes.raw("", note, format="html", classes=["output", "text_html"]))
+                block.replace_self(nodes.raw("", note, format="html", classes=["output"]))
+    # pandas draws the empty corner above a table's index as <th></th>: a header cell with
+    # nothing to announce (axe "empty-table-header"); it becomes a plain cell.
+    for raw in list(doctree.findall(nodes.raw)):
+        if "<th></th>" in raw.astext().replace(" ", ""):
+            fixed = EMPTY_TH_RE.sub("<td></td>", raw.astext())
+            raw.replace_self(nodes.raw("", fixed, format=raw.get("format", "html"), classes=raw.get("classes", [])))
     # Glossary anchors written as raw HTML become known link targets (myst "slugs").
     slugs = env.metadata[docname].setdefault("myst_slugs", {})
     for raw in doctree.findall(nodes.raw):
