@@ -300,7 +300,8 @@ def test_checks_without_javascript_still_give_the_answer(browser, check_fixture)
 
 
 def _axe_violations(page, axe) -> list[str]:
-    result = axe.run(page)
+    # resultTypes: full node lists only for violations (every rule still runs; 2-3 times faster).
+    result = axe.run(page, options={"resultTypes": ["violations"]})
     return [f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes)" for v in result.response["violations"]]
 
 
