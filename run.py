@@ -5,7 +5,7 @@
     python3 run.py test       set up .venv with test tools and run the whole test suite
     python3 run.py app        open the therapy explorer as a full-screen page (Voila, with a token), for projecting in class
     python3 run.py execute    re-execute every notebook in place from a fresh kernel (developers)
-    python3 run.py html       build the static HTML version of the series into site/
+    python3 run.py html       build the series' website (Jupyter Book) into book/_build/html
     python3 run.py bench      run the benchmark scripts and print their tables
     python3 run.py evidence-review   list the evidence rows checked longest ago and overdue trials (maintainers)
     python3 run.py lock       re-resolve requirements/*.txt (exact, hashed versions for every platform)
@@ -211,12 +211,12 @@ def cmd_test(args: list[str]) -> None:
 
 def cmd_execute(args: list[str]) -> None:
     ensure_packages("test")
-    run([str(PY), "-m", "helpers.notebook_tools", "execute", *args])
+    run([str(PY), "-m", "tools.notebook_tools", "execute", *args])
 
 
 def cmd_html(args: list[str]) -> None:
     ensure_packages("test")
-    run([str(PY), "-m", "helpers.notebook_tools", "html", *args])
+    run([str(PY), "-m", "tools.book", *args])
 
 
 def cmd_bench(args: list[str]) -> None:

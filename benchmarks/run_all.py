@@ -44,7 +44,7 @@ def series_execution() -> tuple[float, float, int]:
     """Seconds to execute every notebook from a fresh kernel, and the floor for as many kernels."""
     import nbformat
 
-    from helpers.notebook_tools import execute_notebook, lesson_notebooks
+    from tools.notebook_tools import execute_notebook, lesson_notebooks
 
     notebooks = lesson_notebooks()
     # The floor: the same execution path, one kernel per notebook, importing only the dependencies.

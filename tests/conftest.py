@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.notebook_tools import offline_kernel_env
+from tools.notebook_tools import offline_kernel_env
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -12,7 +12,7 @@ import pytest
 from helpers import record
 from helpers.answers import (CASE_RUBRIC, EMPTY_MESSAGE, THINK_RUBRIC, answer_box, answer_boxes_in,
                              markdown_html)
-from helpers.notebook_tools import lesson_notebooks
+from tools.notebook_tools import lesson_notebooks
 from test_claims_trace import untraced_numbers
 
 MODEL = "1. **Damage.** aHSCT acts on the *immune attack*.\n2. It cannot repair <lost axons>.\n\nOne sentence."

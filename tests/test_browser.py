@@ -23,7 +23,7 @@ import pytest
 from browser_support import (CHROMIUM_ARGS, ROOT, TOKEN, chromium_path, delete_sessions, jupyterlab_server,
                              open_notebook, page_problems, run_all, screenshot, traced_page, voila_server,
                              widget_count)
-from helpers.notebook_tools import lesson_notebooks
+from tools.notebook_tools import lesson_notebooks
 
 # A browser test that hangs (JupyterLab or Chromium stops answering) fails after 5 minutes.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]

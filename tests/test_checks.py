@@ -24,7 +24,7 @@ import pytest
 
 from helpers import checks, models, queries
 from helpers.data import load_knowledge_base
-from helpers.notebook_tools import ROOT
+from tools.notebook_tools import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from helpers.lesson import claims_for
-from helpers.notebook_tools import lesson_notebooks
+from tools.notebook_tools import lesson_notebooks
 from helpers.queries import claim_ids
 from helpers.figures.therapy_tables import effect_claims_html
 

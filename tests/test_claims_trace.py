@@ -13,7 +13,7 @@ import re
 import nbformat
 import pytest
 
-from helpers.notebook_tools import ROOT, lesson_notebooks
+from tools.notebook_tools import ROOT, lesson_notebooks
 
 # Numbers that are instructions for a model widget, not claims about the world.
 MODEL_SETTINGS = {

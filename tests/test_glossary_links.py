@@ -17,7 +17,7 @@ import pytest
 
 from helpers.data import load_knowledge_base
 from helpers.lesson import glossary_slug
-from helpers.notebook_tools import lesson_notebooks
+from tools.notebook_tools import lesson_notebooks
 
 #: Terms not matched as words, because their everyday or partial meaning would give false
 #: positives; each entry must say why. Empty since November 2026: every reported use of a later

@@ -24,7 +24,7 @@ from helpers.data import KEYS, SCHEMA, load_knowledge_base
 try:  # the tooling moves from helpers/ to tools/
     from tools.notebook_tools import clean_notebook, lesson_notebooks, offline_kernel_env
 except ImportError:  # pragma: no cover - before the move
-    from helpers.notebook_tools import clean_notebook, lesson_notebooks, offline_kernel_env
+    from tools.notebook_tools import clean_notebook, lesson_notebooks, offline_kernel_env
 
 #: Appended to every free-text cell. No ';' or '|' (list separators), no ',' (author lists).
 PAYLOAD = (" <img src=x onerror=alert(1)><script>alert(2)</script> $\\frac$ **bold** "

@@ -13,7 +13,7 @@ import sys
 import nbformat
 import pytest
 
-from helpers.notebook_tools import ROOT, lesson_notebooks
+from tools.notebook_tools import ROOT, lesson_notebooks
 
 sys.path.insert(0, str(ROOT / "tools"))
 from lesson_times import Load, measure  # noqa: E402

@@ -7,7 +7,7 @@ import copy
 import nbformat
 import pytest
 
-from helpers.notebook_tools import ROOT, hygiene_problems, lesson_notebooks, readme_lessons
+from tools.notebook_tools import ROOT, hygiene_problems, lesson_notebooks, readme_lessons
 
 NOTEBOOKS = lesson_notebooks()
 
@@ -34,7 +34,8 @@ def test_notebook_metadata_is_clean(path):
     assert set(nb.metadata) <= {"kernelspec", "language_info"}
     assert nb.metadata["kernelspec"]["name"] == "python3"
     for cell in nb.cells:
-        assert set(cell.metadata) <= {"tags"}, f"stray cell metadata {sorted(cell.metadata)} in {path.name}"
+        assert set(cell.metadata) <= {"tags", "jupyter"}, f"stray cell metadata {sorted(cell.metadata)} in {path.name}"
+        assert cell.metadata.get("jupyter", {"source_hidden": True}) == {"source_hidden": True}
 
 
 def test_readme_lists_every_lesson_in_order():
@@ -119,7 +120,7 @@ def test_rule_broken_link_is_caught(lesson):
 
 
 def test_glossary_page_is_up_to_date():
-    from helpers.notebook_tools import GLOSSARY_PAGE, glossary_markdown
+    from tools.notebook_tools import GLOSSARY_PAGE, glossary_markdown
 
     assert GLOSSARY_PAGE.read_text(encoding="utf-8") == glossary_markdown(), \
         "docs/glossary.md is stale: run `python3 run.py execute`"
@@ -127,7 +128,7 @@ def test_glossary_page_is_up_to_date():
 
 def test_stored_widget_ids_are_stable_and_unique():
     """Re-executing a lesson must not rewrite widget ids: they are derived from the position."""
-    from helpers.notebook_tools import WIDGET_VIEW, stabilize_widget_ids
+    from tools.notebook_tools import WIDGET_VIEW, stabilize_widget_ids
 
     def widget_output(model_id):
         return nbformat.v4.new_output("display_data", data={
@@ -148,7 +149,7 @@ def test_stored_widget_ids_are_stable_and_unique():
 @pytest.mark.parametrize("path", lesson_notebooks(), ids=lambda p: p.name)
 def test_stored_widget_ids_come_from_the_project_command(path):
     """Lessons were executed with `run.py execute`, which derives widget ids from the position."""
-    from helpers.notebook_tools import WIDGET_VIEW, stabilize_widget_ids
+    from tools.notebook_tools import WIDGET_VIEW, stabilize_widget_ids
 
     nb = nbformat.read(path, as_version=4)
     stored = copy.deepcopy(nb)
@@ -157,7 +158,7 @@ def test_stored_widget_ids_come_from_the_project_command(path):
 
 
 def test_execute_accepts_lesson_numbers_and_lists_choices_for_unknown_ones():
-    from helpers.notebook_tools import resolve_lesson
+    from tools.notebook_tools import resolve_lesson
 
     first = lesson_notebooks()[0]
     assert resolve_lesson(first.name.split("_")[0]) == first

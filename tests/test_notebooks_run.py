@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers.notebook_tools import clean_notebook, lesson_notebooks, offline_kernel_env
+from tools.notebook_tools import clean_notebook, lesson_notebooks, offline_kernel_env
 
 NOTEBOOKS = lesson_notebooks()
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from helpers import record
-from helpers.notebook_tools import offline_kernel_env
+from tools.notebook_tools import offline_kernel_env
 
 EVENT = {"quiz_id": "q03_02", "lesson": 3, "chosen": "Option B", "correct": False, "attempt": 1,
          "confidence": "sure"}

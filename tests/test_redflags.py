@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from helpers import guide
+from tools import guide
 from helpers.data import load_knowledge_base
 from helpers.queries import split_ids
 from helpers.widgets import redflags
@@ -218,13 +218,13 @@ def test_answer_key_function_lists_every_quiz_answer(kb):
 def test_guide_contains_every_quiz_answer(kb, guide_text):
     missing = [row.quiz_id for row in kb.quiz[kb.quiz["lesson"].between(0, 9)].itertuples()
                if f"**{row.quiz_id}.**" not in guide_text or f"**Answer:** {row.answer}" not in guide_text]
-    assert missing == [], f"docs/instructor_guide.md lacks the answers to {missing}: run `python -m helpers.guide`"
+    assert missing == [], f"docs/instructor_guide.md lacks the answers to {missing}: run `python -m tools.guide`"
 
 
 def test_guide_generated_blocks_are_up_to_date(guide_text):
     for name, generate in guide.GENERATORS.items():
         assert guide.generated_block(name, guide_text) == generate(), \
-            f"the '{name}' block of docs/instructor_guide.md is stale: run `python -m helpers.guide`"
+            f"the '{name}' block of docs/instructor_guide.md is stale: run `python -m tools.guide`"
 
 
 def test_guide_has_model_answers_for_every_case_and_advert(kb, guide_text):

@@ -13,7 +13,7 @@ import pytest
 
 from helpers import record
 from helpers.data import load_knowledge_base
-from helpers.notebook_tools import lesson_notebooks
+from tools.notebook_tools import lesson_notebooks
 from helpers.widgets import cells, intro, tasks
 
 

@@ -31,7 +31,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpers.notebook_tools import lesson_notebooks  # noqa: E402
+from tools.notebook_tools import lesson_notebooks  # noqa: E402
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 

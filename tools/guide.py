@@ -9,8 +9,8 @@ disagree with what learners see:
   themselves (title, **Learning objectives**, **Time** and the ``check_question`` items).
 
 Each sits between marker comments in the guide. After editing ``data/quiz.csv`` or the
-adverts, refresh them with ``python -m helpers.guide`` (inside the project's environment,
-e.g. ``.venv/bin/python -m helpers.guide``); the tests fail while the guide is stale.
+adverts, refresh them with ``python -m tools.guide`` (inside the project's environment,
+e.g. ``.venv/bin/python -m tools.guide``); the tests fail while the guide is stale.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 import json
 import re
 
-from . import queries
-from .checks import check_item
-from .data import KnowledgeBase, load_knowledge_base
+from helpers import queries
+from helpers.checks import check_item
+from helpers.data import KnowledgeBase, load_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE_PATH = ROOT / "docs" / "instructor_guide.md"
@@ -38,10 +38,10 @@ LESSON_FILES = (
 CHECK_RE = re.compile(r"check_question\(\s*[\"']([a-z0-9_]+)[\"']\s*\)")
 #: Marker comments around each generated block: {name: (start, end)}.
 MARKERS = {
-    "quiz": ("<!-- generated: quiz answer key (python -m helpers.guide) -->", "<!-- end of quiz answer key -->"),
-    "red_flags": ("<!-- generated: red-flag answer key (python -m helpers.guide) -->",
+    "quiz": ("<!-- generated: quiz answer key (python -m tools.guide) -->", "<!-- end of quiz answer key -->"),
+    "red_flags": ("<!-- generated: red-flag answer key (python -m tools.guide) -->",
                   "<!-- end of red-flag answer key -->"),
-    "outcomes": ("<!-- generated: outcomes map (python -m helpers.guide) -->", "<!-- end of outcomes map -->"),
+    "outcomes": ("<!-- generated: outcomes map (python -m tools.guide) -->", "<!-- end of outcomes map -->"),
 }
 
 
@@ -59,7 +59,7 @@ def quiz_answer_key_markdown(lessons=range(10), kb: KnowledgeBase | None = None)
     lines: list[str] = []
     for lesson in lessons:
         items = quiz[quiz["lesson"] == lesson]
-        lines.append(f"#### Lesson {lesson:02d}")
+        lines.append(f"### Lesson {lesson:02d}")
         lines.append("")
         if items.empty:
             lines.append("*No check-your-understanding items in `data/quiz.csv` yet.*")
@@ -135,7 +135,7 @@ def outcomes_map_markdown(notebook_dir: Path = NOTEBOOK_DIR, kb: KnowledgeBase |
         outline = lesson_outline(path)
         rows.append(f"| {outline['title']} | {outline['time'] or 'not stated'} | "
                     f"{', '.join(outline['checks']) or 'none'} |")
-        details.append(f"#### {outline['title']}")
+        details.append(f"### {outline['title']}")
         details.append("")
         details.append("Learning objectives (the checks that test them follow):")
         details.append("")

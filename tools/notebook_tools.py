@@ -1,13 +1,16 @@
 """Developer tools for the notebooks themselves (not imported by lessons).
 
-``python -m helpers.notebook_tools execute [NOTEBOOK ...]`` re-executes notebooks in place
+``python -m tools.notebook_tools execute [NOTEBOOK ...]`` re-executes notebooks in place
 from a fresh kernel, offline, and cleans their metadata, so the committed outputs are
-exactly what nbval expects. ``python3 run.py execute`` calls this.
+exactly what nbval expects. It also marks the display cells (hidden input, see
+:func:`mark_display_cells`) and regenerates the glossary page and the generated parts of the
+instructor guide. ``python3 run.py execute`` calls this.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -15,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 OFFLINE_IPYTHONDIR = ROOT / "tests" / "ipython_offline"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-KEEP_CELL_METADATA = {"tags"}
+KEEP_CELL_METADATA = {"tags", "jupyter"}
 
 
 def lesson_notebooks() -> list[Path]:
@@ -38,6 +41,48 @@ def clean_notebook(nb) -> None:
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
     for cell in nb.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
+
+
+#: Tags of code cells whose input learners should see (CONTRACTS.md §2): optional
+#: "explore the data yourself" cells and cells the learner is asked to edit.
+VISIBLE_TAGS = ("explore", "exercise")
+HIDE_TAG = "hide-input"
+
+
+def is_display_cell(cell, code_index: int) -> bool:
+    """A code cell that only displays something: not the setup cell (the first code cell,
+    ``code_index`` 0) and not tagged ``explore`` or ``exercise``."""
+    return code_index > 0 and not set(cell.get("metadata", {}).get("tags", [])) & set(VISIBLE_TAGS)
+
+
+def mark_display_cells(nb) -> None:
+    """Hide the input of display cells: JupyterLab collapses it (``jupyter.source_hidden``)
+    and Jupyter Book hides it (tag ``hide-input``). Other code cells are made visible."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for index, cell in enumerate(code):
+        tags = [t for t in cell.metadata.get("tags", []) if t != HIDE_TAG]
+        cell.metadata.pop("jupyter", None)
+        if is_display_cell(cell, index):
+            tags.append(HIDE_TAG)
+            cell.metadata["jupyter"] = {"source_hidden": True}
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            cell.metadata.pop("tags", None)
+
+
+def display_cell_problems(nb) -> list[str]:
+    """Code cells that break the rule of :func:`mark_display_cells` (empty list = all right)."""
+    problems = []
+    for index, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        hidden = cell.metadata.get("jupyter", {}).get("source_hidden") is True
+        tagged = HIDE_TAG in cell.metadata.get("tags", [])
+        expected = is_display_cell(cell, index)
+        if (hidden, tagged) != (expected, expected):
+            what = "a display cell" if expected else ("the setup cell" if index == 0 else "an explore/exercise cell")
+            problems.append(f"code cell {index + 1} is {what} but has source_hidden={hidden}, "
+                            f"hide-input tag={tagged} (run `python3 run.py execute`)")
+    return problems
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -76,6 +121,7 @@ def execute_notebook(path: Path, timeout: int = 300):
         os.environ.clear()
         os.environ.update(saved)
     clean_notebook(nb)
+    mark_display_cells(nb)
     stabilize_widget_ids(nb, path.stem)
     return nb
 
@@ -83,9 +129,21 @@ def execute_notebook(path: Path, timeout: int = 300):
 GLOSSARY_PAGE = ROOT / "docs" / "glossary.md"
 
 
+def glossary_slug(term: str) -> str:
+    """The anchor of a glossary term (CONTRACTS.md §3): lowercase, every run of characters other
+    than a-z0-9 replaced by one "-", no leading or trailing "-". Same rule as
+    ``helpers.lesson.glossary_slug``."""
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
 def glossary_markdown() -> str:
-    """The glossary page (docs/glossary.md), generated from data/glossary.csv."""
-    from .data import load_knowledge_base
+    """The glossary page (docs/glossary.md), generated from data/glossary.csv.
+
+    Each term starts with an anchor ``<a id="slug"></a>``, so a lesson links a term as
+    ``[primary endpoint](../docs/glossary.md#primary-endpoint)`` (the website's extension,
+    book/_ext/series_book.py, makes these anchors known to the book's link checker).
+    """
+    from helpers.data import load_knowledge_base
 
     glossary = load_knowledge_base().glossary.sort_values("term", key=lambda s: s.str.lower())
     lines = ["# Glossary", "",
@@ -93,7 +151,8 @@ def glossary_markdown() -> str:
              "Each term names the lesson that introduces it.", "",
              "[Contents](../README.md)", ""]
     for row in glossary.itertuples():
-        lines.append(f"**{row.term}** (lesson {int(row.lesson):02d}): {row.definition}")
+        lines.append(f'<a id="{glossary_slug(row.term)}"></a>**{row.term}** (lesson {int(row.lesson):02d}): '
+                     f"{row.definition}")
         lines.append("")
     return "\n".join(lines)
 
@@ -138,15 +197,10 @@ def cmd_execute(names: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("execute", "html"):
+    if not argv or argv[0] != "execute":
         print(__doc__)
         return 2
-    if argv[0] == "execute":
-        return cmd_execute(argv[1:])
-    from .site import build_site
-
-    build_site(*argv[1:2])
-    return 0
+    return cmd_execute(argv[1:])
 
 
 if __name__ == "__main__":
@@ -154,7 +208,6 @@ if __name__ == "__main__":
 
 
 # --------------------------------------------------------------------------- hygiene rules
-import re  # noqa: E402  (kept next to the rules that use it)
 
 TITLE_RE = re.compile(r"^# (\d\d) · \S.*")
 RANDOM_CALL_RE = re.compile(r"\b(?:np\.random\.(?!default_rng\(\s*\d)|numpy\.random\.|random\.(?:random|randint|choice|shuffle|seed)\b|default_rng\(\s*\))")

@@ -1,0 +1,171 @@
+"""Sphinx extension for the series' Jupyter Book (loaded through `sphinx.local_extensions`).
+
+What Jupyter Book 1 does not do by itself, kept in one small file:
+
+* **Launch links from one place.** Binder (`labpath` into the lesson), JupyterHub (nbgitpuller)
+  and the explorer app (Voilà on Binder) are built from `repository` and `launch_buttons` in
+  book/_config.yml: the header's launch menu, the notes that replace widgets, and the
+  `{launch-links}` placeholders of book/launch.md all use :func:`launch_urls`.
+* **Figures keep their description as alt text.** `helpers.lesson.show_figure` stores the
+  description in the output's metadata (`image/png` → `alt`); myst-nb writes the image's file
+  path as alt instead, so the description is looked up by the image's content hash.
+* **Widgets say what they need.** A widget shows its text form (`nb_mime_priority_overrides`);
+  here that text becomes a short note with a "launch" link to the same lesson on Binder.
+* **Glossary anchors are link targets.** `docs/glossary.md` marks each term with
+  `<a id="slug"></a>`; they are registered as anchors so `glossary.md#slug` links are checked.
+* **Landmarks.** The theme leaves its header buttons and footer outside any landmark (axe
+  `region`): they are wrapped in labelled landmarks after the page is written.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from docutils import nodes
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+EXPLORER_APP = "apps/therapy_explorer.ipynb"
+ANCHOR_RE = re.compile(r'<a id="([a-z0-9][a-z0-9-]*)"></a>')
+EMPTY_TH_RE = re.compile(r"<th>\s*</th>")
+
+
+# --------------------------------------------------------------------------- launch links
+def launch_urls(config, path: str) -> dict[str, str]:
+    """Binder, JupyterHub and explorer-app links for one file of the repository (e.g.
+    "notebooks/03_ms_what_goes_wrong.ipynb"), built from the book's settings."""
+    options = config.html_theme_options
+    repo_url = options.get("repository_url", "").rstrip("/")
+    branch = options.get("repository_branch", "main")
+    launch = options.get("launch_buttons", {})
+    owner, name = repo_url.split("/")[-2:]
+    binder = launch.get("binderhub_url", "").rstrip("/")
+    hub = launch.get("jupyterhub_url", "").rstrip("/")
+    binder_repo = f"{binder}/v2/gh/{owner}/{name}/{branch}"
+    urls = {
+        "repository": repo_url,
+        "binder": f"{binder_repo}?labpath={quote(path, safe='')}",
+        "binder_series": f"{binder_repo}?labpath={quote('notebooks/00_start_here.ipynb', safe='')}",
+        "app": f"{binder_repo}?urlpath={quote('voila/render/' + EXPLORER_APP, safe='')}",
+        "jupyterhub": f"{hub}/hub/user-redirect/git-pull?"
+                      + urlencode({"repo": repo_url, "urlpath": f"lab/tree/{name}/{path}", "branch": branch}, safe="/"),
+        "jupyterhub_series": f"{hub}/hub/user-redirect/git-pull?"
+                             + urlencode({"repo": repo_url, "urlpath": f"lab/tree/{name}/notebooks/00_start_here.ipynb",
+                                          "branch": branch}, safe="/"),
+    }
+    return urls
+
+
+def _fix_launch_menu(app, pagename, templatename, context, doctree):
+    """Runs after the theme built its launch menu: Binder opens the lesson with `labpath`,
+    JupyterHub uses the same nbgitpuller link as the rest of the site, plus the explorer app."""
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "launch-buttons":
+            continue
+        urls = launch_urls(app.config, pagename + ".ipynb")
+        for button in group["buttons"]:
+            if button.get("text") == "Binder":
+                button["url"] = urls["binder"]
+            elif button.get("text") == "JupyterHub":
+                button["url"] = urls["jupyterhub"]
+        group["buttons"].append({"type": "link", "text": "Explorer app (Voilà on Binder)",
+                                 "tooltip": "Launch the therapy explorer as an app on Binder",
+                                 "icon": "fas fa-table", "url": urls["app"]})
+
+
+def _fill_launch_placeholders(app, docname, source):
+    """`{launch-links:NAME}` in a Markdown page becomes the link NAME of :func:`launch_urls`
+    (used by book/launch.md, so that page never repeats the repository URL)."""
+    urls = launch_urls(app.config, "notebooks/00_start_here.ipynb")
+    source[0] = re.sub(r"\{launch-links:(\w+)\}", lambda m: urls[m.group(1)], source[0])
+
+
+# --------------------------------------------------------------------------- notebooks' outputs
+def _read_notebook_outputs(app, env, docnames):
+    """Collect, from every notebook of the book, figure descriptions by image hash and the
+    text forms of widgets (so they can be recognised in the parsed pages)."""
+    alts: dict[str, str] = {}
+    widget_texts: set[str] = set()
+    for path in sorted(Path(app.srcdir).glob("notebooks/*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+                if "image/png" in data and alt:
+                    png = "".join(data["image/png"]) if isinstance(data["image/png"], list) else data["image/png"]
+                    alts[hashlib.sha256(base64.b64decode(png)).hexdigest()] = alt
+                if WIDGET_MIME in data and "text/plain" in data and "text/html" not in data:
+                    text = data["text/plain"]
+                    widget_texts.add(("".join(text) if isinstance(text, list) else text).strip())
+    env.series_figure_alts = alts
+    env.series_widget_texts = widget_texts
+
+
+def _widget_name(text: str) -> str:
+    """'[Red-flag checker: interactive widget. Run this…]' → 'Red-flag checker'."""
+    return text.strip("[]").split(": interactive widget")[0].strip() or "This interactive widget"
+
+
+def _process_doctree(app, doctree):
+    env = app.env
+    docname = env.docname
+    # Figures: the description, not the file path, is the alt text.
+    for image in doctree.findall(nodes.image):
+        digest = Path(image.get("uri", "")).stem
+        if digest in getattr(env, "series_figure_alts", {}):
+            image["alt"] = env.series_figure_alts[digest]
+    # Widgets: their text form becomes a note with a launch link.
+    widget_texts = getattr(env, "series_widget_texts", set())
+    if docname.startswith("notebooks/"):
+        urls = launch_urls(app.config, docname + ".ipynb")
+        for block in list(doctree.findall(nodes.literal_block)):
+            if "text_plain" in block.get("classes", []) and block.astext().strip() in widget_texts:
+                name = html.escape(_widget_name(block.astext()))
+                note = (f'<div class="series-widget-note" role="note"><p><strong>{name}</strong> is interactive: '
+                        f'it needs a running notebook. <a href="{html.escape(urls["binder"])}">Launch this lesson '
+                        f'on Binder</a> or <a href="{html.escape(urls["jupyterhub"])}">on your JupyterHub</a> to '
+                        "use it.</p></div>")
+                block.replace_self(nodes.raw("", note, format="html", classes=["output"]))
+    # pandas draws the empty corner above a table's index as <th></th>: a header cell with
+    # nothing to announce (axe "empty-table-header"); it becomes a plain cell.
+    for raw in list(doctree.findall(nodes.raw)):
+        if "<th></th>" in raw.astext().replace(" ", ""):
+            fixed = EMPTY_TH_RE.sub("<td></td>", raw.astext())
+            raw.replace_self(nodes.raw("", fixed, format=raw.get("format", "html"), classes=raw.get("classes", [])))
+    # Glossary anchors written as raw HTML become known link targets (myst "slugs").
+    slugs = env.metadata[docname].setdefault("myst_slugs", {})
+    for raw in doctree.findall(nodes.raw):
+        for anchor in ANCHOR_RE.findall(raw.astext()):
+            slugs.setdefault(anchor, (0, anchor, anchor))
+
+
+# --------------------------------------------------------------------------- landmarks
+def _add_landmarks(app, exception):
+    """Put the theme's header-button bar and the sidebar's title link into labelled regions
+    (otherwise they sit outside every landmark: axe rule `region`)."""
+    if exception or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = text.replace('<div class="bd-header-article d-print-none">',
+                           '<div class="bd-header-article d-print-none" role="region" aria-label="Page tools">', 1)
+        new = new.replace('<div class="sidebar-primary-items__start sidebar-primary__section">',
+                          '<div class="sidebar-primary-items__start sidebar-primary__section" role="region" '
+                          'aria-label="Series contents">', 1)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
+def setup(app):
+    app.connect("env-before-read-docs", _read_notebook_outputs)
+    app.connect("source-read", _fill_launch_placeholders)
+    app.connect("doctree-read", _process_doctree)
+    app.connect("html-page-context", _fix_launch_menu, priority=600)
+    app.connect("build-finished", _add_landmarks)
+    return {"parallel_read_safe": False, "parallel_write_safe": True}
