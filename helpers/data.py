@@ -781,7 +781,7 @@ def _link_trouble(path: Path) -> str:
 
 def _data_folder(data_dir: str | Path | None) -> Path:
     """The data folder as an absolute path, or a KnowledgeBaseError saying where it looked."""
-    folder = Path(data_dir if data_dir is not None else DEFAULT_DATA_DIR)
+    folder = Path(data_dir) if data_dir is not None else find_data_dir()  # looked up now: SERIES_DATA_DIR may have changed
     where = folder if folder.is_absolute() else Path.cwd() / folder
     origin = ""
     if data_dir is None and os.environ.get("SERIES_DATA_DIR"):

@@ -10,6 +10,7 @@ call directly. Callbacks only set widget state (see :mod:`helpers.widgets.common
 
 from __future__ import annotations
 
+import html
 
 import ipywidgets as widgets
 
@@ -266,7 +267,7 @@ def become_feedback_html(parent: str, child: str, prediction: bool | None, kb: K
 def become_task(kb: KnowledgeBase | None = None) -> widgets.VBox:
     """Lesson 04's task: choose a question "can an X become a Y?", predict, then reveal the answer, card and map."""
     from ..figures.cells import describe_potency_map, potency_map_figure
-    from .common import image_from_figure
+    from ..style import figure_to_png
 
     kb = _kb(kb)
     options = become_question_options(kb)
@@ -277,7 +278,7 @@ def become_task(kb: KnowledgeBase | None = None) -> widgets.VBox:
     reveal = widgets.Button(description="Reveal", button_style="primary", tooltip="Reveal the answer")
     feedback = widgets.HTML("")
     card = widgets.HTML("")
-    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto", display="none"))
+    image = FigureImage(layout=widgets.Layout(display="none"))
     caption = widgets.HTML("")
     score = {"asked": set()}
 
@@ -292,9 +293,10 @@ def become_task(kb: KnowledgeBase | None = None) -> widgets.VBox:
         if prediction.value is None:
             return
         card.value = cell_card_html(parent, kb)
-        image_from_figure(potency_map_figure(parent, kb=kb), image)
+        text = describe_potency_map(parent, kb)
+        image.show(figure_to_png(potency_map_figure(parent, kb=kb)), text)
         image.layout.display = "block"
-        caption.value = f"<p><i>Figure: {html.escape(describe_potency_map(parent, kb))}</i></p>"
+        caption.value = f"<p><i>Figure: {esc(text)}</i></p>"
         shown, _ = become_answer(parent, child, kb)
         from .. import record
 

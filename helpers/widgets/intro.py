@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 
 import ipywidgets as widgets
 

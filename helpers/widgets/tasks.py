@@ -17,7 +17,8 @@ from typing import Callable
 import ipywidgets as widgets
 
 from .. import record as learner_record
-from .common import assemble, image_from_figure, notice_html
+from ..style import figure_to_png
+from .common import FigureImage, assemble, notice_html
 
 CHOOSE_FIRST = "Choose a prediction first, then press the button."
 
@@ -168,15 +169,15 @@ def predict_then_check(task_id: str):
     button = widgets.Button(description=task.button, button_style="primary",
                             tooltip="Run the model and compare it with your prediction")
     feedback = widgets.HTML("")
-    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto", display="none"))
+    image = FigureImage(layout=widgets.Layout(display="none"))
 
     def on_run(_=None):
         correct, text = prediction_feedback(task_id, choice.value)
         feedback.value = text
         if correct is None:
             return
-        _, _, make_figure = run_task(task_id)
-        image_from_figure(make_figure(), image)
+        _, result, make_figure = run_task(task_id)
+        image.show(figure_to_png(make_figure()), f"What the model shows: {result}")
         image.layout.display = "block"
         learner_record.get_record().set_task(task_id, task.lesson, task.title, task.options[choice.value], correct)
 
