@@ -58,7 +58,20 @@ def _rewrite_links(body: str) -> str:
     body = re.sub(r'href="(\d\d_[\w-]+)\.ipynb', r'href="\1.html', body)
     body = body.replace('href="../README.md"', 'href="index.html"')
     body = body.replace('href="../docs/glossary.md"', 'href="glossary.html"')
+    body = body.replace('href="../docs/glossary.md#', 'href="glossary.html#')
+    body = body.replace('href="../docs/ten_minute_summary.md"', 'href="ten_minute_summary.html"')
     return body.replace('href="../data/README.md"', 'href="index.html"')
+
+
+def ten_minute_summary_page() -> str:
+    """docs/ten_minute_summary.md as a page of the static site (links rewritten to site pages)."""
+    import mistune
+
+    body = mistune.html((ROOT / "docs" / "ten_minute_summary.md").read_text(encoding="utf-8"))
+    body = re.sub(r'href="\.\./notebooks/(\d\d_[\w-]+)\.ipynb', r'href="\1.html', body)
+    body = body.replace('href="glossary.md"', 'href="glossary.html"').replace('href="../README.md"', 'href="index.html"')
+    body = body.replace('href="../data/README.md"', 'href="index.html"')
+    return _page("If you only have 10 minutes · Stem-cell therapy for ALS and MS", body)
 
 
 def _page(title: str, body: str) -> str:
@@ -109,7 +122,8 @@ def index_page(lessons: list[tuple[str, str]]) -> str:
             "with its stored results and figures; the interactive widgets need a running notebook "
             "(JupyterLab, Binder or a JupyterHub).</p>"
             f'<h2>Lessons</h2><ol start="0">{rows}</ol>'
-            '<h2>Reference</h2><ul><li><a href="glossary.html">Glossary</a></li></ul>')
+            '<h2>Reference</h2><ul><li><a href="glossary.html">Glossary</a></li>'
+            '<li><a href="ten_minute_summary.html">If you only have 10 minutes</a></li></ul>')
     return _page("Stem-cell therapy for ALS and MS", body)
 
 
@@ -126,5 +140,6 @@ def build_site(target: str | Path | None = None) -> Path:
         lessons.append((page, _title(nbformat.read(path, as_version=4))))
     (out / "index.html").write_text(index_page(lessons), encoding="utf-8")
     (out / "glossary.html").write_text(glossary_page(), encoding="utf-8")
+    (out / "ten_minute_summary.html").write_text(ten_minute_summary_page(), encoding="utf-8")
     print(f"static site written to {out} ({len(lessons)} lessons)")
     return out
