@@ -16,7 +16,7 @@ every run, process and machine shows the same order and stored notebook outputs 
 The pure functions (:func:`check_item`, :func:`check_response`, :func:`static_check_html`) hold
 the behaviour; :func:`check_question` wires them to ipywidgets by setting widget state only,
 so notebooks stay clean under strict nbval. The displayed widget also carries a ``text/html``
-form, :func:`static_check_html`, in the markup the static site enhances (CONTRACTS.md §1).
+form, :func:`static_check_html`, in the markup the static site enhances (CONTRIBUTING.md, convention 1).
 
 :data:`ANSWER_LISTENERS` lets other parts of the series (a learner's personal record) hear
 about each answer; a failing listener never breaks the check.
@@ -172,7 +172,7 @@ def check_response(quiz_id: str, chosen: int | None, attempt: int = 1, confidenc
 
 
 def static_check_html(quiz_id: str, kb: KnowledgeBase | None = None) -> str:
-    """The item as static HTML for the website (CONTRACTS.md §1); usable without JavaScript."""
+    """The item as static HTML for the website (CONTRIBUTING.md, convention 1); usable without JavaScript."""
     item = check_item(quiz_id, kb)
     qid = html.escape(item.quiz_id)
     radios = "\n".join(f'    <label><input type="radio" name="{qid}" value="{i}"> {html.escape(text)}</label>'

@@ -28,7 +28,7 @@ def figure_html(png: bytes, description: str) -> Html:
 
 
 def glossary_slug(term: str) -> str:
-    """Anchor id of a glossary term on docs/glossary.md (CONTRACTS §3): lowercase, every run of
+    """Anchor id of a glossary term on docs/glossary.md (CONTRIBUTING.md, convention 3): lowercase, every run of
     characters other than a-z and 0-9 replaced by one "-", no leading or trailing "-".
 
     >>> glossary_slug("Primary endpoint"), glossary_slug("EDSS-Plus")

@@ -353,7 +353,7 @@ def test_unknown_id_names_nearby_ids():
         checks.check_question("q3_02")
 
 
-# --------------------------------------------------------------------------- static markup (CONTRACTS.md §1)
+# --------------------------------------------------------------------------- static markup (CONTRIBUTING.md, convention 1)
 class _Markup(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -16,7 +16,7 @@ from helpers.figures.therapy_tables import effect_claims_html
 def test_names_select_the_claims_in_the_order_given():
     assert claim_ids("natalizumab", disease="ms") == ["e049"]
     assert claim_ids("Natalizumab", disease="MS") == ["e049"]  # display names and any case
-    assert claim_ids("tolebrutinib", "evobrutinib", "fenebrutinib") == ["e057", "e058", "e059", "e060", "e061"]
+    assert claim_ids("tolebrutinib", "evobrutinib", "fenebrutinib") == ["e057", "e058", "e059", "e060", "e061", "e069"]
     assert claim_ids("ahsct", disease="ms", damage=["ms_t_cell_attack", "ms_axonal_loss"]) == ["e033", "e035"]
     assert claim_ids("natalizumab", "dmt_anti_cd20", "siponimod", "ahsct", disease="ms",
                      most_decisive=True) == ["e049", "e048", "e050", "e033"]

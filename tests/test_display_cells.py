@@ -1,4 +1,4 @@
-"""Which code cells learners see (CONTRACTS.md §2): the setup cell and cells tagged `explore`
+"""Which code cells learners see (CONTRIBUTING.md, convention 2): the setup cell and cells tagged `explore`
 or `exercise` stay visible; every other code cell is a display cell whose input JupyterLab
 collapses (`metadata.jupyter.source_hidden`) and the website hides (tag `hide-input`).
 `python3 run.py execute` sets this; these tests check every lesson and the rule itself."""

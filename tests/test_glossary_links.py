@@ -5,7 +5,7 @@ link it to the glossary page at (or before) its first use, so no learner meets u
 lesson's markdown cells, ignoring headings, inline code, HTML tags, URLs and the text of
 existing links. A use counts as linked when a link to ``../docs/glossary.md#<slug>`` for that
 term appears in the lesson no later than the first unlinked use. The slug is
-``helpers.lesson.glossary_slug`` (CONTRACTS §3).
+``helpers.lesson.glossary_slug`` (CONTRIBUTING.md, convention 3).
 """
 
 from __future__ import annotations

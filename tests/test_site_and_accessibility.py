@@ -228,7 +228,7 @@ def page(browser):
 
 @pytest.fixture(scope="module")
 def check_fixture(site) -> Path:
-    """A lesson page of the site with two checks in the markup of CONTRACTS.md §1 added as
+    """A lesson page of the site with two checks in the markup of CONTRIBUTING.md, convention 1 added as
     notebook outputs (tests/fixtures/series_check.html), so the checks are tested with the
     site's own JS and CSS, in light and dark mode."""
     fixture = (ROOT / "tests" / "fixtures" / "series_check.html").read_text(encoding="utf-8")

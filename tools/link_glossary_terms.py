@@ -19,7 +19,7 @@ import nbformat  # noqa: E402
 
 from helpers.data import load_knowledge_base  # noqa: E402
 from helpers.lesson import glossary_slug  # noqa: E402
-from helpers.notebook_tools import lesson_notebooks  # noqa: E402
+from tools.notebook_tools import lesson_notebooks  # noqa: E402
 from test_glossary_links import first_unlinked_use, undefined_uses  # noqa: E402
 
 

@@ -43,7 +43,7 @@ def clean_notebook(nb) -> None:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
 
 
-#: Tags of code cells whose input learners should see (CONTRACTS.md §2): optional
+#: Tags of code cells whose input learners should see (CONTRIBUTING.md, convention 2): optional
 #: "explore the data yourself" cells and cells the learner is asked to edit.
 VISIBLE_TAGS = ("explore", "exercise")
 HIDE_TAG = "hide-input"
@@ -129,13 +129,6 @@ def execute_notebook(path: Path, timeout: int = 300):
 GLOSSARY_PAGE = ROOT / "docs" / "glossary.md"
 
 
-def glossary_slug(term: str) -> str:
-    """The anchor of a glossary term (CONTRACTS.md §3): lowercase, every run of characters other
-    than a-z0-9 replaced by one "-", no leading or trailing "-". Same rule as
-    ``helpers.lesson.glossary_slug``."""
-    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
-
-
 def glossary_markdown() -> str:
     """The glossary page (docs/glossary.md), generated from data/glossary.csv.
 
@@ -143,6 +136,8 @@ def glossary_markdown() -> str:
     ``[primary endpoint](../docs/glossary.md#primary-endpoint)`` (the website's extension,
     book/_ext/series_book.py, makes these anchors known to the book's link checker).
     """
+    from helpers.lesson import glossary_slug
+
     from helpers.data import load_knowledge_base
 
     glossary = load_knowledge_base().glossary.sort_values("term", key=lambda s: s.str.lower())

@@ -1,4 +1,4 @@
-/* Check-your-understanding items on the static website (CONTRACTS.md §1).
+/* Check-your-understanding items on the static website (CONTRIBUTING.md, convention 1).
  *
  * The lessons' stored outputs carry each check as plain HTML (`.series-check`): the question,
  * the options as radio buttons, a hint, one feedback per option and a <details> with the answer,

@@ -1,11 +1,5 @@
 """Every check of every lesson is on the website and can be answered there.
 
-NOT COLLECTED YET (the file name does not start with `test_`): it needs the `checks` branch,
-whose `check_question` outputs carry the `.series-check` HTML of CONTRACTS.md §1. After merging
-`checks` and `site` and re-executing the lessons (`python3 run.py execute`), enable it with
-
-    git mv tests/enable_after_merge_site_checks.py tests/test_site_checks_present.py
-
 It counts the `.series-check` elements of each lesson page against the lesson's items in
 data/quiz.csv (no skip, no xfail), and answers one check per lesson in Chromium.
 """
