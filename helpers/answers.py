@@ -18,13 +18,13 @@ the prompt title, "write your answer in your own notes", and the model answer in
 from __future__ import annotations
 
 import ast
-import html
 import re
 
 import ipywidgets as widgets
 
 from . import record as learner_record
 from .widgets.common import SeriesWidget, notice_html
+from .markup import attr, esc
 
 #: Self-assessment for Think! prompts.
 THINK_RUBRIC = (
@@ -52,7 +52,7 @@ def markdown_html(text: str) -> str:
     Everything is HTML-escaped first, so a model answer can never inject markup.
     """
     def inline(s: str) -> str:
-        s = html.escape(s)
+        s = esc(s)
         s = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", s)
         return re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", s)
 
@@ -84,7 +84,7 @@ def answer_reveal_html(title: str, model_answer: str, sources: list[str] | None 
         from .queries import citation_html
 
         refs = "<p><small><b>Sources:</b> " + "; ".join(citation_html(r) for r in sources) + "</small></p>"
-    return (f'<details class="series-model-answer"><summary><b>Model answer</b> ({html.escape(title)}): one good '
+    return (f'<details class="series-model-answer"><summary><b>Model answer</b> ({esc(title)}): one good '
             f"answer, not the only one</summary>{markdown_html(model_answer)}{refs}</details>")
 
 
@@ -98,9 +98,9 @@ def save_feedback_html(text: str | None) -> str:
 def static_answer_html(title: str, prompt: str, model_answer: str, rubric: tuple[str, ...],
                        sources: list[str] | None = None) -> str:
     """The box without a kernel (static site, viewers): prompt, then the model answer in <details>."""
-    ticks = "".join(f"<li>{html.escape(r)}</li>" for r in rubric)
-    return (f'<div class="series-answer-box"><p><b>Write your answer: {html.escape(title)}.</b> '
-            f"{html.escape(prompt)} In a running notebook you write and save it here; on this page, write it in "
+    ticks = "".join(f"<li>{esc(r)}</li>" for r in rubric)
+    return (f'<div class="series-answer-box"><p><b>Write your answer: {esc(title)}.</b> '
+            f"{esc(prompt)} In a running notebook you write and save it here; on this page, write it in "
             "your own notes first.</p>" + answer_reveal_html(title, model_answer, sources)
             + f"<p>Then check your answer:</p><ul>{ticks}</ul></div>")
 
@@ -168,7 +168,7 @@ def answer_box(answer_id: str, lesson: int, title: str, model_answer: str, kind:
     save.on_click(on_save)
     for t in ticks:
         t.observe(on_tick, names="value")
-    header = widgets.HTML(f"<p><b>Your answer: {html.escape(title)}.</b> {html.escape(prompt)} It is kept only "
+    header = widgets.HTML(f"<p><b>Your answer: {esc(title)}.</b> {esc(prompt)} It is kept only "
                           "on this computer, in your personal record.</p>")
     box = AnswerBox([header, text, save, status, reveal],
                     f"Answer box: {title}. Write and save your answer to see the model answer")
@@ -211,8 +211,8 @@ def download_link_html(path, text: str, mime: str) -> str:
     import base64
 
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return (f'<p><a download="{html.escape(path.name)}" href="data:{mime};charset=utf-8;base64,{payload}">'
-            f"<b>Download {html.escape(path.name)}</b></a> (saved too as <code>{html.escape(str(path))}</code>; "
+    return (f'<p><a download="{attr(path.name)}" href="data:{mime};charset=utf-8;base64,{payload}">'
+            f"<b>Download {esc(path.name)}</b></a> (saved too as <code>{esc(str(path))}</code>; "
             "in JupyterLab's file browser, right-click it and choose Download).</p>")
 
 
@@ -230,7 +230,7 @@ def my_progress() -> SeriesWidget:
 
     def show(_=None):
         r = learner_record.get_record()
-        where.value = (f"<p>Your record is kept {html.escape(r.where)}.</p>" + learner_record.notices_html())
+        where.value = (f"<p>Your record is kept {esc(r.where)}.</p>" + learner_record.notices_html())
         summary.value = learner_record.summary_html(r)
 
     def export(fmt: str):

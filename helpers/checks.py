@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import html
 from dataclasses import dataclass
 from typing import Callable
 
@@ -34,11 +33,22 @@ import ipywidgets as widgets
 
 from .data import QUIZ_OPTION_COLUMNS, KnowledgeBase, load_knowledge_base
 from .widgets.common import SeriesWidget, notice_html
+from .markup import attr, esc
 
 #: Callables that receive ``{"quiz_id", "lesson", "chosen", "correct", "attempt", "confidence"}``
 #: after every counted answer (``chosen`` is the option text, ``attempt`` 1 or 2, ``confidence``
 #: "sure", "unsure" or None). Exceptions raised by a listener are swallowed.
 ANSWER_LISTENERS: list[Callable[[dict], None]] = []
+
+
+def _record_answer(event: dict) -> None:
+    """Keep each answer in the learner's personal record (helpers.record; off under the tests)."""
+    from . import record
+
+    record.on_check_answer(event)
+
+
+ANSWER_LISTENERS.append(_record_answer)
 
 CONFIDENCE_LEVELS = ("sure", "unsure")
 NO_OPTION_MESSAGE = "Choose an option first."
@@ -136,7 +146,7 @@ def _sources_html(item: CheckItem) -> str:
 def answer_html(item: CheckItem) -> str:
     """The correct option, the explanation and the sources (shown once the answer is revealed)."""
     revisit = (f" <i>This item comes back to lesson {item.revisits:02d}.</i>" if item.revisits is not None else "")
-    return (f"<b>Answer:</b> {html.escape(item.answer)}. {html.escape(item.explanation)}{revisit}"
+    return (f"<b>Answer:</b> {esc(item.answer)}. {esc(item.explanation)}{revisit}"
             f"{_sources_html(item)}")
 
 
@@ -157,14 +167,14 @@ def check_response(quiz_id: str, chosen: int | None, attempt: int = 1, confidenc
         raise ValueError(f"Option {chosen!r} does not exist; valid: 0 to {len(item.options) - 1}")
     chosen = int(chosen)
     correct = chosen == item.correct
-    option_feedback = html.escape(item.feedback[chosen])
-    note = "" if confidence is None else f"<p><i>{html.escape(CONFIDENCE_NOTES[(confidence, correct)])}</i></p>"
+    option_feedback = esc(item.feedback[chosen])
+    note = "" if confidence is None else f"<p><i>{esc(CONFIDENCE_NOTES[(confidence, correct)])}</i></p>"
     if correct:
         verdict = "✔" if attempt == 1 else "✔ Second try."
         body = f"<p><b>{verdict}</b> {option_feedback}</p><p>{answer_html(item)}</p>{note}"
         return CheckResponse(f'<div role="status">{body}</div>', True, True, True)
     if attempt == 1:
-        body = (f"<p><b>✘ Not yet.</b> {option_feedback}</p><p><b>Hint:</b> {html.escape(item.hint)}</p>"
+        body = (f"<p><b>✘ Not yet.</b> {option_feedback}</p><p><b>Hint:</b> {esc(item.hint)}</p>"
                 f"<p>Choose again and press Check: you have one more try.</p>")
         return CheckResponse(f'<div role="status">{body}</div>', True, False, False)
     body = (f"<p><b>✘ Not this one either.</b> {option_feedback}</p><p>{answer_html(item)}</p>{note}")
@@ -174,19 +184,19 @@ def check_response(quiz_id: str, chosen: int | None, attempt: int = 1, confidenc
 def static_check_html(quiz_id: str, kb: KnowledgeBase | None = None) -> str:
     """The item as static HTML for the website (CONTRIBUTING.md, convention 1); usable without JavaScript."""
     item = check_item(quiz_id, kb)
-    qid = html.escape(item.quiz_id)
-    radios = "\n".join(f'    <label><input type="radio" name="{qid}" value="{i}"> {html.escape(text)}</label>'
+    qid = attr(item.quiz_id)
+    radios = "\n".join(f'    <label><input type="radio" name="{qid}" value="{i}"> {esc(text)}</label>'
                        for i, text in enumerate(item.options))
     feedback = "\n".join(
         f'  <div class="series-check-feedback" data-option="{i}" data-correct="{"true" if i == item.correct else "false"}"'
-        f" hidden>{html.escape(text)}</div>" for i, text in enumerate(item.feedback))
+        f" hidden>{esc(text)}</div>" for i, text in enumerate(item.feedback))
     return (f'<div class="series-check" data-quiz-id="{qid}">\n'
             f"  <fieldset>\n"
-            f'    <legend class="series-check-question">{html.escape(item.question)}</legend>\n'
+            f'    <legend class="series-check-question">{esc(item.question)}</legend>\n'
             f"{radios}\n"
             f"  </fieldset>\n"
             f'  <button type="button" class="series-check-submit">Check my answer</button>\n'
-            f'  <p class="series-check-hint" hidden>{html.escape(item.hint)}</p>\n'
+            f'  <p class="series-check-hint" hidden>{esc(item.hint)}</p>\n'
             f"{feedback}\n"
             f'  <p class="series-check-status" role="status" aria-live="polite"></p>\n'
             f'  <details class="series-check-answer"><summary>Show the answer</summary>{answer_html(item)}</details>\n'
@@ -224,7 +234,7 @@ class CheckWidget(SeriesWidget):
 def check_question(quiz_id: str) -> CheckWidget:
     """A check-your-understanding item: optional confidence, choose an option, press Check, read feedback."""
     item = check_item(quiz_id)
-    question = widgets.HTML(f"<b>Check your understanding.</b> {html.escape(item.question)}")
+    question = widgets.HTML(f"<b>Check your understanding.</b> {esc(item.question)}")
     choice = widgets.RadioButtons(options=[(text, i) for i, text in enumerate(item.options)], value=None,
                                   description="Answer:", layout=widgets.Layout(width="auto"),
                                   style={"description_width": "initial"})

@@ -25,8 +25,8 @@ The record is plain JSON a learner can open::
 """
 
 from __future__ import annotations
+from .markup import esc
 
-import html
 import json
 import os
 import sys
@@ -299,7 +299,7 @@ def summary_html(record: Record | None = None) -> str:
         return notice_html("Nothing recorded yet: answer some checks, make predictions and write answers in the "
                            "lessons, then run this cell again.")
     head = "".join(f'<th scope="col" style="text-align:left">{h}</th>' for h in SUMMARY_HEADERS)
-    body = "".join("<tr>" + f'<th scope="row" style="text-align:left">{html.escape(_lesson_name(r["lesson"]))}</th>'
+    body = "".join("<tr>" + f'<th scope="row" style="text-align:left">{esc(_lesson_name(r["lesson"]))}</th>'
                    + "".join(f"<td>{v}</td>" for k, v in r.items() if k != "lesson") + "</tr>" for r in rows)
     return (f'<table class="my-progress"><caption style="text-align:left">My progress, by lesson</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
@@ -347,7 +347,7 @@ def export_html(record: Record | None = None, name: str = "") -> str:
     record = record or get_record()
     body = [f"<h1>My record: stem-cell therapy for ALS and MS</h1>"]
     if name.strip():
-        body.append(f"<p>Name: {html.escape(name.strip())}</p>")
+        body.append(f"<p>Name: {esc(name.strip())}</p>")
     body.append("<p>Kept on my own computer; made with the series' <em>My progress</em> page.</p>")
     body.append("<h2>Summary by lesson</h2>" + (summary_html(record) if summary_by_lesson(record)
                                                   else "<p>Nothing recorded yet.</p>"))
@@ -356,9 +356,9 @@ def export_html(record: Record | None = None, name: str = "") -> str:
     written = [(k, a) for k, a in answers if str(a.get("text", "")).strip()]
     for answer_id, answer in written:
         ticks = answer.get("rubric") or []
-        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in str(answer["text"]).strip().split("\n") if p.strip())
-        body.append(f"<h3>{html.escape(_lesson_name(answer['lesson']))}: "
-                    f"{html.escape(answer.get('title') or answer_id)}</h3>{paragraphs}"
+        paragraphs = "".join(f"<p>{esc(p)}</p>" for p in str(answer["text"]).strip().split("\n") if p.strip())
+        body.append(f"<h3>{esc(_lesson_name(answer['lesson']))}: "
+                    f"{esc(answer.get('title') or answer_id)}</h3>{paragraphs}"
                     + (f"<p><em>Self-assessment: {sum(ticks)} of {len(ticks)} rubric points ticked.</em></p>"
                        if ticks else ""))
     if not written:
@@ -366,8 +366,8 @@ def export_html(record: Record | None = None, name: str = "") -> str:
     body.append("<h2>My predictions</h2><ul>")
     for _, task in sorted(record.data["tasks"].items(), key=lambda kv: (kv[1].get("lesson", 99), kv[0])):
         verdict = {True: "right", False: "not right", None: "open question"}[task.get("correct")]
-        body.append(f"<li>{html.escape(_lesson_name(task['lesson']))}: {html.escape(task.get('title', ''))}: "
-                    f"I predicted <em>{html.escape(task.get('prediction', ''))}</em> ({verdict}).</li>")
+        body.append(f"<li>{esc(_lesson_name(task['lesson']))}: {esc(task.get('title', ''))}: "
+                    f"I predicted <em>{esc(task.get('prediction', ''))}</em> ({verdict}).</li>")
     body.append("</ul>")
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>My record: stem-cell therapy for '
             'ALS and MS</title><style>body{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.5}'

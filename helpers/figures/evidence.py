@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
-from ..style import DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS, OKABE_ITO, figure_style
+from ..style import DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, figure_style
 
 #: Short codes printed in evidence-map cells (so the map reads without colour).
 #: (The same codes are in data/evidence_levels.csv, column ``code``; a test keeps them equal.)

@@ -13,15 +13,12 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import NullLocator
 
 from .. import models, queries
 from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
-from ..style import (DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, evidence_badge_html, figure_style,
-                     status_tag_html)
-from .evidence import EVIDENCE_CODES, RESULT_LABELS, evidence_map_figure, trial_landscape_figure
+from ..style import EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, evidence_badge_html, figure_style, status_tag_html
+from .evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
 

@@ -10,7 +10,6 @@ call directly. Callbacks only set widget state (see :mod:`helpers.widgets.common
 
 from __future__ import annotations
 
-import html
 
 import ipywidgets as widgets
 
@@ -259,7 +258,7 @@ def become_feedback_html(parent: str, child: str, prediction: bool | None, kb: K
                  if (link.parent, link.child) == (parent, child))
     row_name = names[which.parent if which.row == "parent" else which.child]
     return (f'<div role="status"><p><b>{verdict}</b> {fact}: the knowledge base says that '
-            f"{html.escape(row_name)} — <i>{column[which.column]}</i>: \u201c{html.escape(source)}\u201d.</p>"
+            f"{esc(row_name)} — <i>{column[which.column]}</i>: \u201c{esc(source)}\u201d.</p>"
             "<p>The card and the map below show the cell; dotted lines mark what it has not been shown to "
             "become.</p></div>")
 
@@ -280,7 +279,6 @@ def become_task(kb: KnowledgeBase | None = None) -> widgets.VBox:
     card = widgets.HTML("")
     image = FigureImage(layout=widgets.Layout(display="none"))
     caption = widgets.HTML("")
-    score = {"asked": set()}
 
     def clear(*_):
         prediction.value = None
@@ -327,6 +325,6 @@ def static_become_html(kb: KnowledgeBase | None = None) -> str:
         shown, _ = become_answer(parent, child, kb)
         answer = become_feedback_html(parent, child, shown, kb).replace("✔ Your prediction is right.",
                                                                         "Yes." if shown else "No.")
-        items.append(f"<li><p>{html.escape(label)}</p><details><summary>Reveal</summary>{answer}</details></li>")
+        items.append(f"<li><p>{esc(label)}</p><details><summary>Reveal</summary>{answer}</details></li>")
     return ('<div class="series-task"><p><b>Predict, then reveal.</b> Decide yes or no for each question, then '
             "open the answer.</p><ol>" + "".join(items) + "</ol></div>")

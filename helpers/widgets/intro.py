@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 
 import ipywidgets as widgets
 
@@ -103,7 +102,7 @@ def placement_feedback(effect_id: str, level_id: str | None, kb: KnowledgeBase |
     found = DESIGN_WORDS[str(truth["design"])] + ("" if truth["design"] == "idea"
                                                   else f", which found {DIRECTION_WORDS[str(truth['direction'])]}")
     if level_id == actual:
-        return True, f"<p>✔ <b>Right.</b> {badge} The evidence is {html.escape(found)}.</p>"
+        return True, f"<p>✔ <b>Right.</b> {badge} The evidence is {esc(found)}.</p>"
     if chosen["design"] == truth["design"]:
         why = (f"The kind of test is right ({DESIGN_WORDS[str(truth['design'])]}), but look again at what it found: "
                f"{DIRECTION_WORDS[str(truth['direction'])]}.")
@@ -118,7 +117,7 @@ def placement_feedback(effect_id: str, level_id: str | None, kb: KnowledgeBase |
                 "endpoint, on condition that benefit is confirmed later.")
     if status == "marketed_without_evidence" and level_id != actual:
         why += " Being on sale, with patient stories, is not a test."
-    return False, f"<p>✘ <b>Not quite.</b> {html.escape(why)} The knowledge base grades it {badge}</p>"
+    return False, f"<p>✘ <b>Not quite.</b> {esc(why)} The knowledge base grades it {badge}</p>"
 
 
 def evidence_sorting_task() -> widgets.VBox:
@@ -127,7 +126,7 @@ def evidence_sorting_task() -> widgets.VBox:
     options = [("— place it on the scale —", None)] + sorting_levels(kb)
     rows, menus, feedbacks = [], {}, {}
     for number, effect_id in enumerate(SORTING_CLAIMS, start=1):
-        text = widgets.HTML(f"<p><b>Claim {number}.</b> {html.escape(sorting_claim_text(effect_id, kb))}</p>")
+        text = widgets.HTML(f"<p><b>Claim {number}.</b> {esc(sorting_claim_text(effect_id, kb))}</p>")
         menu = widgets.Dropdown(options=options, value=None, description=f"Claim {number} is:", style=STYLE_LABEL,
                                 layout=widgets.Layout(width="auto"))
         feedback = widgets.HTML("")
@@ -172,7 +171,7 @@ def static_sorting_html(kb: KnowledgeBase | None = None) -> str:
     for effect_id in SORTING_CLAIMS:
         level = str(kb.therapy_effects.set_index("effect_id").loc[effect_id, "evidence_level"])
         _, placed = placement_feedback(effect_id, level, kb)
-        items.append(f"<li><p>{html.escape(sorting_claim_text(effect_id, kb))}</p><details><summary>Where it sits"
+        items.append(f"<li><p>{esc(sorting_claim_text(effect_id, kb))}</p><details><summary>Where it sits"
                      f"</summary>{placed}</details></li>")
     return ('<div class="series-task"><p><b>Sorting task.</b> Place each claim on the scale (how strong was the '
             "test, and what did it find?), then open the answer.</p><ol>" + "".join(items) + "</ol></div>")

@@ -9,7 +9,6 @@ Predictions go into the learner's personal record (:mod:`helpers.record`).
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -19,6 +18,7 @@ import ipywidgets as widgets
 from .. import record as learner_record
 from ..style import figure_to_png
 from .common import FigureImage, assemble, notice_html
+from ..markup import esc
 
 CHOOSE_FIRST = "Choose a prediction first, then press the button."
 
@@ -151,9 +151,9 @@ def prediction_feedback(task_id: str, choice: int | None) -> tuple[bool | None, 
     right, result, _ = run_task(task_id)
     correct = int(choice) == right
     head = ("✔ Your prediction matches the model." if correct else
-            f"✘ The model shows: {html.escape(task.options[right])}.")
-    return correct, (f'<div role="status"><p><b>{head}</b> {html.escape(task.why[int(choice)])}</p>'
-                     f"<p><i>{html.escape(result)}</i></p></div>")
+            f"✘ The model shows: {esc(task.options[right])}.")
+    return correct, (f'<div role="status"><p><b>{head}</b> {esc(task.why[int(choice)])}</p>'
+                     f"<p><i>{esc(result)}</i></p></div>")
 
 
 def predict_then_check(task_id: str):
@@ -161,8 +161,8 @@ def predict_then_check(task_id: str):
     if task_id not in TASKS:
         raise ValueError(f"unknown task {task_id!r}; valid: {', '.join(TASKS)}")
     task = TASKS[task_id]
-    question = widgets.HTML(f"<p><b>Predict, then check: {html.escape(task.title)}.</b> "
-                            f"{html.escape(task.question)}</p>")
+    question = widgets.HTML(f"<p><b>Predict, then check: {esc(task.title)}.</b> "
+                            f"{esc(task.question)}</p>")
     choice = widgets.RadioButtons(options=[(o, i) for i, o in enumerate(task.options)], value=None,
                                   description="My prediction:", style={"description_width": "initial"},
                                   layout=widgets.Layout(width="auto"))
@@ -193,9 +193,9 @@ def static_task_html(task_id: str) -> str:
     """The task without a kernel (static site): question, options, and the model's answer in <details>."""
     task = TASKS[task_id]
     right, result, _ = run_task(task_id)
-    options = "".join(f"<li>{html.escape(o)}</li>" for o in task.options)
-    return (f'<div class="series-task"><p><b>Predict, then check: {html.escape(task.title)}.</b> '
-            f"{html.escape(task.question)}</p><ol type=\"A\">{options}</ol><p>Decide first, then open the answer. "
+    options = "".join(f"<li>{esc(o)}</li>" for o in task.options)
+    return (f'<div class="series-task"><p><b>Predict, then check: {esc(task.title)}.</b> '
+            f"{esc(task.question)}</p><ol type=\"A\">{options}</ol><p>Decide first, then open the answer. "
             "In a running notebook you run the model yourself.</p><details><summary>Show what the model shows"
-            f"</summary><p><b>{html.escape(task.options[right])}.</b> {html.escape(task.why[right])}</p>"
-            f"<p><i>{html.escape(result)}</i></p></details></div>")
+            f"</summary><p><b>{esc(task.options[right])}.</b> {esc(task.why[right])}</p>"
+            f"<p><i>{esc(result)}</i></p></details></div>")
