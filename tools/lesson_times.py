@@ -7,7 +7,7 @@ Method (stated in the README):
 - reading: words of the lesson's text (markdown cells) at 200 words per minute (fast) to
   150 (careful), plus words shown in tables and other text outputs at 300 (skimmed) to 200;
 - each check question 1 to 1.5 minutes; each "Think!" 2 to 3 minutes; each widget 5 to 10
-  minutes (its task); each figure 0.5 to 1 minute;
+  minutes (its task; a capstone case's answer box counts as one); each figure 0.5 to 1 minute;
 - the glossary list and the reference list at the end of a lesson are not counted (they are
   looked up, not read through);
 - the total is rounded outwards to 5 minutes. A markdown cell tagged ``deep-dive`` marks the
@@ -97,13 +97,15 @@ def measure(path: Path) -> LessonLoad:
         if "check_question(" in cell.source:
             load.checks += 1
             continue
+        if "answer_box(" in cell.source and 'answer_box("c' not in cell.source:
+            continue  # writing a Think! answer is inside the Think! allowance; case answers count as a task
         if cell.source.startswith(("glossary(", "references(")):
             continue  # reference material at the end of a lesson: looked up, not read through
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if WIDGET_MIME in data:
                 load.widgets += 1
-            elif "image/png" in data:
+            elif "image/png" in data or 'class="series-figure"' in str(data.get("text/html", "")):
                 load.figures += 1
             elif "text/html" in data:
                 load.shown += _words(data["text/html"])
