@@ -14,6 +14,7 @@ Balance rules (issue 13), measured on data/quiz.csv after the per-item shuffle:
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -24,6 +25,7 @@ import pytest
 
 from helpers import checks, models, queries
 from helpers.data import load_knowledge_base
+from helpers.markup import esc
 from tools.notebook_tools import ROOT
 
 
@@ -130,7 +132,7 @@ def _power(n_per_arm: int, slowing: float) -> float:
 
 
 def _check_q00_05(item, kb):
-    listed = checks.html.unescape(
+    listed = html.unescape(
         __import__("helpers.widgets.intro", fromlist=["claims_at_level_html"]).claims_at_level_html("rct_no_benefit", kb))
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     assert names["nurown"] in listed
@@ -275,10 +277,10 @@ def test_feedback_flow_is_pure_and_follows_the_rules(items):
     assert not empty.counted and checks.NO_OPTION_MESSAGE in empty.html
     first = checks.check_response("q07_08", _wrong(item), 1)
     assert first.counted and not first.final and "Hint:" in first.html and "Answer:" not in first.html
-    assert checks.html.escape(item.feedback[_wrong(item)]) in first.html
+    assert esc(item.feedback[_wrong(item)]) in first.html
     second = checks.check_response("q07_08", _wrong(item, 2), 2)
     assert second.final and not second.correct and "Answer:" in second.html
-    assert checks.html.escape(item.feedback[_wrong(item, 2)]) in second.html
+    assert esc(item.feedback[_wrong(item, 2)]) in second.html
     right = checks.check_response("q07_08", item.correct, 1)
     assert right.final and right.correct and "Sources:" in right.html
 
@@ -342,7 +344,7 @@ def test_widget_two_wrong_answers_reveal_the_answer(items):
     button.click()
     choice.value = _wrong(item, 2)
     button.click()
-    assert "Not this one either" in feedback.value and checks.html.escape(item.answer) in feedback.value
+    assert "Not this one either" in feedback.value and esc(item.answer) in feedback.value
     assert button.disabled
 
 

@@ -19,7 +19,9 @@ from ..style import GREYS, OKABE_ITO, figure_style
 
 #: Neutral greys and black only: the series' colours already mean something (vermillion = ALS,
 #: blue = MS, the badge colours = evidence), so an icon array borrows none of them.
-EVENT_STYLE = {"marker": "s", "markersize": 11, "markerfacecolor": GREYS["dark"],
+#: Darker than the E! badge grey (#555555), so no fill colour of the series has two meanings.
+EVENT_FILL = "#333333"
+EVENT_STYLE = {"marker": "s", "markersize": 11, "markerfacecolor": EVENT_FILL,
                "markeredgecolor": OKABE_ITO["black"], "markeredgewidth": 1.0, "linestyle": "none"}
 CROSS_STYLE = {"marker": "x", "markersize": 7, "color": "white", "markeredgewidth": 1.6,
                "linestyle": "none"}
