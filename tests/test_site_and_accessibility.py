@@ -20,7 +20,8 @@ import yaml
 from browser_support import CHROMIUM_ARGS, chromium_path
 from site_support import ROOT, article, built_site, lesson_page, offline_env, pages
 from tools.book import build
-from tools.notebook_tools import display_cell_problems, glossary_slug, is_display_cell, lesson_notebooks
+from helpers.lesson import glossary_slug
+from tools.notebook_tools import display_cell_problems, is_display_cell, lesson_notebooks
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 LESSONS = lesson_notebooks()
