@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 from helpers import models
 from helpers.data import load_knowledge_base
 from helpers.figures import cells as fig_cells
+from helpers.markup import esc
 from helpers.figures import evidence
 from helpers.figures import therapy_tables as tt
 from helpers.figures.models import LESSON_TRIAL_COUNT, alsfrs_trial_figure
@@ -227,4 +228,4 @@ def test_untreated_damage_is_listed_by_name(kb):
     ids = queries.untreated_damage("als", kb=kb)
     assert tt.untreated_damage_names("als", kb=kb) == [names[i] for i in ids]
     text = tt.untreated_damage_list("als", kb=kb).data
-    assert all(f"- {names[i]}" in text for i in ids) and "als_" not in text
+    assert all(f"<li>{esc(names[i])}</li>" in text for i in ids) and "als_" not in text

@@ -33,8 +33,14 @@ MATH = "$\\frac$"
 LIVE_MARKERS = ("onerror", "javascript:", "\\frac")
 
 
+#: Text columns that code computes with, so hostile text there is a data error, not display text:
+#: a fact's unit decides how it is turned into counts ("%" becomes "n in 100").
+COMPUTED_TEXT = {("disease_facts", "unit")}
+
+
 def free_text_columns() -> dict[str, list[str]]:
-    return {table: [c.name for c in cols if c.kind == "text" and c.name != KEYS[table]]
+    return {table: [c.name for c in cols if c.kind == "text" and c.name != KEYS[table]
+                    and (table, c.name) not in COMPUTED_TEXT]
             for table, cols in SCHEMA.items()}
 
 

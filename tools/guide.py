@@ -42,6 +42,7 @@ MARKERS = {
     "red_flags": ("<!-- generated: red-flag answer key (python -m tools.guide) -->",
                   "<!-- end of red-flag answer key -->"),
     "outcomes": ("<!-- generated: outcomes map (python -m tools.guide) -->", "<!-- end of outcomes map -->"),
+    "cases": ("<!-- generated: case model answers (python -m tools.guide) -->", "<!-- end of case model answers -->"),
 }
 
 
@@ -152,7 +153,22 @@ def outcomes_map_markdown(notebook_dir: Path = NOTEBOOK_DIR, kb: KnowledgeBase |
     return "\n".join(rows) + "\n\n" + "\n".join(details).rstrip() + "\n"
 
 
-GENERATORS = {"quiz": quiz_answer_key_markdown, "red_flags": red_flag_answer_key_markdown,
+def case_answers_markdown(kb: KnowledgeBase | None = None, notebook_dir: Path = NOTEBOOK_DIR) -> str:
+    """Lesson 09's case model answers, copied from the answer boxes of the notebook (one source)."""
+    from helpers.answers import answer_boxes_in
+
+    path = next(notebook_dir.glob("09_*.ipynb"))
+    parts = []
+    for box in answer_boxes_in(json.loads(path.read_text(encoding="utf-8"))):
+        if box.get("kind") != "case":
+            continue
+        sources = ", ".join(f"`[{r}]`" for r in box.get("sources") or [])
+        parts.append(f"### {box['title']}\n\n{str(box['model_answer']).strip()}\n"
+                     + (f"\nSources: {sources}\n" if sources else ""))
+    return "\n".join(parts)
+
+
+GENERATORS = {"quiz": quiz_answer_key_markdown, "cases": lambda kb=None: case_answers_markdown(kb), "red_flags": red_flag_answer_key_markdown,
               "outcomes": lambda kb=None: outcomes_map_markdown(kb=kb)}
 
 

@@ -31,7 +31,7 @@ from docutils import nodes
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 EXPLORER_APP = "apps/therapy_explorer.ipynb"
-ANCHOR_RE = re.compile(r'<a id="([a-z0-9][a-z0-9-]*)"></a>')
+ANCHOR_RE = re.compile(r'<a id="([a-z0-9][a-z0-9-]*)">')  # MyST keeps an inline tag as its own raw node
 EMPTY_TH_RE = re.compile(r"<th>\s*</th>")
 
 

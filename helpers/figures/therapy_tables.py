@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from IPython.display import HTML, Markdown
+from IPython.display import HTML
 from matplotlib.figure import Figure
 
 from .. import models, queries
@@ -397,10 +397,11 @@ def untreated_damage_names(disease: str, above: str = "lab", kb: KnowledgeBase |
     return [str(names[d]) for d in queries.untreated_damage(disease, above, kb)]
 
 
-def untreated_damage_list(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> Markdown:
-    """The kinds of damage no therapy has been shown, in people, to act on: a bullet list of their names."""
+def untreated_damage_list(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> HTML:
+    """The kinds of damage no therapy has been shown, in people, to act on: a bullet list of their names
+    (HTML, data text escaped)."""
     names = untreated_damage_names(disease, above, kb)
-    return Markdown("\n".join(f"- {name}" for name in names) if names else "- none")
+    return HTML("<ul>" + "".join(f"<li>{esc(name)}</li>" for name in names or ["none"]) + "</ul>")
 
 
 def therapy_comparison_frame(therapies: list[str], disease: str, kb: KnowledgeBase | None = None) -> pd.DataFrame:
