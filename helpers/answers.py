@@ -81,9 +81,9 @@ def answer_reveal_html(title: str, model_answer: str, sources: list[str] | None 
     """The collapsible model answer (pure)."""
     refs = ""
     if sources:
-        from .queries import citation_html
+        from .queries import cite
 
-        refs = "<p><small><b>Sources:</b> " + "; ".join(citation_html(r) for r in sources) + "</small></p>"
+        refs = "<p><small><b>Sources:</b> " + "; ".join(cite(r) for r in sources) + "</small></p>"
     return (f'<details class="series-model-answer"><summary><b>Model answer</b> ({esc(title)}): one good '
             f"answer, not the only one</summary>{markdown_html(model_answer)}{refs}</details>")
 

@@ -361,16 +361,6 @@ def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str 
     return sep.join(parts) if form == "text" else Html(sep.join(parts))
 
 
-def citation(ref_id: str, kb: KnowledgeBase | None = None) -> str:
-    """A readable one-line citation: authors (year). Title. Venue. doi / PMID / registry id."""
-    return cite(ref_id, kb, "text")
-
-
-def citation_html(ref_id: str, kb: KnowledgeBase | None = None) -> str:
-    """Like :func:`citation`, as HTML with links to doi.org, PubMed or the trial registry."""
-    return cite(ref_id, kb, "full")
-
-
 def split_ids(value: str) -> list[str]:
     """Split a ';'-separated id list from the knowledge base."""
     return [v for v in str(value).split(";") if v and v != "<NA>"]

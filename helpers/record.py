@@ -345,7 +345,7 @@ def export_markdown(record: Record | None = None, name: str = "") -> str:
 def export_html(record: Record | None = None, name: str = "") -> str:
     """The record as one self-contained HTML page (no scripts, no external resources)."""
     record = record or get_record()
-    body = [f"<h1>My record: stem-cell therapy for ALS and MS</h1>"]
+    body = ["<h1>My record: stem-cell therapy for ALS and MS</h1>"]
     if name.strip():
         body.append(f"<p>Name: {esc(name.strip())}</p>")
     body.append("<p>Kept on my own computer; made with the series' <em>My progress</em> page.</p>")

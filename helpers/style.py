@@ -153,3 +153,24 @@ def figure_to_png(fig, dpi: int = 96, tight: bool | None = None) -> bytes:
                     bbox_inches="tight" if tight else None)
     plt.close(fig)
     return buffer.getvalue()
+
+
+def blit_png(canvas, background, artists) -> bytes:
+    """PNG bytes of ``canvas`` after restoring ``background`` (from ``canvas.copy_from_bbox``)
+    and drawing only ``artists`` over it, lowest zorder first (the "blitting" of animations).
+
+    Used where a widget redraws a few changing artists over a picture laid out once: much
+    faster than drawing the whole figure. Light compression: the image is sent at once, not kept.
+    """
+    from PIL import Image
+
+    canvas.restore_region(background)
+    renderer = canvas.get_renderer()
+    for artist in sorted(artists, key=lambda a: a.get_zorder()):
+        if artist.get_visible():
+            artist.draw(renderer)
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()

@@ -57,6 +57,27 @@ def chromium_path() -> str | None:
     return found
 
 
+@contextmanager
+def launched_chromium():
+    """Debian's Chromium, headless, driven by Playwright; closed afterwards. Without a Chromium
+    the browser tests fail in CI (nothing may be skipped there) and are skipped elsewhere."""
+    import pytest
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if path is None:
+        message = "Chromium not found: install Debian's chromium or set CHROMIUM_PATH"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def wait_for_http(url: str, process: subprocess.Popen, seconds: float, log: Path) -> None:
     """Wait until `url` answers (any HTTP status), or fail with the server's log.
 

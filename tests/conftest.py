@@ -28,6 +28,19 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture
+def recording(monkeypatch, tmp_path):
+    """Recording on, as for a learner (the suite otherwise runs with SERIES_RECORD_OFF), in a
+    temporary notebooks folder, which it yields; the session's in-memory record is reset."""
+    from helpers import record
+
+    monkeypatch.delenv(record.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(record.DIR_ENV, str(tmp_path / "notebooks"))
+    record.use_record(None)
+    yield tmp_path / "notebooks"
+    record.use_record(None)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item (rep_setup, rep_call, rep_teardown), so fixtures

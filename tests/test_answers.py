@@ -18,15 +18,6 @@ from test_claims_trace import untraced_numbers
 MODEL = "1. **Damage.** aHSCT acts on the *immune attack*.\n2. It cannot repair <lost axons>.\n\nOne sentence."
 
 
-@pytest.fixture
-def recording(monkeypatch, tmp_path):
-    monkeypatch.delenv(record.DISABLE_ENV, raising=False)
-    monkeypatch.setenv(record.DIR_ENV, str(tmp_path))
-    record.use_record(None)
-    yield tmp_path / record.RECORD_NAME
-    record.use_record(None)
-
-
 def test_an_empty_answer_box_says_so_and_reveals_nothing(recording):
     box = answer_box("t_test", 3, "A prompt", MODEL)
     for text in ("", "   \n "):
@@ -35,7 +26,7 @@ def test_an_empty_answer_box_says_so_and_reveals_nothing(recording):
         assert EMPTY_MESSAGE.split(".")[0] in box.outputs["status"].value
         assert box.outputs["reveal"].value == ""
         assert not set(box.controls["rubric"]) & set(box.children)
-    assert not recording.exists() or "t_test" not in recording.read_text()
+    assert not (recording / record.RECORD_NAME).exists() or "t_test" not in (recording / record.RECORD_NAME).read_text()
 
 
 def test_a_written_answer_is_saved_then_the_model_answer_and_rubric_appear(recording):
@@ -50,7 +41,7 @@ def test_a_written_answer_is_saved_then_the_model_answer_and_rubric_appear(recor
     assert "Burt" in reveal
     assert set(box.controls["rubric"]) <= set(box.children)
     box.controls["rubric"][0].value = True
-    saved = json.loads(recording.read_text(encoding="utf-8"))["answers"]["t_test"]
+    saved = json.loads((recording / record.RECORD_NAME).read_text(encoding="utf-8"))["answers"]["t_test"]
     assert saved == {"lesson": 3, "title": "A prompt", "text": "It resets the immune system; it does not repair.",
                      "rubric": [True, False, False]}
     # a new box for the same prompt (the cell run again, or after a restart) shows the saved answer
@@ -137,17 +128,17 @@ def test_my_progress_summarises_and_exports_a_file_to_hand_in(recording):
                             "confidence": "sure"})
     progress = my_progress()
     assert "09 · Capstone: case studies" in progress.outputs["summary"].value
-    assert str(recording) in progress.outputs["where"].value
+    assert str(recording / record.RECORD_NAME) in progress.outputs["where"].value
     progress.controls["name"].value = "Ada"
     progress.controls["html"].click()
     link = progress.outputs["link"].value
     payload = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', link).group(1)
     page = base64.b64decode(payload).decode("utf-8")
     assert "MIST compared aHSCT with drugs; risk is not zero." in page and "Name: Ada" in page
-    assert (recording.parent / "my_series_record.html").read_text(encoding="utf-8") == page
+    assert (recording / "my_series_record.html").read_text(encoding="utf-8") == page
     progress.controls["md"].click()
     assert "### 09 · Capstone: case studies: Case 1: Sara and aHSCT" in \
-        (recording.parent / "my_series_record.md").read_text(encoding="utf-8")
+        (recording / "my_series_record.md").read_text(encoding="utf-8")
 
 
 def test_my_progress_under_the_test_suite_shows_a_neutral_notice(monkeypatch):

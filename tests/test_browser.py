@@ -13,14 +13,13 @@ also leaves a screenshot and a Playwright trace in test-artifacts/failures/.
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import urllib.request
 
 import nbformat
 import pytest
 
-from browser_support import (CHROMIUM_ARGS, ROOT, TOKEN, chromium_path, delete_sessions, jupyterlab_server,
+from browser_support import (ROOT, TOKEN, delete_sessions, jupyterlab_server, launched_chromium,
                              open_notebook, page_problems, run_all, screenshot, traced_page, voila_server,
                              widget_count)
 from tools.notebook_tools import lesson_notebooks
@@ -28,7 +27,6 @@ from tools.notebook_tools import lesson_notebooks
 # A browser test that hangs (JupyterLab or Chromium stops answering) fails after 5 minutes.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 NOTEBOOKS = lesson_notebooks()
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.fixture(scope="module")
@@ -40,18 +38,8 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    path = chromium_path()
-    if path is None:
-        message = "Chromium not found: install Debian's chromium or set CHROMIUM_PATH"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -8,18 +8,16 @@ temporary copy of notebooks/, so the record file is written there and nowhere el
 from __future__ import annotations
 
 import base64
-import os
 import re
 
 import nbformat
 import pytest
 
-from browser_support import (CHROMIUM_ARGS, chromium_path, delete_sessions, jupyterlab_server, open_notebook,
+from browser_support import (delete_sessions, jupyterlab_server, launched_chromium, open_notebook,
                              page_problems, run_all, screenshot)
 from helpers import record
 
 pytestmark = pytest.mark.browser
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ANSWER = "aHSCT resets the immune system; it does not repair lost axons."
 
 
@@ -35,18 +33,8 @@ def learner_lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    path = chromium_path()
-    if path is None:
-        message = "Chromium not found: install Debian's chromium or set CHROMIUM_PATH"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def test_an_answer_written_in_the_browser_reaches_the_exported_record(browser, learner_lab):

@@ -18,7 +18,7 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from helpers import models
+from helpers import models, queries
 from helpers.data import load_knowledge_base
 from helpers.figures import biology as bio
 from helpers.style import DISEASE_COLOURS
@@ -286,12 +286,12 @@ def test_conduction_time_html_shows_the_frame():
 
 def test_short_citations_name_first_authors_or_the_title(kb):
     refs = kb.references.set_index("ref_id")
-    text = bio.short_citation_html("bensimon_1994;motor_unit_remodelling_2022", kb)
+    text = queries.cite("bensimon_1994;motor_unit_remodelling_2022", kb, "short")
     assert text.startswith("Bensimon G et al. (1994)")
     assert "not captured" not in text and refs.loc["motor_unit_remodelling_2022", "title"][:20] in text
-    assert bio.short_citation_html("", kb) == "—"
+    assert queries.cite("", kb, "short") == "—"
     with pytest.raises(ValueError, match="nowhere_2099"):
-        bio.short_citation_html("nowhere_2099", kb)
+        queries.cite("nowhere_2099", kb, "short")
 
 
 def test_trial_arm_results_read_the_trial_note(kb):

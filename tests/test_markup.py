@@ -54,8 +54,8 @@ def test_one_citation_function_in_three_forms():
     text = queries.cite(ref, kb, "text")
     full = queries.cite(ref, kb, "full")
     short = queries.cite(f"{ref};{ref}", kb, "short")
-    assert text == queries.citation(ref, kb) and "<" not in text and "1994" in text
-    assert full == queries.citation_html(ref, kb) and 'href="https://doi.org/' in full and "<i>" in full
+    assert "<" not in text and "1994" in text and "doi:" in text
+    assert 'href="https://doi.org/' in full and "<i>" in full
     assert short.startswith("Bensimon G et al. (1994) <a href=") and short.count("Bensimon") == 1
     assert queries.cite("", kb, "short") == "—"
     with pytest.raises(ValueError, match="valid: full, short, text"):

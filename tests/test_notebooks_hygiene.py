@@ -149,7 +149,7 @@ def test_stored_widget_ids_are_stable_and_unique():
 @pytest.mark.parametrize("path", lesson_notebooks(), ids=lambda p: p.name)
 def test_stored_widget_ids_come_from_the_project_command(path):
     """Lessons were executed with `run.py execute`, which derives widget ids from the position."""
-    from tools.notebook_tools import WIDGET_VIEW, stabilize_widget_ids
+    from tools.notebook_tools import stabilize_widget_ids
 
     nb = nbformat.read(path, as_version=4)
     stored = copy.deepcopy(nb)

@@ -159,15 +159,15 @@ def test_untreated_damage_has_nothing_above_the_threshold(kb):
 
 def test_citations_show_identifiers(kb):
     for ref in kb.references.itertuples():
-        text = queries.citation(ref.ref_id, kb)
+        text = queries.cite(ref.ref_id, kb, "text")
         assert str(ref.year) in text
         for value, shown in ((ref.doi, f"doi:{ref.doi}"), (ref.pmid, f"PMID {ref.pmid}"),
                              (ref.registry_id, str(ref.registry_id))):
             if pd.notna(value) and str(value):
                 assert shown in text
-        assert "href=" in queries.citation_html(ref.ref_id, kb)
+        assert "href=" in queries.cite(ref.ref_id, kb, "full")
     with pytest.raises(ValueError, match="Unknown reference"):
-        queries.citation("nobody_2099", kb)
+        queries.cite("nobody_2099", kb)
 
 
 def test_rows_by_id_names_unknown_ids_and_where_to_look(kb):

@@ -17,16 +17,6 @@ EVENT = {"quiz_id": "q03_02", "lesson": 3, "chosen": "Option B", "correct": Fals
          "confidence": "sure"}
 
 
-@pytest.fixture
-def recording(monkeypatch, tmp_path):
-    """Recording on (as for a learner), in a temporary notebooks folder; the session record reset."""
-    monkeypatch.delenv(record.DISABLE_ENV, raising=False)
-    monkeypatch.setenv(record.DIR_ENV, str(tmp_path / "notebooks"))
-    record.use_record(None)
-    yield tmp_path / "notebooks"
-    record.use_record(None)
-
-
 def unwritable(tmp_path, name):
     """A folder that cannot be created whoever runs the tests (root included): its parent is a file."""
     blocker = tmp_path / f"{name}-is-a-file"

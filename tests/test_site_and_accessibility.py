@@ -17,13 +17,12 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 import yaml
 
-from browser_support import CHROMIUM_ARGS, chromium_path
+from browser_support import launched_chromium
 from site_support import ROOT, article, built_site, lesson_page, offline_env, pages
 from tools.book import build
 from helpers.lesson import glossary_slug
 from tools.notebook_tools import display_cell_problems, is_display_cell, lesson_notebooks
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 LESSONS = lesson_notebooks()
 CONFIG = yaml.safe_load((ROOT / "book" / "_config.yml").read_text(encoding="utf-8"))
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -206,18 +205,8 @@ def test_display_cell_inputs_are_hidden_on_the_site(site, path):
 # --------------------------------------------------------------------------- in Chromium
 @pytest.fixture(scope="module")
 def browser():
-    path = chromium_path()
-    if path is None:
-        message = "Chromium not found: install Debian's chromium or set CHROMIUM_PATH"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture()

@@ -52,10 +52,7 @@ def test_a_check_on_each_lesson_page_answers_in_chromium(site, path, page):
 
 @pytest.fixture()
 def page():
-    from browser_support import CHROMIUM_ARGS, chromium_path
-    from playwright.sync_api import sync_playwright
+    from browser_support import launched_chromium
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser.new_page()
-        browser.close()

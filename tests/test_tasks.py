@@ -17,15 +17,6 @@ from tools.notebook_tools import lesson_notebooks
 from helpers.widgets import cells, intro, tasks
 
 
-@pytest.fixture
-def recording(monkeypatch, tmp_path):
-    monkeypatch.delenv(record.DISABLE_ENV, raising=False)
-    monkeypatch.setenv(record.DIR_ENV, str(tmp_path))
-    record.use_record(None)
-    yield tmp_path / record.RECORD_NAME
-    record.use_record(None)
-
-
 # ------------------------------------------------------------------ lesson 00: sorting task
 def test_the_six_claims_span_the_scale_and_include_an_approved_product():
     kb = load_knowledge_base()
@@ -65,14 +56,14 @@ def test_the_sorting_widget_scores_and_records_a_finished_sort(recording):
     widget.controls["check"].click()
     assert "1 of 6 placed right" in widget.outputs["score"].value and "5 claim(s) still to place" in \
         widget.outputs["score"].value
-    assert not recording.exists()  # an unfinished sort is not recorded
+    assert not (recording / record.RECORD_NAME).exists()  # an unfinished sort is not recorded
     for effect_id, menu in menus.items():
         menu.value = truth[effect_id]
     menus["e001"].value = "rct_benefit"
     widget.controls["check"].click()
     assert "5 of 6 placed right" in widget.outputs["score"].value
     assert "✘" in widget.outputs["feedback"]["e001"].value and "✔" in widget.outputs["feedback"]["e033"].value
-    saved = json.loads(recording.read_text())["tasks"]["p00_sorting"]
+    saved = json.loads((recording / record.RECORD_NAME).read_text())["tasks"]["p00_sorting"]
     assert saved["correct"] is False and saved["prediction"] == "5 of 6 placed right"
 
 
@@ -105,7 +96,7 @@ def test_become_widget_reveals_only_after_a_prediction(recording):
     assert "Not this time" in widget.outputs["feedback"].value
     assert widget.outputs["image"].layout.display == "block" and widget.outputs["image"].value
     assert "Mesenchymal" in widget.outputs["card"].value
-    assert json.loads(recording.read_text())["tasks"]["p04_become_msc_motor_neuron"]["correct"] is False
+    assert json.loads((recording / record.RECORD_NAME).read_text())["tasks"]["p04_become_msc_motor_neuron"]["correct"] is False
     widget.controls["question"].value = ("opc", "oligodendrocyte")  # a new question clears the old answer
     assert widget.outputs["feedback"].value == "" and widget.controls["prediction"].value is None
 
@@ -145,7 +136,7 @@ def test_the_widget_runs_the_model_only_after_a_prediction(recording):
     widget.controls["run"].click()
     assert "The model shows: It comes a few milliseconds later" in widget.outputs["feedback"].value
     assert widget.outputs["image"].layout.display == "block" and widget.outputs["image"].value
-    saved = json.loads(recording.read_text())["tasks"]["p03_conduction"]
+    saved = json.loads((recording / record.RECORD_NAME).read_text())["tasks"]["p03_conduction"]
     assert saved == {"lesson": 3, "title": "A demyelinated optic nerve",
                      "prediction": "No response at all: conduction is blocked", "correct": False}
 

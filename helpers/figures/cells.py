@@ -29,7 +29,7 @@ from matplotlib.path import Path
 from .. import queries
 from ..data import POTENCY, KnowledgeBase, load_knowledge_base
 from ..markup import Html, attr, esc, table_html
-from ..style import GREYS, OKABE_ITO, evidence_badge_html, figure_style
+from ..style import GREYS, OKABE_ITO, blit_png, evidence_badge_html, figure_style
 
 #: Potency columns, widest potential first (the order of the schema's vocabulary).
 POTENCY_ORDER: tuple[str, ...] = tuple(POTENCY)
@@ -396,10 +396,7 @@ class PotencyMapPlot:
         picture and draws only :meth:`overlay_artists` over it (the "blitting" of animations), and
         the PNG is written with light compression. The layout is frozen after the first drawing.
         """
-        import io
-
         from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from PIL import Image
 
         with figure_style():
             if self._background is None:
@@ -410,15 +407,7 @@ class PotencyMapPlot:
                     self.fig.set_layout_engine("none")
                 self._background = self._canvas.copy_from_bbox(self.fig.bbox)
             self.update(highlight)
-            self._canvas.restore_region(self._background)
-            renderer = self._canvas.get_renderer()
-            for artist in sorted(self.overlay_artists(), key=lambda a: a.get_zorder()):
-                artist.draw(renderer)
-            width, height = self._canvas.get_width_height()
-            image = Image.frombuffer("RGBA", (width, height), self._canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-            buffer = io.BytesIO()
-            image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+            return blit_png(self._canvas, self._background, self.overlay_artists())
 
 
 def potency_map_figure(highlight: str | None = None, kb: KnowledgeBase | None = None) -> Figure:

@@ -17,18 +17,16 @@ model results shown).
 
 from __future__ import annotations
 
-import io
 import math
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
 
 from .. import models
 from ..figures.models import (LESSON_TRIAL_COUNT, ConductionPlot, MotorUnitPlot, MS_THERAPY_LABELS, MsRelapsePlot,
                               TrialPlot, describe_alsfrs_trial, describe_conduction, describe_ms_relapses, describe_motor_units)
-from ..style import figure_style
+from ..style import blit_png, figure_style
 from ..markup import Html, esc, table_html
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
@@ -74,16 +72,7 @@ class FastRenderer:
             if self.background is None or key != self.key:
                 self._draw_background()
                 self.key = self.plot.static_key()
-            self.canvas.restore_region(self.background)
-            renderer = self.canvas.get_renderer()
-            for artist in sorted(self.plot.dynamic_artists(), key=lambda a: a.get_zorder()):
-                if artist.get_visible():
-                    artist.draw(renderer)
-            width, height = self.canvas.get_width_height()
-            image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-            buffer = io.BytesIO()
-            image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+            return blit_png(self.canvas, self.background, self.plot.dynamic_artists())
 
 
 def _slider(kind, value, low, high, step, description, readout_format=None, **kwargs):
