@@ -106,17 +106,13 @@ def static_answer_html(title: str, prompt: str, model_answer: str, rubric: tuple
 
 
 class StaticHTMLWidget(SeriesWidget):
-    """A SeriesWidget that also carries its static HTML form (shown where widgets cannot be: the static
-    site shows ``text/html`` instead of the widget; JupyterLab shows the widget)."""
+    """A SeriesWidget with its own static HTML form (an answer box's prompt and model answer, a
+    task's question and answer) instead of the general "needs a running notebook" note."""
 
-    static_html = ""
+    static_form = ""
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            data, metadata = bundle
-            return dict(data, **{"text/html": self.static_html}), metadata
-        return dict(bundle or {}, **{"text/html": self.static_html})
+    def static_html(self) -> str:
+        return self.static_form
 
 
 AnswerBox = StaticHTMLWidget
@@ -177,7 +173,7 @@ def answer_box(answer_id: str, lesson: int, title: str, model_answer: str, kind:
     if str(saved.get("text", "")).strip():
         show_reveal()
     box.add_class("series-answer-box")
-    box.static_html = static_answer_html(title, prompt, model_answer, rubric, sources)
+    box.static_form = static_answer_html(title, prompt, model_answer, rubric, sources)
     return box
 
 
@@ -262,6 +258,6 @@ def with_static_html(widget: SeriesWidget, static_html: str) -> StaticHTMLWidget
     box.controls, box.outputs = widget.controls, widget.outputs
     for name in widget._dom_classes:
         box.add_class(name)
-    box.static_html = static_html
+    box.static_form = static_html
     widget.close()  # the old container only; its children now live in ``box``
     return box

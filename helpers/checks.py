@@ -220,15 +220,8 @@ class CheckWidget(SeriesWidget):
         # short enough not to be cut (ipywidgets truncates text/plain at 110 characters)
         return f"[Check your understanding ({self.quiz_id}): run this notebook to answer it.]"
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            data, metadata = bundle
-        else:
-            data, metadata = bundle, None
-        data = dict(data or {})
-        data["text/html"] = static_check_html(self.quiz_id)
-        return (data, metadata) if metadata is not None else data
+    def static_html(self) -> str:
+        return static_check_html(self.quiz_id)
 
 
 def check_question(quiz_id: str) -> CheckWidget:

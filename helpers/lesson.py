@@ -160,11 +160,35 @@ def references(ref_ids: list[str]) -> HTML:
     return HTML(references_html(ref_ids))
 
 
-def claims_for(*therapies: str, disease: str | None = None, damage=None, most_decisive: bool = False):
+class Claims:
+    """Graded claims from ``therapy_effects.csv`` to show in a lesson, each with its evidence badge,
+    status and source. ``a + b`` lists the claims of both (each claim once), so one display cell
+    can combine several :func:`claims_for` selections."""
+
+    def __init__(self, ids: list[str]):
+        self.ids = list(dict.fromkeys(ids))
+
+    def __add__(self, other: "Claims") -> "Claims":
+        if not isinstance(other, Claims):
+            return NotImplemented
+        return Claims(self.ids + other.ids)
+
+    def _repr_html_(self) -> str:
+        from .figures.therapy_tables import effect_claims_html
+
+        return effect_claims_html(self.ids)
+
+    def __repr__(self) -> str:
+        return f"[{len(self.ids)} graded claim{'s' * (len(self.ids) != 1)} from the knowledge base, with badges and sources]"
+
+
+def claims_for(*therapies: str, disease: str | None = None, damage=None, mechanism: str | None = None,
+               most_decisive: bool = False) -> Claims:
     """The graded claims about the named therapies, each with its badge and source, e.g.
-    ``claims_for("natalizumab", disease="ms")``; unknown names list the valid choices
-    (see :func:`helpers.queries.claim_ids`)."""
-    from .figures.therapy_tables import effect_claims
+    ``claims_for("natalizumab", disease="ms")``; filters by disease, damage (a name or a list),
+    mechanism, or each therapy's most decisive claim; unknown names list the valid choices
+    (see :func:`helpers.queries.claim_ids`). Combine selections with ``+``."""
     from .queries import claim_ids
 
-    return effect_claims(claim_ids(*therapies, disease=disease, damage=damage, most_decisive=most_decisive))
+    return Claims(claim_ids(*therapies, disease=disease, damage=damage, mechanism=mechanism,
+                            most_decisive=most_decisive))

@@ -366,12 +366,13 @@ def split_ids(value: str) -> list[str]:
     return [v for v in str(value).split(";") if v and v != "<NA>"]
 
 
-def claim_ids(*therapies: str, disease: str | None = None, damage=None, most_decisive: bool = False,
-              kb: KnowledgeBase | None = None) -> list[str]:
+def claim_ids(*therapies: str, disease: str | None = None, damage=None, mechanism: str | None = None,
+              most_decisive: bool = False, kb: KnowledgeBase | None = None) -> list[str]:
     """Ids of the graded claims (``therapy_effects.csv``) about the named therapies, in the order the
     therapies are given, each therapy's claims in file order; optionally only one disease, only some
-    kinds of damage, or only each therapy's most decisive claim (:func:`decisive_claims`). Names are ids or display names in any case (``"natalizumab"``, ``"aHSCT"``...);
-    an unknown name raises an error listing the valid choices. Lets a lesson write
+    kinds of damage (one name or a list), only one mechanism, or only each therapy's most decisive
+    claim (:func:`decisive_claims`). Names are ids or display names in any case (``"natalizumab"``,
+    ``"aHSCT"``...); an unknown name raises an error listing the valid choices. Lets a lesson write
     ``claims_for("natalizumab", disease="ms")`` instead of a list of opaque claim ids.
     """
     kb = _kb(kb)
@@ -384,6 +385,8 @@ def claim_ids(*therapies: str, disease: str | None = None, damage=None, most_dec
     if damage is not None:
         wanted = [resolve("damage", d, kb) for d in ([damage] if isinstance(damage, str) else damage)]
         effects = effects[effects["damage_id"].isin(wanted)]
+    if mechanism is not None:
+        effects = effects[effects["mechanism_id"] == resolve("mechanism", mechanism, kb)]
     ids: list[str] = []
     for therapy in therapies:
         therapy_id = resolve("therapy", therapy, kb)
@@ -393,6 +396,7 @@ def claim_ids(*therapies: str, disease: str | None = None, damage=None, most_dec
         found = mine["effect_id"].astype(str).tolist()
         if not found:
             raise ValueError(f"The knowledge base has no claim about {therapy!r}"
-                             + (f" in {disease!r}" if disease else "") + (" for that damage" if damage else "") + ".")
+                             + (f" in {disease!r}" if disease else "") + (" for that damage" if damage else "")
+                             + (f" through {mechanism!r}" if mechanism else "") + ".")
         ids += found
     return ids

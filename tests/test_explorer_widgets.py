@@ -179,3 +179,16 @@ def test_widgets_have_a_short_text_form():
     for make in (explorer.therapy_explorer, explorer.evidence_map, explorer.trial_browser, evidence_level_explorer):
         text = repr(make())
         assert text.startswith("[") and "interactive widget" in text and len(text) < 200
+
+
+def test_widgets_carry_a_needs_a_running_notebook_note_as_html():
+    """Where no kernel runs (the website, nbconvert, notebook viewers) the widget's stored
+    text/html is shown: a note naming the widget, not a raw repr."""
+    for make in (explorer.therapy_explorer, explorer.evidence_map, explorer.trial_browser, evidence_level_explorer):
+        widget = make()
+        bundle = widget._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        assert "application/vnd.jupyter.widget-view+json" in data
+        note = data["text/html"]
+        assert note.startswith('<div class="series-widget-note" role="note">')
+        assert widget.title in note and "needs a running notebook" in note

@@ -180,12 +180,13 @@ def test_figures_carry_their_description_as_alt_text(site, path):
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_widgets_show_a_note_with_a_launch_link(site, path):
     widgets = [o for c in _notebook(path)["cells"] for o in c.get("outputs", []) if WIDGET_MIME in o.get("data", {})
-               and "text/html" not in o["data"]]
+               and "series-widget-note" in "".join(o["data"]["text/html"])]
     text = lesson_page(site, path).read_text(encoding="utf-8")
     notes = re.findall(r'<div class="series-widget-note" role="note">(.*?)</div>', text, re.S)
     assert len(notes) == len(widgets)
     for note in notes:
         assert "needs a running notebook" in note and f"labpath=notebooks%2F{path.name}" in note
+        assert "git-pull?" in note  # and the JupyterHub (nbgitpuller) link
     assert WIDGET_MIME not in text
     assert "interactive widget. Run this notebook" not in text  # the cut-off text form is not shown
 

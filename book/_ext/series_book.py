@@ -9,8 +9,9 @@ What Jupyter Book 1 does not do by itself, kept in one small file:
 * **Figures keep their description as alt text.** `helpers.lesson.show_figure` stores the
   description in the output's metadata (`image/png` → `alt`); myst-nb writes the image's file
   path as alt instead, so the description is looked up by the image's content hash.
-* **Widgets say what they need.** A widget shows its text form (`nb_mime_priority_overrides`);
-  here that text becomes a short note with a "launch" link to the same lesson on Binder.
+* **Widgets say what they need.** A widget's stored output carries a "needs a running notebook"
+  note as `text/html`, shown instead of the widget (`nb_mime_priority_overrides`); here the note
+  gains the launch links to the same lesson on Binder and on a JupyterHub.
 * **Glossary anchors are link targets.** `docs/glossary.md` marks each term with
   `<a id="slug"></a>`; they are registered as anchors so `glossary.md#slug` links are checked.
 * **Landmarks.** The theme leaves its header buttons and footer outside any landmark (axe
@@ -29,10 +30,11 @@ from urllib.parse import quote, urlencode
 
 from docutils import nodes
 
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 EXPLORER_APP = "apps/therapy_explorer.ipynb"
 ANCHOR_RE = re.compile(r'<a id="([a-z0-9][a-z0-9-]*)">')  # MyST keeps an inline tag as its own raw node
 EMPTY_TH_RE = re.compile(r"<th>\s*</th>")
+NOTE_START = '<div class="series-widget-note" role="note">'
+NOTE_RE = re.compile("(" + re.escape(NOTE_START) + r".*?)</div>", re.S)
 
 
 # --------------------------------------------------------------------------- launch links
@@ -87,10 +89,8 @@ def _fill_launch_placeholders(app, docname, source):
 
 # --------------------------------------------------------------------------- notebooks' outputs
 def _read_notebook_outputs(app, env, docnames):
-    """Collect, from every notebook of the book, figure descriptions by image hash and the
-    text forms of widgets (so they can be recognised in the parsed pages)."""
+    """Collect, from every notebook of the book, figure descriptions by image hash."""
     alts: dict[str, str] = {}
-    widget_texts: set[str] = set()
     for path in sorted(Path(app.srcdir).glob("notebooks/*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
@@ -100,16 +100,7 @@ def _read_notebook_outputs(app, env, docnames):
                 if "image/png" in data and alt:
                     png = "".join(data["image/png"]) if isinstance(data["image/png"], list) else data["image/png"]
                     alts[hashlib.sha256(base64.b64decode(png)).hexdigest()] = alt
-                if WIDGET_MIME in data and "text/plain" in data and "text/html" not in data:
-                    text = data["text/plain"]
-                    widget_texts.add(("".join(text) if isinstance(text, list) else text).strip())
     env.series_figure_alts = alts
-    env.series_widget_texts = widget_texts
-
-
-def _widget_name(text: str) -> str:
-    """'[Red-flag checker: interactive widget. Run this…]' → 'Red-flag checker'."""
-    return text.strip("[]").split(": interactive widget")[0].strip() or "This interactive widget"
 
 
 def _process_doctree(app, doctree):
@@ -120,18 +111,16 @@ def _process_doctree(app, doctree):
         digest = Path(image.get("uri", "")).stem
         if digest in getattr(env, "series_figure_alts", {}):
             image["alt"] = env.series_figure_alts[digest]
-    # Widgets: their text form becomes a note with a launch link.
-    widget_texts = getattr(env, "series_widget_texts", set())
+    # Widgets: the notebooks store a "needs a running notebook" note as the widget's text/html
+    # (helpers.widgets.common.widget_note_html); here it gains the launch links of this lesson.
     if docname.startswith("notebooks/"):
         urls = launch_urls(app.config, docname + ".ipynb")
-        for block in list(doctree.findall(nodes.literal_block)):
-            if "text_plain" in block.get("classes", []) and block.astext().strip() in widget_texts:
-                name = html.escape(_widget_name(block.astext()))
-                note = (f'<div class="series-widget-note" role="note"><p><strong>{name}</strong> is interactive: '
-                        f'it needs a running notebook. <a href="{html.escape(urls["binder"])}">Launch this lesson '
-                        f'on Binder</a> or <a href="{html.escape(urls["jupyterhub"])}">on your JupyterHub</a> to '
-                        "use it.</p></div>")
-                block.replace_self(nodes.raw("", note, format="html", classes=["output"]))
+        links = (f'<p class="series-launch">Launch this lesson <a href="{html.escape(urls["binder"])}">on Binder</a> '
+                 f'or <a href="{html.escape(urls["jupyterhub"])}">on your JupyterHub</a>.</p>')
+        for raw in list(doctree.findall(nodes.raw)):
+            if NOTE_START in raw.astext():
+                linked = NOTE_RE.sub(lambda m: m.group(1) + links + "</div>", raw.astext())
+                raw.replace_self(nodes.raw("", linked, format=raw.get("format", "html"), classes=raw.get("classes", [])))
     # pandas draws the empty corner above a table's index as <th></th>: a header cell with
     # nothing to announce (axe "empty-table-header"); it becomes a plain cell.
     for raw in list(doctree.findall(nodes.raw)):

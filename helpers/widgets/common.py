@@ -52,6 +52,14 @@ def notice_html(text: str, kind: str = "info") -> str:
             f'border-left:4px solid #333;padding:6px 10px;margin:4px 0">{esc(text)}</div>')
 
 
+def widget_note_html(title: str) -> str:
+    """The note that stands in for a widget where no kernel runs (the website launch links are
+    added to it by the site build)."""
+    return (f'<div class="series-widget-note" role="note"><p><strong>{esc(title)}</strong> is interactive: it needs '
+            "a running notebook. Open this lesson in JupyterLab, on Binder or on a JupyterHub and run it to "
+            "use it.</p></div>")
+
+
 class SeriesWidget(widgets.VBox):
     """A VBox with a short, stable text form.
 
@@ -67,6 +75,18 @@ class SeriesWidget(widgets.VBox):
 
     def __repr__(self) -> str:
         return f"[{self.title}: interactive widget. Run this notebook in JupyterLab, Binder or a JupyterHub to use it.]"
+
+    def static_html(self) -> str:
+        """What a front end without a kernel shows instead of the widget (``text/html``)."""
+        return widget_note_html(self.title)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget, plus its static HTML form: JupyterLab and Voilà draw the widget; the static
+        site, nbconvert and notebook viewers show the HTML."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, None)
+        data = dict(data or {}, **{"text/html": self.static_html()})
+        return (data, metadata) if metadata is not None else data
 
 
 def assemble(children, controls: dict, outputs: dict, name: str, title: str | None = None) -> SeriesWidget:
