@@ -1,11 +1,14 @@
-"""Terms before use: a lesson that uses a glossary term introduced only in a *later* lesson must
-link it to the glossary page at (or before) its first use, so no learner meets undefined jargon.
+"""Terms where they are first used: in every lesson, the first use of each glossary term links to
+its entry on the glossary page, so no learner meets jargon without a definition one click away.
+A term that the glossary introduces only in a *later* lesson is the case that matters most, and
+has its own test.
 
 "Uses" means: a whole-word, case-insensitive match (an optional plural "s" allowed) in the
-lesson's markdown cells, ignoring headings, inline code, HTML tags, URLs and the text of
-existing links. A use counts as linked when a link to ``../docs/glossary.md#<slug>`` for that
-term appears in the lesson no later than the first unlinked use. The slug is
-``helpers.lesson.glossary_slug`` (CONTRIBUTING.md, convention 3).
+lesson's markdown cells, ignoring headings, inline code, lines that carry HTML (Markdown links
+would not render there), URLs and the text of existing links. A use counts as linked when a link
+to ``../docs/glossary.md#<slug>`` for that term appears in the lesson no later than the first
+unlinked use. The slug is ``helpers.lesson.glossary_slug`` (CONTRIBUTING.md, convention 3).
+`python tools/link_glossary_terms.py` adds the missing links.
 """
 
 from __future__ import annotations
@@ -33,11 +36,11 @@ def _blank(match: re.Match) -> str:
 
 
 def _prose(source: str) -> str:
-    """Markdown with headings, inline code and HTML tags blanked out (same length as the source,
-    so offsets still point into it); link texts and targets are kept."""
+    """Markdown with headings, inline code and lines carrying HTML tags blanked out (same length
+    as the source, so offsets still point into it); link texts and targets are kept."""
     text = re.sub(r"(?m)^[ \t]*#.*$", _blank, source)
     text = re.sub(r"`[^`]*`", _blank, text)
-    return re.sub(r"<[^>]+>", _blank, text)
+    return re.sub(r"(?m)^.*</?[a-zA-Z][^>]*>.*$", _blank, text)
 
 
 def first_unlinked_use(source: str, term: str) -> int | None:
@@ -55,8 +58,14 @@ def _term_pattern(term: str) -> re.Pattern:
 def undefined_uses(nb, lesson_number: int, glossary) -> list[str]:
     """Glossary terms that this lesson uses before (or without) linking, although the glossary
     introduces them only in a later lesson."""
+    return unlinked_first_uses(nb, glossary, after_lesson=lesson_number)
+
+
+def unlinked_first_uses(nb, glossary, after_lesson: int = -1) -> list[str]:
+    """Glossary terms (introduced after lesson ``after_lesson``: by default all of them) whose
+    first use in this lesson comes before any link to their glossary entry."""
     later = [(t, int(n)) for t, n in zip(glossary["term"], glossary["lesson"])
-             if int(n) > lesson_number and t not in AMBIGUOUS_TERMS]
+             if int(n) > after_lesson and t not in AMBIGUOUS_TERMS]
     markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
     problems = []
     for term, defined_in in later:
@@ -70,7 +79,7 @@ def undefined_uses(nb, lesson_number: int, glossary) -> list[str]:
             if offset is not None and first_use is None:
                 first_use = (cell_index, offset)
         if first_use is not None and (first_link is None or first_link > first_use):
-            problems.append(f"'{term}' (glossary lesson {defined_in:02d}) is used without a link to "
+            problems.append(f"'{term}' (glossary lesson {defined_in:02d}) is used before a link to "
                             f"../docs/glossary.md#{glossary_slug(term)}")
     return problems
 
@@ -84,6 +93,21 @@ def glossary():
 def test_terms_from_later_lessons_are_linked_at_first_use(path, glossary):
     nb = nbformat.read(path, as_version=4)
     assert undefined_uses(nb, int(path.name[:2]), glossary) == []
+
+
+@pytest.mark.parametrize("path", lesson_notebooks(), ids=lambda p: p.name)
+def test_every_term_is_linked_at_its_first_use_in_each_lesson(path, glossary):
+    nb = nbformat.read(path, as_version=4)
+    assert unlinked_first_uses(nb, glossary) == []
+
+
+def test_a_use_on_a_line_with_html_does_not_count(glossary):
+    term = glossary.iloc[0]["term"]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"<summary>About {term}</summary>\n\n<b>{term}</b> again")]
+    assert unlinked_first_uses(nb, glossary) == []
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"Plain {term} here."))
+    assert any(f"'{term}'" in p for p in unlinked_first_uses(nb, glossary))
 
 
 def test_an_unlinked_later_term_is_caught_and_a_link_fixes_it(glossary):

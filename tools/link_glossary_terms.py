@@ -1,9 +1,9 @@
-"""Link glossary terms that a lesson uses before the lesson that introduces them.
+"""Link each glossary term at its first use in every lesson.
 
 ``python tools/link_glossary_terms.py`` finds, in every lesson, each glossary term that
-``tests/test_glossary_links.py`` reports (used before its own lesson, not linked), and turns its
-first use into ``[term](../docs/glossary.md#slug)``. It edits only those words, keeps cell ids
-and formatting, and prints what it changed. Re-execute the lessons afterwards.
+``tests/test_glossary_links.py`` reports (first use not linked), and turns that use into
+``[term](../docs/glossary.md#slug)``. It edits only those words, keeps cell ids and formatting,
+and prints what it changed. Re-execute the lessons afterwards (`python3 run.py execute`).
 """
 
 from __future__ import annotations
@@ -20,16 +20,15 @@ import nbformat  # noqa: E402
 from helpers.data import load_knowledge_base  # noqa: E402
 from helpers.lesson import glossary_slug  # noqa: E402
 from tools.notebook_tools import lesson_notebooks  # noqa: E402
-from test_glossary_links import first_unlinked_use, undefined_uses  # noqa: E402
+from test_glossary_links import first_unlinked_use, unlinked_first_uses  # noqa: E402
 
 
 def main() -> int:
     glossary = load_knowledge_base().glossary
     for path in lesson_notebooks():
-        number = int(path.name[:2])
         nb = nbformat.read(path, as_version=4)
         # longest terms first, so "motor neuron" is linked as a whole before "neuron"
-        terms = sorted((p.split("'")[1] for p in undefined_uses(nb, number, glossary)), key=len, reverse=True)
+        terms = sorted((p.split("'")[1] for p in unlinked_first_uses(nb, glossary)), key=len, reverse=True)
         if not terms:
             continue
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -50,7 +49,7 @@ def main() -> int:
                 cell["source"] = [ln + "\n" for ln in lines[:-1]] + [lines[-1]]
                 print(f"{path.name}: linked '{word}' in cell {cell['id']}")
                 break
-        path.write_text(json.dumps(raw, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(raw, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 
