@@ -43,12 +43,21 @@ def _prose(source: str) -> str:
     return re.sub(r"(?m)^.*</?[a-zA-Z][^>]*>.*$", _blank, text)
 
 
-def first_unlinked_use(source: str, term: str) -> int | None:
-    """Offset in ``source`` of the first whole-word use of ``term`` outside headings, code, tags
-    and links, or None."""
+def first_unlinked_use(source: str, term: str, longer: list[str] = ()) -> int | None:
+    """Offset in ``source`` of the first whole-word use of ``term`` outside headings, code, tags,
+    links and the ``longer`` glossary terms that contain it ("neuron" inside "motor neuron" is a
+    use of "motor neuron"), or None."""
     unlinked = LINK.sub(_blank, _prose(source))
+    for other in longer:
+        unlinked = _term_pattern(other).sub(_blank, unlinked)
     hit = _term_pattern(term).search(unlinked)
     return None if hit is None else hit.start()
+
+
+def containing_terms(term: str, terms) -> list[str]:
+    """The other glossary terms that contain ``term`` as a whole word, longest first."""
+    pattern = _term_pattern(term)
+    return sorted((t for t in terms if t.lower() != term.lower() and pattern.search(t)), key=len, reverse=True)
 
 
 def _term_pattern(term: str) -> re.Pattern:
@@ -69,13 +78,14 @@ def unlinked_first_uses(nb, glossary, after_lesson: int = -1) -> list[str]:
     markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
     problems = []
     for term, defined_in in later:
+        longer = containing_terms(term, glossary["term"])
         anchor = "glossary.md#" + glossary_slug(term)
         first_link = first_use = None
         for cell_index, source in enumerate(markdown):
             for match in LINK.finditer(_prose(source)):
                 if match.group(2).endswith(anchor) and first_link is None:
                     first_link = (cell_index, match.start())
-            offset = first_unlinked_use(source, term)
+            offset = first_unlinked_use(source, term, longer)
             if offset is not None and first_use is None:
                 first_use = (cell_index, offset)
         if first_use is not None and (first_link is None or first_link > first_use):
@@ -99,6 +109,16 @@ def test_terms_from_later_lessons_are_linked_at_first_use(path, glossary):
 def test_every_term_is_linked_at_its_first_use_in_each_lesson(path, glossary):
     nb = nbformat.read(path, as_version=4)
     assert unlinked_first_uses(nb, glossary) == []
+
+
+def test_a_term_inside_a_longer_term_is_a_use_of_the_longer_one(glossary):
+    assert "motor neuron" in containing_terms("neuron", glossary["term"])
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("Each [motor neuron](../docs/glossary.md#motor-neuron) and "
+                                              "every motor neuron.")]
+    assert not any("'neuron'" in p for p in unlinked_first_uses(nb, glossary))
+    nb.cells.append(nbformat.v4.new_markdown_cell("A neuron."))
+    assert any("'neuron'" in p for p in unlinked_first_uses(nb, glossary))
 
 
 def test_a_use_on_a_line_with_html_does_not_count(glossary):

@@ -20,7 +20,7 @@ import nbformat  # noqa: E402
 from helpers.data import load_knowledge_base  # noqa: E402
 from helpers.lesson import glossary_slug  # noqa: E402
 from tools.notebook_tools import lesson_notebooks  # noqa: E402
-from test_glossary_links import first_unlinked_use, unlinked_first_uses  # noqa: E402
+from test_glossary_links import containing_terms, first_unlinked_use, unlinked_first_uses  # noqa: E402
 
 
 def main() -> int:
@@ -37,7 +37,7 @@ def main() -> int:
                 if cell["cell_type"] != "markdown":
                     continue
                 source = "".join(cell["source"])
-                offset = first_unlinked_use(source, term)
+                offset = first_unlinked_use(source, term, containing_terms(term, glossary["term"]))
                 if offset is None:
                     continue
                 end = offset + len(term) + (1 if source[offset + len(term):offset + len(term) + 1].lower() == "s"
