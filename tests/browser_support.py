@@ -118,6 +118,23 @@ def _free_port() -> int:
 
 
 @contextmanager
+def _serving(cmd: list[str], env: dict[str, str], cwd: Path, log, ready_url: str):
+    """Run a server command (output into the open file ``log``) until ``ready_url`` answers;
+    stop it afterwards, whatever happened."""
+    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    try:
+        wait_for_http(ready_url, process, 120, Path(log.name))
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@contextmanager
 def jupyterlab_server(workdir: Path):
     """Start JupyterLab serving ``workdir``; yield its base URL; stop it and its kernels."""
     copy_learner_layout(workdir)
@@ -135,18 +152,9 @@ def jupyterlab_server(workdir: Path):
            "--ServerApp.disable_check_xsrf=True"]
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "jupyter-config"), PYTHONHASHSEED="0")
     env.pop("MPLBACKEND", None)
-    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir)
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{base}/api/status?token={TOKEN}", process, 120, workdir / "jupyterlab.log")
+    with _serving(cmd, env, workdir, log, f"{base}/api/status?token={TOKEN}"):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def delete_sessions(base: str) -> None:
@@ -227,18 +235,9 @@ def voila_server(workdir: Path, extra_env: dict[str, str] | None = None):
     cmd[cmd.index(run.APP)] = str(ROOT / run.APP)
     env.update(JUPYTER_CONFIG_DIR=str(workdir / "jupyter-config"), PYTHONHASHSEED="0", **(extra_env or {}))
     env.pop("MPLBACKEND", None)
-    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{base}/voila/static/voila-style.js", process, 120, log_path)
+    with _serving(cmd, env, ROOT, log, f"{base}/voila/static/voila-style.js"):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @contextmanager

@@ -28,6 +28,15 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (tests/browser_support.py)."""
+    from browser_support import launched_chromium
+
+    with launched_chromium() as browser:
+        yield browser
+
+
 @pytest.fixture
 def recording(monkeypatch, tmp_path):
     """Recording on, as for a learner (the suite otherwise runs with SERIES_RECORD_OFF), in a

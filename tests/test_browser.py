@@ -19,7 +19,7 @@ import urllib.request
 import nbformat
 import pytest
 
-from browser_support import (ROOT, TOKEN, delete_sessions, jupyterlab_server, launched_chromium,
+from browser_support import (ROOT, TOKEN, delete_sessions, jupyterlab_server,
                              open_notebook, page_problems, run_all, screenshot, traced_page, voila_server,
                              widget_count)
 from tools.notebook_tools import lesson_notebooks
@@ -34,12 +34,6 @@ def lab(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("lab")
     with jupyterlab_server(workdir) as base:
         yield base, workdir
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

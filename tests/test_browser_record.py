@@ -13,7 +13,7 @@ import re
 import nbformat
 import pytest
 
-from browser_support import (delete_sessions, jupyterlab_server, launched_chromium, open_notebook,
+from browser_support import (delete_sessions, jupyterlab_server, open_notebook,
                              page_problems, run_all, screenshot)
 from helpers import record
 
@@ -29,12 +29,6 @@ def learner_lab(tmp_path_factory):
         mp.delenv(record.DIR_ENV, raising=False)
         with jupyterlab_server(workdir) as base:
             yield base, workdir
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as browser:
-        yield browser
 
 
 def test_an_answer_written_in_the_browser_reaches_the_exported_record(browser, learner_lab):

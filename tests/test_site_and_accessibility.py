@@ -17,7 +17,6 @@ from urllib.parse import parse_qs, unquote, urlparse
 import pytest
 import yaml
 
-from browser_support import launched_chromium
 from site_support import ROOT, article, built_site, lesson_page, offline_env, pages
 from tools.book import build
 from helpers.lesson import glossary_slug
@@ -204,12 +203,6 @@ def test_display_cell_inputs_are_hidden_on_the_site(site, path):
 
 
 # --------------------------------------------------------------------------- in Chromium
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as browser:
-        yield browser
-
-
 @pytest.fixture()
 def page(browser):
     context = browser.new_context()
