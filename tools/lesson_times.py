@@ -1,6 +1,7 @@
 """Estimate each lesson's study time from what is in it, so the README and the lessons can state
 honest ranges. ``python tools/lesson_times.py`` prints a table; ``--apply`` also writes the measured ranges into
-each lesson's **Time** line and the README's lesson table.
+each lesson's **Time** line and the README's lesson table, and refreshes the instructor guide's generated
+blocks (its outcomes block quotes the times).
 
 Method (stated in the README):
 
@@ -132,8 +133,8 @@ def readme_time(load: LessonLoad) -> str:
 
 
 def apply(paths: list[Path]) -> None:
-    """Write the measured times into each lesson's box and the README's lesson table (text only:
-    outputs are untouched, so no re-execution is needed)."""
+    """Write the measured times into each lesson's box, the README's lesson table and the guide
+    (text only: outputs are untouched, so no re-execution is needed)."""
     import json
 
     readme = ROOT / "README.md"
@@ -151,6 +152,9 @@ def apply(paths: list[Path]) -> None:
         lines = [ln[:ln.rstrip(" |").rindex("|") + 1] + f" {readme_time(load)} |" if ln.startswith(prefix) else ln
                  for ln in lines]
     readme.write_text("\n".join(lines), encoding="utf-8")
+    from tools.guide import refresh_guide
+
+    refresh_guide()  # the guide's outcomes block quotes these times
 
 
 def main(argv: list[str]) -> int:
