@@ -253,7 +253,7 @@ def cmd_lock(args: list[str]) -> None:
 CONDA_PYTHON, CONDA_PYTHON_FULL = "3.11", "3.11.7"
 #: Test tools that conda-forge lacks, names differently (its `playwright` is the Node.js program;
 #: the Python library, `playwright-python`, lags PyPI) or that pip installs from PyPI anyway.
-PIP_ONLY = ("playwright", "axe-playwright-python")
+PIP_ONLY = ("playwright", "pytest-playwright", "axe-playwright-python")
 
 
 def _linux_pins(uv: Path, lock: Path, extra: list[str]) -> list[tuple[str, str]]:

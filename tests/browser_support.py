@@ -4,8 +4,8 @@ Used by the browser tests and by the browser part of the benchmark. The server s
 temporary copy of the repository's learner-facing layout (``notebooks/``, ``docs/``, ``data/``,
 ``apps/`` and the top-level documents: what `python3 run.py lab` serves, without modifying the
 repository), with autosave off, windowing off (every cell is rendered) and the news toast
-disabled. `traced_page` records a Playwright trace and keeps it, with a screenshot, only when
-the test fails (in test-artifacts/failures/).
+disabled. The browser itself comes from pytest-playwright's fixtures (tests/conftest.py picks
+Debian's Chromium), which keep a trace and a screenshot only when a test fails.
 """
 
 from __future__ import annotations
@@ -55,27 +55,6 @@ def chromium_path() -> str | None:
         return None
     os.environ["CHROMIUM_PATH"] = found
     return found
-
-
-@contextmanager
-def launched_chromium():
-    """Debian's Chromium, headless, driven by Playwright; closed afterwards. Without a Chromium
-    the browser tests fail in CI (nothing may be skipped there) and are skipped elsewhere."""
-    import pytest
-    from playwright.sync_api import sync_playwright
-
-    path = chromium_path()
-    if path is None:
-        message = "Chromium not found: install Debian's chromium or set CHROMIUM_PATH"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def wait_for_http(url: str, process: subprocess.Popen, seconds: float, log: Path) -> None:
@@ -238,31 +217,3 @@ def voila_server(workdir: Path, extra_env: dict[str, str] | None = None):
     base = f"http://127.0.0.1:{port}"
     with _serving(cmd, env, ROOT, log, f"{base}/voila/static/voila-style.js"):
         yield base
-
-
-@contextmanager
-def traced_page(browser, request, name: str, **context_args):
-    """A page in a fresh browser context with a Playwright trace running. If the test failed,
-    keep test-artifacts/failures/<name>.png and <name>-trace.zip (open the trace with
-    `python -m playwright show-trace`); otherwise discard the trace."""
-    context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **context_args})
-    context.tracing.start(screenshots=True, snapshots=True)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        report = getattr(request.node, "rep_call", None)
-        failed = report is None or report.failed  # no call report: set-up or the test itself broke
-        try:
-            if failed:
-                folder = ARTIFACTS / "failures"
-                folder.mkdir(parents=True, exist_ok=True)
-                safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
-                try:
-                    page.screenshot(path=str(folder / f"{safe}.png"), timeout=15_000)
-                finally:
-                    context.tracing.stop(path=str(folder / f"{safe}-trace.zip"))
-            else:
-                context.tracing.stop()
-        finally:
-            context.close()

@@ -4,6 +4,9 @@
   guard in tests/ipython_offline, so a notebook that touches the network fails.
 * They also get SERIES_RECORD_OFF, so no learner record is read or written (helpers.record).
 * In CI (CI=true) a skipped test counts as a failure: nothing may be skipped there.
+* Browser tests use pytest-playwright's fixtures (``browser``, ``context``, ``page``,
+  ``new_context``) on Debian's Chromium; its options in pyproject.toml keep a Playwright trace
+  and a screenshot only when a test fails, in test-artifacts/failures/.
 """
 
 from __future__ import annotations
@@ -28,13 +31,25 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium through Playwright, one per test module (tests/browser_support.py)."""
-    from browser_support import launched_chromium
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's browser is Debian's Chromium (never a downloaded one), headless, with
+    the series' flags. Without a Chromium the browser tests fail in CI and are skipped elsewhere."""
+    from browser_support import CHROMIUM_ARGS, chromium_path
 
-    with launched_chromium() as browser:
-        yield browser
+    path = chromium_path()
+    if path is None:
+        message = "Chromium not found: install Debian's chromium or set CHROMIUM_PATH"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Every page of the browser tests opens at 1400 × 1000."""
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
 
 
 @pytest.fixture
@@ -48,15 +63,6 @@ def recording(monkeypatch, tmp_path):
     record.use_record(None)
     yield tmp_path / "notebooks"
     record.use_record(None)
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the test item (rep_setup, rep_call, rep_teardown), so fixtures
-    can tell a failed test in their teardown (browser tests keep a trace only then)."""
-    report = yield
-    setattr(item, f"rep_{report.when}", report)
-    return report
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from browser_support import (ROOT, TOKEN, delete_sessions, jupyterlab_server,
-                             open_notebook, page_problems, run_all, screenshot, traced_page, voila_server,
+                             open_notebook, page_problems, run_all, screenshot, voila_server,
                              widget_count)
 from tools.notebook_tools import lesson_notebooks
 
@@ -37,9 +37,10 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser, lab, request):
-    with traced_page(browser, request, request.node.name) as page:
-        yield page
+def page(context, lab):
+    """A page in pytest-playwright's traced context; the lesson's kernels are stopped afterwards."""
+    page = context.new_page()
+    yield page
     delete_sessions(lab[0])
 
 
@@ -161,12 +162,11 @@ def test_lesson_contents_and_glossary_links_open(page, lab):
 
 
 @pytest.fixture
-def app_page(browser, request):
-    with traced_page(browser, request, request.node.name) as page:
-        outside = []
-        page.on("request", lambda r: outside.append(r.url)
-                if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
-        yield page, outside
+def app_page(page):
+    outside = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    return page, outside
 
 
 def test_therapy_explorer_app_mode_with_voila(app_page, tmp_path):

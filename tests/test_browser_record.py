@@ -31,7 +31,7 @@ def learner_lab(tmp_path_factory):
             yield base, workdir
 
 
-def test_an_answer_written_in_the_browser_reaches_the_exported_record(browser, learner_lab):
+def test_an_answer_written_in_the_browser_reaches_the_exported_record(new_context, learner_lab):
     base, workdir = learner_lab
     source = ("from IPython.display import display\n"
               "from helpers.answers import answer_box, my_progress\n"
@@ -40,7 +40,7 @@ def test_an_answer_written_in_the_browser_reaches_the_exported_record(browser, l
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, workdir / "notebooks" / "record_check.ipynb")
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context = new_context(accept_downloads=True)
     page = context.new_page()
     try:
         open_notebook(page, base, "notebooks/record_check.ipynb")

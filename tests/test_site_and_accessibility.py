@@ -203,14 +203,6 @@ def test_display_cell_inputs_are_hidden_on_the_site(site, path):
 
 
 # --------------------------------------------------------------------------- in Chromium
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 @pytest.fixture(scope="module")
 def check_fixture(site) -> Path:
     """A lesson page of the site with two checks in the markup of CONTRIBUTING.md, convention 1 added as

@@ -48,11 +48,3 @@ def test_a_check_on_each_lesson_page_answers_in_chromium(site, path, page):
         check.get_by_role("button", name="Check my answer").click()
     assert check.locator(".series-check-feedback:not([hidden])").count() >= 1
     assert check.locator('.series-check-feedback[data-correct="true"]:not([hidden])').count() == 1
-
-
-@pytest.fixture()
-def page():
-    from browser_support import launched_chromium
-
-    with launched_chromium() as browser:
-        yield browser.new_page()
