@@ -105,22 +105,9 @@ def static_answer_html(title: str, prompt: str, model_answer: str, rubric: tuple
             + f"<p>Then check your answer:</p><ul>{ticks}</ul></div>")
 
 
-class StaticHTMLWidget(SeriesWidget):
-    """A SeriesWidget with its own static HTML form (an answer box's prompt and model answer, a
-    task's question and answer) instead of the general "needs a running notebook" note."""
-
-    static_form = ""
-
-    def static_html(self) -> str:
-        return self.static_form
-
-
-AnswerBox = StaticHTMLWidget
-
-
 def answer_box(answer_id: str, lesson: int, title: str, model_answer: str, kind: str = "think",
                prompt: str = "Write your answer in the box, then press Save my answer.",
-               sources: list[str] | None = None) -> AnswerBox:
+               sources: list[str] | None = None) -> SeriesWidget:
     """A text area for a Think! prompt (``kind="think"``) or a capstone case (``kind="case"``).
 
     The model answer and the rubric appear only after something was written and saved.
@@ -166,7 +153,7 @@ def answer_box(answer_id: str, lesson: int, title: str, model_answer: str, kind:
         t.observe(on_tick, names="value")
     header = widgets.HTML(f"<p><b>Your answer: {esc(title)}.</b> {esc(prompt)} It is kept only "
                           "on this computer, in your personal record.</p>")
-    box = AnswerBox([header, text, save, status, reveal],
+    box = SeriesWidget([header, text, save, status, reveal],
                     f"Answer box: {title}. Write and save your answer to see the model answer")
     box.controls = {"text": text, "save": save, "rubric": ticks}
     box.outputs = {"status": status, "reveal": reveal}
@@ -249,15 +236,4 @@ def my_progress() -> SeriesWidget:
     box.controls = {"name": name, "refresh": refresh, "html": save_html, "md": save_md}
     box.outputs = {"where": where, "summary": summary, "link": link}
     box.add_class("series-my-progress")
-    return box
-
-
-def with_static_html(widget: SeriesWidget, static_html: str) -> StaticHTMLWidget:
-    """The same widget, re-wrapped so that it also carries a static HTML form (for tasks and checks)."""
-    box = AnswerBox(widget.children, widget.title)
-    box.controls, box.outputs = widget.controls, widget.outputs
-    for name in widget._dom_classes:
-        box.add_class(name)
-    box.static_form = static_html
-    widget.close()  # the old container only; its children now live in ``box``
     return box

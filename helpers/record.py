@@ -25,12 +25,13 @@ The record is plain JSON a learner can open::
 """
 
 from __future__ import annotations
-from .markup import esc
 
 import json
 import os
 import sys
 from pathlib import Path
+
+from .markup import esc
 
 #: Set (to anything but "" or "0") by the test suite and ``run.py execute``: record nothing, read nothing.
 DISABLE_ENV = "SERIES_RECORD_OFF"

@@ -204,7 +204,7 @@ def nervous_system_cells_html(cell_type_ids: Sequence[str] = tuple(CELL_GLOSSARY
     kb = _kb(kb)
     frame = nervous_system_cells_frame(cell_type_ids, kb)
     rows = [[Html(f"<b>{esc(r.name)}</b>"), r.job, r.misconception or "—", r.correction or "—",
-             Html(f"<small>{queries.cite(r.ref_ids, _kb(kb), 'short')}</small>")] for r in frame.itertuples()]
+             Html(f"<small>{queries.cite(r.ref_ids, kb, 'short')}</small>")] for r in frame.itertuples()]
     return table_html(["Cell", "What it does", "A common belief", "What is actually known", "Sources"], rows,
                   "Cells of the nervous system that matter for ALS and MS")
 
@@ -265,7 +265,7 @@ def term_table_html(terms: Sequence[str], first_column: str = "Term", kb: Knowle
     kb = _kb(kb)
     glossary = queries.rows_by_id(kb.glossary, "term", terms, "glossary term(s)", "glossary.csv")
     rows = [[Html(f"<b>{esc(t)}</b>"), str(glossary.loc[t, 'definition']),
-             Html(f"<small>{queries.cite(glossary.loc[t, 'ref_ids'], _kb(kb), 'short')}</small>")] for t in terms]
+             Html(f"<small>{queries.cite(glossary.loc[t, 'ref_ids'], kb, 'short')}</small>")] for t in terms]
     return table_html([first_column, "What it is", "Sources"], rows)
 
 
@@ -300,7 +300,7 @@ def damage_by_evidence_html(disease: str = "als", kb: KnowledgeBase | None = Non
     labels = _labels(kb)
     frame = damage_by_evidence_frame(disease, kb)
     rows = [[evidence_badge_html(r.evidence_level, labels[r.evidence_level]), Html(f"<b>{esc(r.name)}</b>"),
-             r.description, r.cells, Html(f"<small>{queries.cite(r.ref_ids, _kb(kb), 'short')}</small>")]
+             r.description, r.cells, Html(f"<small>{queries.cite(r.ref_ids, kb, 'short')}</small>")]
             for r in frame.itertuples()]
     name = kb.diseases.set_index("disease_id").loc[queries.resolve("disease", disease, kb), "name"]
     table = table_html(["How sure we are", "Damage", "What happens", "Cells involved", "Sources"], rows,
@@ -387,7 +387,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
             f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} {esc(c['note'])} "
             + ("<i>(Benefit is for the disease; action through this kind of damage is a hypothesis.)</i> "
                if queries.link_is_hypothesis(c["direction"], c["mechanism_link"]) else "")
-            + f"<small>({queries.cite(c['ref_ids'], _kb(kb), 'short')})</small>" for c in r.claims) or "—"
+            + f"<small>({queries.cite(c['ref_ids'], kb, 'short')})</small>" for c in r.claims) or "—"
         rows.append([Html(f"<b>{esc(r.name)}</b>"), Html(status), Html(claims), Html(trials)])
     return table_html(["Treatment", "Regulatory status", "What the evidence shows", "Key trials"], rows)
 

@@ -120,11 +120,6 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
     return f"<ul class='claims' style='list-style:none;padding-left:0'>{''.join(items)}</ul>"
 
 
-def effect_claims(effect_ids: list[str], kb: KnowledgeBase | None = None) -> HTML:
-    """:func:`effect_claims_html` as a displayable object."""
-    return HTML(effect_claims_html(effect_ids, kb))
-
-
 # =========================================================================== lesson 05: mechanisms
 def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """One row per mechanism in ``mechanisms.csv`` (file order) with its strongest real example.

@@ -308,13 +308,11 @@ def become_task(kb: KnowledgeBase | None = None) -> widgets.VBox:
     intro = widgets.HTML("<p><b>Predict, then reveal.</b> Choose a question, decide yes or no, then press "
                          "<b>Reveal</b>: the answer comes from the knowledge base, with the cell's card and its place "
                          "on the map.</p>")
-    from ..answers import with_static_html
-
-    return with_static_html(assemble([intro, question, prediction, reveal, feedback, card, image, caption],
-                                     {"question": question, "prediction": prediction, "reveal": reveal},
-                                     {"feedback": feedback, "card": card, "image": image, "caption": caption},
-                                     "become_task", title="Predict, then reveal: can one cell type become another?"),
-                            static_become_html(kb))
+    return assemble([intro, question, prediction, reveal, feedback, card, image, caption],
+                    {"question": question, "prediction": prediction, "reveal": reveal},
+                    {"feedback": feedback, "card": card, "image": image, "caption": caption},
+                    "become_task", title="Predict, then reveal: can one cell type become another?",
+                    static_form=static_become_html(kb))
 
 
 def static_become_html(kb: KnowledgeBase | None = None) -> str:

@@ -76,9 +76,13 @@ class SeriesWidget(widgets.VBox):
     def __repr__(self) -> str:
         return f"[{self.title}: interactive widget. Run this notebook in JupyterLab, Binder or a JupyterHub to use it.]"
 
+    #: A widget's own static HTML form (an answer box's prompt and model answer, a task's question
+    #: and answer); empty: the general "needs a running notebook" note.
+    static_form = ""
+
     def static_html(self) -> str:
         """What a front end without a kernel shows instead of the widget (``text/html``)."""
-        return widget_note_html(self.title)
+        return self.static_form or widget_note_html(self.title)
 
     def _repr_mimebundle_(self, **kwargs):
         """The widget, plus its static HTML form: JupyterLab and Voilà draw the widget; the static
@@ -89,10 +93,13 @@ class SeriesWidget(widgets.VBox):
         return (data, metadata) if metadata is not None else data
 
 
-def assemble(children, controls: dict, outputs: dict, name: str, title: str | None = None) -> SeriesWidget:
-    """Wrap a widget's children and attach ``controls``/``outputs`` so tests drive it like a learner."""
+def assemble(children, controls: dict, outputs: dict, name: str, title: str | None = None,
+             static_form: str = "") -> SeriesWidget:
+    """Wrap a widget's children and attach ``controls``/``outputs`` so tests drive it like a learner;
+    ``static_form`` is its own static HTML (see :meth:`SeriesWidget.static_html`)."""
     box = SeriesWidget(children, title or name.replace("_", " ").capitalize())
     box.controls = controls
     box.outputs = outputs
+    box.static_form = static_form
     box.add_class(f"series-{name.replace('_', '-')}")
     return box

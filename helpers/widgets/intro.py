@@ -156,12 +156,9 @@ def evidence_sorting_task() -> widgets.VBox:
     intro = widgets.HTML("<p><b>Sorting task.</b> Read each claim from the knowledge base and place it on the "
                          "scale: how strong was the test, and what did it find? Then press <b>Check my "
                          "placements</b>.</p>")
-    from ..answers import with_static_html
-
-    return with_static_html(assemble([intro] + rows + [button, score], {"placements": menus, "check": button},
-                                     {"feedback": feedbacks, "score": score}, "evidence_sorting_task",
-                                     title="Sorting task: six claims on the evidence scale"),
-                            static_sorting_html(kb))
+    return assemble([intro] + rows + [button, score], {"placements": menus, "check": button},
+                    {"feedback": feedbacks, "score": score}, "evidence_sorting_task",
+                    title="Sorting task: six claims on the evidence scale", static_form=static_sorting_html(kb))
 
 
 def static_sorting_html(kb: KnowledgeBase | None = None) -> str:

@@ -182,11 +182,9 @@ def predict_then_check(task_id: str):
         learner_record.get_record().set_task(task_id, task.lesson, task.title, task.options[choice.value], correct)
 
     button.on_click(on_run)
-    from ..answers import with_static_html
-
-    return with_static_html(assemble([question, choice, button, feedback, image], {"choice": choice, "run": button},
-                                     {"feedback": feedback, "image": image}, "predict_then_check",
-                                     title=f"Predict, then check: {task.title}"), static_task_html(task_id))
+    return assemble([question, choice, button, feedback, image], {"choice": choice, "run": button},
+                    {"feedback": feedback, "image": image}, "predict_then_check",
+                    title=f"Predict, then check: {task.title}", static_form=static_task_html(task_id))
 
 
 def static_task_html(task_id: str) -> str:
