@@ -168,8 +168,8 @@ def case_answers_markdown(kb: KnowledgeBase | None = None, notebook_dir: Path = 
     return "\n".join(parts)
 
 
-GENERATORS = {"quiz": quiz_answer_key_markdown, "cases": lambda kb=None: case_answers_markdown(kb), "red_flags": red_flag_answer_key_markdown,
-              "outcomes": lambda kb=None: outcomes_map_markdown(kb=kb)}
+GENERATORS = {"quiz": quiz_answer_key_markdown, "cases": case_answers_markdown, "red_flags": red_flag_answer_key_markdown,
+              "outcomes": outcomes_map_markdown}
 
 
 def generated_block(name: str, text: str) -> str | None:

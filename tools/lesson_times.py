@@ -32,6 +32,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from helpers.answers import answer_boxes_in  # noqa: E402
 from tools.notebook_tools import lesson_notebooks  # noqa: E402
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -98,7 +99,8 @@ def measure(path: Path) -> LessonLoad:
         if "check_question(" in cell.source:
             load.checks += 1
             continue
-        if "answer_box(" in cell.source and 'answer_box("c' not in cell.source:
+        if "answer_box(" in cell.source and all(box.get("kind", "think") != "case"
+                                                 for box in answer_boxes_in({"cells": [cell]})):
             continue  # writing a Think! answer is inside the Think! allowance; case answers count as a task
         if cell.source.startswith(("glossary(", "references(")):
             continue  # reference material at the end of a lesson: looked up, not read through
