@@ -155,9 +155,18 @@ def figure_to_png(fig, dpi: int = 96, tight: bool | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def blit_png(canvas, background, artists) -> bytes:
-    """PNG bytes of ``canvas`` after restoring ``background`` (from ``canvas.copy_from_bbox``)
-    and drawing only ``artists`` over it, lowest zorder first (the "blitting" of animations).
+def overlay_image(canvas):
+    """The canvas's current pixels as a PIL RGBA image (a copy), e.g. a transparent overlay for :func:`blit_png`."""
+    from PIL import Image
+
+    width, height = canvas.get_width_height()
+    return Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)
+
+
+def blit_png(canvas, background, artists, overlay=None) -> bytes:
+    """PNG bytes of ``canvas`` after restoring ``background`` (from ``canvas.copy_from_bbox``),
+    drawing only ``artists`` over it, lowest zorder first (the "blitting" of animations), and
+    laying ``overlay`` (an RGBA image of the canvas's size, from :func:`overlay_image`) on top.
 
     Used where a widget redraws a few changing artists over a picture laid out once: much
     faster than drawing the whole figure. Light compression: the image is sent at once, not kept.
@@ -171,6 +180,8 @@ def blit_png(canvas, background, artists) -> bytes:
             artist.draw(renderer)
     width, height = canvas.get_width_height()
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    if overlay is not None:
+        image = Image.alpha_composite(image, overlay)
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="png", compress_level=1)
     return buffer.getvalue()

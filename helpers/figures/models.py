@@ -300,11 +300,14 @@ class MotorUnitPlot:
             ax_t.legend(loc="lower left", fontsize=9, frameon=True, framealpha=0.9, edgecolor="none")
 
     def static_key(self) -> tuple:
-        return tuple(self.ax_t.get_xlim())
+        """Everything drawn outside :meth:`dynamic_artists` depends only on this key."""
+        return ()
 
     def dynamic_artists(self) -> list:
-        return [self.s_with, self.s_thresh, self.s_thresh_text, self.s_onset, self.s_text, self.t_strength,
-                self.t_sim_strength, self.t_units, self.t_sim_units, self.t_onset, self.t_text]
+        # the time axis (its ticks follow the time span) and the keys (drawn over the lines, as in a full draw)
+        return [self.s_with, self.s_thresh, self.s_thresh_text, self.s_onset, self.s_text,
+                self.t_strength, self.t_sim_strength, self.t_units, self.t_sim_units, self.t_onset, self.t_text,
+                self.ax_t.xaxis]
 
     def update(self, course: models.MotorUnitCourse) -> None:
         self.s_with.set_data(100 * self.lost,
@@ -541,10 +544,13 @@ class MsRelapsePlot:
     Y_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
 
     def static_key(self) -> tuple:
-        return (*self.ax_e.get_xlim(), *self.ax_b.get_ylim())
+        """Everything drawn outside :meth:`dynamic_artists` depends only on this key."""
+        return ()
 
     def dynamic_artists(self) -> list:
-        return [self.band, self.e_none, self.e_ther, self.e_pira, *self.b_pira, *self.b_rel, *self.b_texts]
+        # the axes whose limits follow the settings (time span, bar heights) and the keys over the data
+        return [self.band, self.e_none, self.e_ther, self.e_pira, self.ax_e.xaxis,
+                *self.b_pira, *self.b_rel, *self.b_texts, self.ax_b.yaxis]
 
 
 def ms_relapse_figure(therapy: str = "natalizumab", courses: dict[str, models.MsCourse] | None = None,

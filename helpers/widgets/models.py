@@ -26,7 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from .. import models
 from ..figures.models import (LESSON_TRIAL_COUNT, ConductionPlot, MotorUnitPlot, MS_THERAPY_LABELS, MsRelapsePlot,
                               TrialPlot, describe_alsfrs_trial, describe_conduction, describe_ms_relapses, describe_motor_units)
-from ..style import blit_png, figure_style
+from ..style import blit_png, figure_style, overlay_image
 from ..markup import Html, esc, table_html
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
@@ -39,12 +39,16 @@ TEACHING_BANNER = ("<p style='margin:4px 0'><strong>Teaching model.</strong> It 
 class FastRenderer:
     """Render a plot's figure to PNG bytes quickly, for widget updates.
 
-    The first render (and any render after the plot's ``static_key()`` changes, e.g. new axis
-    limits) draws everything except the plot's ``dynamic_artists()`` and keeps that picture
-    as a background. Later renders restore the background and draw only the artists that
-    change (the "blitting" technique of animations). The figure is laid out once
-    (constrained layout) and then kept fixed. PNGs are 96 dpi, RGB, without metadata, so
-    equal settings give byte-identical images.
+    The first render (and any render after the plot's ``static_key()`` changes) draws the
+    figure once and splits it into two layers: a *background* of everything a full draw puts
+    below the plot's ``dynamic_artists()``, and a transparent *overlay* of the static artists a
+    full draw puts above them (per axes, in matplotlib's own order: by zorder, ties in the
+    order the axes lists its children; e.g. keys over data lines). Later renders restore the
+    background, draw only the changing artists and lay the overlay on top (the "blitting"
+    technique of animations), so a widget shows what a full draw would, much faster. An axis
+    whose limits follow the settings is itself a dynamic artist, so new limits need no new
+    background. The figure is laid out once (constrained layout) and then kept fixed. PNGs
+    are 96 dpi, RGB, without metadata, so equal settings give byte-identical images.
     """
 
     def __init__(self, plot):
@@ -52,27 +56,48 @@ class FastRenderer:
         self.canvas = FigureCanvasAgg(plot.fig)
         self.key: tuple | None = None
         self.background = None
+        self.overlay = None
 
-    def _draw_background(self) -> None:
+    def static_above(self) -> list:
+        """Static artists that a full draw puts above a dynamic one of the same axes."""
+        dynamic = {id(a) for a in self.plot.dynamic_artists()}
+        above = []
+        for ax in self.plot.fig.axes:
+            # the order of matplotlib.axes.Axes.draw: children but the background patch, stably sorted by zorder
+            order = sorted((a for a in ax.get_children() if a is not ax.patch), key=lambda a: a.get_zorder())
+            first = next((i for i, a in enumerate(order) if id(a) in dynamic), len(order))
+            above += [a for a in order[first:] if id(a) not in dynamic]
+        return above
+
+    def _draw_layers(self) -> None:
         fig = self.plot.fig
-        dynamic = self.plot.dynamic_artists()
-        visible = [a.get_visible() for a in dynamic]
-        for artist in dynamic:
-            artist.set_visible(False)
-        self.canvas.draw()
-        if fig.get_layout_engine() is not None:  # laid out once; keep positions from now on
+        if fig.get_layout_engine() is not None:  # laid out once, with every artist; keep positions from now on
+            fig.draw_without_rendering()
             fig.set_layout_engine("none")
+        dynamic, above = self.plot.dynamic_artists(), self.static_above()
+        # "animated" artists are left out of a draw, but unlike hidden ones still count for the positions
+        # matplotlib works out while drawing (e.g. of axes titles)
+        animated = [a.get_animated() for a in dynamic + above]
+        for artist in dynamic + above:
+            artist.set_animated(True)
+        self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(fig.bbox)
-        for artist, was_visible in zip(dynamic, visible):
-            artist.set_visible(was_visible)
+        for artist, was_animated in zip(dynamic + above, animated):
+            artist.set_animated(was_animated)
+        renderer = self.canvas.get_renderer()
+        renderer.clear()  # transparent
+        for artist in above:
+            if artist.get_visible():
+                artist.draw(renderer)
+        self.overlay = overlay_image(self.canvas)
 
     def png(self) -> bytes:
         with figure_style():
             key = self.plot.static_key()
             if self.background is None or key != self.key:
-                self._draw_background()
+                self._draw_layers()
                 self.key = self.plot.static_key()
-            return blit_png(self.canvas, self.background, self.plot.dynamic_artists())
+            return blit_png(self.canvas, self.background, self.plot.dynamic_artists(), self.overlay)
 
 
 def _slider(kind, value, low, high, step, description, readout_format=None, **kwargs):
@@ -107,8 +132,9 @@ def _caption(text: str) -> str:
 
 
 def _finish(children: list, controls: dict, image: FigureImage, summary: widgets.HTML, name: str,
-            update, state: dict) -> widgets.VBox:
+            update, state: dict, renderer: FastRenderer) -> widgets.VBox:
     box = assemble(children, controls, {"image": image, "summary": summary}, name)
+    box.renderer = renderer
     for control in controls.values():
         control.observe(lambda _change: update(), names="value")
     box.update = update
@@ -197,7 +223,7 @@ def conduction_explorer() -> widgets.VBox:
                          "internodes, then try remyelination. The latency is for the optic nerve (visual evoked "
                          "potential).</p>")
     children = [intro, fibre, diameter, length, fraction, remaining, repair, image, summary]
-    return _finish(children, controls, image, summary, "conduction-explorer", update, state)
+    return _finish(children, controls, image, summary, "conduction-explorer", update, state, renderer)
 
 
 # =========================================================================== motor units
@@ -258,7 +284,7 @@ def motor_unit_explorer() -> widgets.VBox:
     intro = widgets.HTML("<p>Motor neurons die one by one; the survivors sprout and adopt the orphaned muscle fibres, "
                          "up to a limit. Change the limit and watch when weakness appears.</p>")
     children = [intro, capacity, rate, threshold, units, horizon, seed, image, summary]
-    return _finish(children, controls, image, summary, "motor-unit-explorer", update, state)
+    return _finish(children, controls, image, summary, "motor-unit-explorer", update, state, renderer)
 
 
 # =========================================================================== ALSFRS-R trial simulator
@@ -348,7 +374,7 @@ def trial_simulator() -> widgets.VBox:
                          "some drop-out. Set a true treatment effect and a trial size, and compare a randomized trial "
                          "with a single-arm study judged against historical controls.</p>")
     children = [intro, n_arm, effect, duration, dropout, noise, bias, n_trials, seed, image, summary]
-    return _finish(children, controls, image, summary, "trial-simulator", update, state)
+    return _finish(children, controls, image, summary, "trial-simulator", update, state, renderer)
 
 
 # =========================================================================== MS relapses
@@ -424,4 +450,4 @@ def ms_relapse_explorer() -> widgets.VBox:
                          f"({', '.join(MS_THERAPY_LABELS.values())}) to see which part of the disability it "
                          "changes.</p>")
     children = [intro, therapy, rate, incomplete, pira, years, seed, image, summary]
-    return _finish(children, controls, image, summary, "ms-relapse-explorer", update, state)
+    return _finish(children, controls, image, summary, "ms-relapse-explorer", update, state, renderer)
