@@ -170,7 +170,9 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
         ax.set_xscale("log")
         high = max(int(sizes.max()) if len(sizes) else 100, 100)
         ax.set_xlim(4, high * 1.6)
-        ticks = [t for t in (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if t <= high * 1.6]
+        # 1-2-5 steps; on an axis long enough to reach 2,000 the 2s crowd each other, so 1-5 steps
+        steps = (5, 10, 20, 50, 100, 200, 500, 1000) if high * 1.6 < 2000 else (5, 10, 50, 100, 500, 1000, 5000)
+        ticks = [t for t in steps if t <= high * 1.6]
         ax.set_xticks(ticks, [f"{t:,}" for t in ticks])
         ax.xaxis.set_minor_locator(NullLocator())
         ax.tick_params(axis="y", length=0)
