@@ -487,8 +487,11 @@ def _to_frame(table: str, header: list[str], rows: list[list[str]], level_dtype)
     return frame
 
 
-def _spreadsheet_row(frame: pd.DataFrame, position: int) -> int:
-    return int(frame.attrs["rows"][position])
+def _spreadsheet_row(position: int) -> int:
+    """The spreadsheet row of a table's row at ``position``: row 1 is the header, and no row is ever
+    dropped on loading (a rejected row stops the load), so it is ``position + 2``. (Not kept in
+    ``DataFrame.attrs``: pandas deep-copies attrs on every operation on a table.)"""
+    return position + 2
 
 
 #: Names that learners pick from menus: two that differ only in spelling details look like one.
@@ -540,7 +543,7 @@ def _validate_quiz(quiz: pd.DataFrame, problems: list[Problem], file: str = "dat
         return value is None or value is pd.NA or str(value).strip() in ("", "<NA>", "nan")
 
     for pos, row in enumerate(quiz.itertuples(index=False)):
-        where = (file, _spreadsheet_row(quiz, pos))
+        where = (file, _spreadsheet_row(pos))
         lesson = None if missing(row.lesson) else int(row.lesson)
         match = QUIZ_ID_RE.match(str(row.quiz_id))
         if not match:
@@ -581,7 +584,7 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
         key = KEYS[table]
         seen: dict[str, int] = {}
         for pos, value in enumerate(frame[key].astype(str)):
-            row = _spreadsheet_row(frame, pos)
+            row = _spreadsheet_row(pos)
             if value in seen:
                 problems.append(Problem(files[table], row, key, value,
                                         f"duplicate id (first used in row {seen[value]}); ids must be unique"))
@@ -594,13 +597,13 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
         for pos, value in enumerate(frame[column].astype(str)):
             norm = _fold(value)
             if norm in folded and folded[norm][0] != value:
-                problems.append(Problem(files[table], _spreadsheet_row(frame, pos), column, value,
+                problems.append(Problem(files[table], _spreadsheet_row(pos), column, value,
                                         f"differs from '{folded[norm][0]}' (row {folded[norm][1]}) only in capitals, "
                                         "spaces, '-' or '_'; use one spelling (or make them clearly different)"))
             elif norm not in folded:
-                folded[norm] = (value, _spreadsheet_row(frame, pos))
+                folded[norm] = (value, _spreadsheet_row(pos))
             elif column != KEYS[table]:
-                problems.append(Problem(files[table], _spreadsheet_row(frame, pos), column, value,
+                problems.append(Problem(files[table], _spreadsheet_row(pos), column, value,
                                         f"the same {column} as row {folded[norm][1]}; two rows would look identical"))
 
     used_refs: set[str] = set()
@@ -616,16 +619,16 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
                         used_refs.add(item)
                     if item not in valid:
                         choices = ", ".join(sorted(valid)) if len(valid) <= 30 else f"{len(valid)} ids in {files[col.target]}"
-                        problems.append(Problem(name, _spreadsheet_row(frame, pos), col.name, item,
+                        problems.append(Problem(name, _spreadsheet_row(pos), col.name, item,
                                                 f"unknown id in {files[col.target]}; valid: {choices}"))
 
     refs = tables["references"]
     for pos, row in enumerate(refs.itertuples(index=False)):
         if not any(str(getattr(row, c)) not in ("", "<NA>") for c in ("doi", "pmid", "registry_id", "url")):
-            problems.append(Problem(files["references"], _spreadsheet_row(refs, pos), "doi", "",
+            problems.append(Problem(files["references"], _spreadsheet_row(pos), "doi", "",
                                     "a reference needs at least one of doi, pmid, registry_id or url"))
         if row.ref_id not in used_refs:
-            problems.append(Problem(files["references"], _spreadsheet_row(refs, pos), "ref_id", row.ref_id,
+            problems.append(Problem(files["references"], _spreadsheet_row(pos), "ref_id", row.ref_id,
                                     "reference is not used by any row; cite it or delete it"))
 
     effects = tables["therapy_effects"]
@@ -633,7 +636,7 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
     therapy_diseases = {t: set(_split(str(d))) for t, d in zip(tables["therapies"]["therapy_id"].astype(str),
                                                                  tables["therapies"]["diseases"].astype(str))}
     for pos, row in enumerate(effects.itertuples(index=False)):
-        spreadsheet_row = _spreadsheet_row(effects, pos)
+        spreadsheet_row = _spreadsheet_row(pos)
         grade = GRADE_OF.get((str(row.design), str(row.direction)))
         if grade is None:
             allowed = "; ".join(f"{g}: {d}" for (g, d) in GRADE_OF)
@@ -661,30 +664,30 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
     damage = tables["damage"]
     for pos, value in enumerate(damage["evidence_level"].astype(str)):
         if value not in BIOLOGY_LEVELS:
-            problems.append(Problem(files["damage"], _spreadsheet_row(damage, pos), "evidence_level", value,
+            problems.append(Problem(files["damage"], _spreadsheet_row(pos), "evidence_level", value,
                                     f"biology claims use {', '.join(BIOLOGY_LEVELS)}"))
 
     trials = tables["trials"]
     for pos, row in enumerate(trials.itertuples(index=False)):
         has_size = pd.notna(row.n_enrolled)
         if has_size != pd.notna(row.size_kind):
-            problems.append(Problem(files["trials"], _spreadsheet_row(trials, pos), "size_kind",
+            problems.append(Problem(files["trials"], _spreadsheet_row(pos), "size_kind",
                                     "" if pd.isna(row.size_kind) else str(row.size_kind),
                                     "say 'enrolled' or 'planned' exactly when n_enrolled is given"))
         elif has_size and str(row.size_kind) == "planned" and str(row.status) == "completed":
-            problems.append(Problem(files["trials"], _spreadsheet_row(trials, pos), "size_kind", "planned",
+            problems.append(Problem(files["trials"], _spreadsheet_row(pos), "size_kind", "planned",
                                     "a completed trial has an enrolled size, not a planned one"))
         if has_size and not 1 <= int(row.n_enrolled) <= 100_000:
-            problems.append(Problem(files["trials"], _spreadsheet_row(trials, pos), "n_enrolled",
+            problems.append(Problem(files["trials"], _spreadsheet_row(pos), "n_enrolled",
                                     str(row.n_enrolled), "expected between 1 and 100000 people"))
         if pd.notna(row.start_year) and not 1950 <= int(row.start_year) <= date.today().year + 1:
-            problems.append(Problem(files["trials"], _spreadsheet_row(trials, pos), "start_year",
+            problems.append(Problem(files["trials"], _spreadsheet_row(pos), "start_year",
                                     str(row.start_year), f"expected a year between 1950 and {date.today().year + 1}"))
 
     for pos, row in enumerate(trials.itertuples(index=False)):
         end = str(row.expected_end)
         if pd.notna(row.start_year) and end[:4].isdigit() and int(end[:4]) < int(row.start_year):
-            problems.append(Problem(files["trials"], _spreadsheet_row(trials, pos), "expected_end", end,
+            problems.append(Problem(files["trials"], _spreadsheet_row(pos), "expected_end", end,
                                     f"ends before it starts (start_year {row.start_year})"))
 
     params = tables["model_parameters"]
@@ -694,15 +697,15 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
         if bounds is not None:
             for column, number in (("value", value), ("low", low), ("high", high)):
                 if pd.notna(number) and not bounds[0] <= number <= bounds[1]:
-                    problems.append(Problem(files["model_parameters"], _spreadsheet_row(params, pos), column,
+                    problems.append(Problem(files["model_parameters"], _spreadsheet_row(pos), column,
                                             str(number), f"the unit is '{row.unit}', so this is {bounds[2]}: "
                                             f"expected between {bounds[0]:g} and {bounds[1]:g}"
                                             " (the models and their sliders use value, low and high)"))
         if pd.notna(low) and pd.notna(high) and low > high:
-            problems.append(Problem(files["model_parameters"], _spreadsheet_row(params, pos), "low", str(low),
+            problems.append(Problem(files["model_parameters"], _spreadsheet_row(pos), "low", str(low),
                                     f"low is above high ({high})"))
         if pd.notna(low) and pd.notna(high) and pd.notna(value) and not (low <= value <= high):
-            problems.append(Problem(files["model_parameters"], _spreadsheet_row(params, pos), "value", str(value),
+            problems.append(Problem(files["model_parameters"], _spreadsheet_row(pos), "value", str(value),
                                     f"value must lie between low ({low}) and high ({high})"))
 
 
@@ -868,9 +871,7 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
     tables: dict[str, pd.DataFrame] = {}
     for table, (header, rows) in raw.items():
         frame = _to_frame(table, header, rows, level_dtype)
-        frame.attrs["rows"] = list(range(2, 2 + len(rows)))
         tables[table] = frame
-    # Spreadsheet row numbers must skip rows rejected above; none are (we raised), so 2.. is exact.
     _validate_cross(tables, problems, files)
     if problems:
         raise KnowledgeBaseError(problems)
