@@ -718,11 +718,17 @@ def data_version(data_dir: Path) -> tuple:
 
 
 def _fingerprint(data_dir: Path) -> tuple:
+    # one stat per file: every helper asks for the knowledge base, hundreds of times per lesson
+    folder = str(data_dir)
     stats = []
     for table in SCHEMA:
-        path = data_dir / f"{table}.csv"
-        stats.append((table, path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else (table, None, None))
-    return (str(data_dir), tuple(stats))
+        try:
+            st = os.stat(os.path.join(folder, f"{table}.csv"))
+        except OSError:
+            stats.append((table, None, None))
+        else:
+            stats.append((table, st.st_mtime_ns, st.st_size))
+    return (folder, tuple(stats))
 
 
 def _check_level_order(header: list[str], rows: list[list[str]], name: str, problems: list[Problem]) -> None:

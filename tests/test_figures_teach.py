@@ -112,7 +112,7 @@ def test_false_positive_rates_agree_in_figure_table_and_widget(kb):
 
 
 def table_count(html_text: str) -> int:
-    return int(re.search(r"Teaching model, ([\d,]+) simulated trials per size", html_text).group(1).replace(",", ""))
+    return int(re.search(r"Teaching model of ALSFRS-R decline, ([\d,]+) simulated trials per size", html_text).group(1).replace(",", ""))
 
 
 # ----------------------------------------------------------------------------- cell-type map

@@ -649,7 +649,7 @@ def design_comparison_html(patients_per_arm_values=(10, 25, 50, 100), treatment_
                    f"Randomized: slowing the trials estimate (middle 90%; truth {pct(treatment_slowing)})",
                    "Randomized: useless drug 'significant'",
                    "Single-arm vs history: useless drug 'significant'"], rows,
-                  f"Teaching model, {n_trials:,} simulated trials per size (ALSFRS-R, parameters from data/). "
+                  f"Teaching model of ALSFRS-R decline, {n_trials:,} simulated trials per size. "
                   f"Percentages are simulated: another {n_trials:,} trials would give values within about "
                   f"±{monte_carlo_margin_points(n_trials):.0f} points of these (Monte Carlo error)")
 
