@@ -294,7 +294,7 @@ class MotorUnitPlot:
             self.t_text = ax_t.text(0.97, 0.55, "", transform=ax_t.transAxes, ha="right", fontsize=10,
                                     bbox={"facecolor": "white", "edgecolor": GREYS["mid"], "pad": 3})
             ax_t.set_ylim(0, 105)
-            ax_t.set_xlabel("Years since motor neurons began to die")
+            ax_t.set_xlabel("Time since motor neuron loss began (years)")
             ax_t.set_ylabel("Percent of normal (%)")
             ax_t.set_title("Symptoms start late", fontsize=13, loc="left")
             ax_t.legend(loc="lower left", fontsize=9, frameon=True, framealpha=0.9, edgecolor="none")
