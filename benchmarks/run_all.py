@@ -153,6 +153,14 @@ def model_latencies() -> dict[str, list[float]]:
     return bench_models.widget_latencies()
 
 
+def model_first_views(repeats: int = 3) -> dict[str, float]:
+    """Milliseconds to build each model widget (its first view), median of ``repeats``."""
+    import bench_models
+
+    return {name: statistics.median(timed(factory) for _ in range(repeats))
+            for name, factory in bench_models.WIDGET_FACTORIES}
+
+
 # ---------------------------------------------------------------------------- (c)
 def browser_latency(changes: int = 20) -> list[float]:
     from browser_support import CHROMIUM_ARGS, chromium_path, jupyterlab_server, open_notebook, run_all
@@ -218,6 +226,10 @@ def main() -> None:
     for name, times in {**explorer_latencies(args.quick), **model_latencies()}.items():
         rows.append((f"(b) {name}", f"median {statistics.median(times):.1f} ms",
                      f"p95 {percentile(times, 95):.1f} ms (n={len(times)})", "p95 < 100 ms"))
+    builds = model_first_views()
+    rows.append(("(b) model widgets, first view (building one: models run, figure laid out and drawn)",
+                 f"{min(builds.values()):.0f}-{max(builds.values()):.0f} ms",
+                 "; ".join(f"{name} {ms:.0f}" for name, ms in builds.items()), "(not an update)"))
     if not args.skip_browser:
         times = browser_latency()
         rows.append(("(c) therapy explorer in Chromium", f"median {statistics.median(times):.0f} ms",
