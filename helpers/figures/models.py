@@ -297,7 +297,8 @@ class MotorUnitPlot:
             ax_t.set_xlabel("Time since motor neuron loss began (years)")
             ax_t.set_ylabel("Percent of normal (%)")
             ax_t.set_title("Symptoms start late", fontsize=13, loc="left")
-            ax_t.legend(loc="lower left", fontsize=9, frameon=True, framealpha=0.9, edgecolor="none")
+            # below the panel: inside it, fast or slow declines would run under the key at some settings
+            ax_t.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=9, frameon=False)
 
     def static_key(self) -> tuple:
         """Everything drawn outside :meth:`dynamic_artists` depends only on this key."""
