@@ -305,7 +305,8 @@ class MotorUnitPlot:
         return ()
 
     def dynamic_artists(self) -> list:
-        # the time axis (its ticks follow the time span) and the keys (drawn over the lines, as in a full draw)
+        # with the time axis, whose ticks follow the time span (keys and titles stay static: the widget
+        # lays the static artists that a full draw puts on top over the changing ones)
         return [self.s_with, self.s_thresh, self.s_thresh_text, self.s_onset, self.s_text,
                 self.t_strength, self.t_sim_strength, self.t_units, self.t_sim_units, self.t_onset, self.t_text,
                 self.ax_t.xaxis]
@@ -549,7 +550,7 @@ class MsRelapsePlot:
         return ()
 
     def dynamic_artists(self) -> list:
-        # the axes whose limits follow the settings (time span, bar heights) and the keys over the data
+        # with the axes whose limits follow the settings (time span, bar heights)
         return [self.band, self.e_none, self.e_ther, self.e_pira, self.ax_e.xaxis,
                 *self.b_pira, *self.b_rel, *self.b_texts, self.ax_b.yaxis]
 

@@ -26,7 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from .. import models
 from ..figures.models import (LESSON_TRIAL_COUNT, ConductionPlot, MotorUnitPlot, MS_THERAPY_LABELS, MsRelapsePlot,
                               TrialPlot, describe_alsfrs_trial, describe_conduction, describe_ms_relapses, describe_motor_units)
-from ..style import blit_png, figure_style, overlay_image
+from ..style import blit_png, canvas_image, figure_style
 from ..markup import Html, esc, table_html
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
@@ -88,14 +88,14 @@ class FastRenderer:
         for artist in above:
             if artist.get_visible():
                 artist.draw(renderer)
-        self.overlay = overlay_image(self.canvas)
+        self.overlay = canvas_image(self.canvas, copy=True)
 
     def png(self) -> bytes:
         with figure_style():
             key = self.plot.static_key()
             if self.background is None or key != self.key:
                 self._draw_layers()
-                self.key = self.plot.static_key()
+                self.key = key
             return blit_png(self.canvas, self.background, self.plot.dynamic_artists(), self.overlay)
 
 
