@@ -89,3 +89,44 @@ def layout_problems(fig: Figure, tolerance: float = TOLERANCE_PX) -> list[str]:
                 problems.append(f"texts {_label(texts[i])} and {_label(texts[j])} overlap "
                                 f"({overlap.width:.0f} x {overlap.height:.0f} px)")
     return problems
+
+
+def covered_lines(fig: Figure, tolerance: float = TOLERANCE_PX) -> list[tuple[str, str]]:
+    """(box, line) pairs where a plotted line runs under a framed text box or a key inside an axes.
+
+    A box hides what runs under it, so a curve passing through a white text box or a key reads as
+    stopping there. Lines are followed between their points (10 steps per segment) and only where
+    they are drawn: inside their axes.
+    """
+    import numpy as np
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    found = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        area = ax.get_window_extent(renderer)
+        boxes = [(_label(t), t.get_bbox_patch().get_window_extent(renderer)) for t in ax.texts
+                 if t.get_visible() and t.get_text().strip() and t.get_bbox_patch() is not None]
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            boxes.append(("the key", legend.get_window_extent(renderer)))
+        for line in ax.lines:
+            if not line.get_visible() or len(line.get_xydata()) == 0:
+                continue
+            points = line.get_transform().transform(line.get_xydata())
+            if len(points) > 1:
+                steps = np.linspace(0, 1, 10, endpoint=False)[:, None, None]
+                points = np.vstack([(points[:-1] + steps * (points[1:] - points[:-1])).reshape(-1, 2), points[-1:]])
+            points = points[np.isfinite(points).all(axis=1)]
+            points = points[(points[:, 0] >= area.x0) & (points[:, 0] <= area.x1)
+                            & (points[:, 1] >= area.y0) & (points[:, 1] <= area.y1)]
+            for name, box in boxes:
+                inside = ((points[:, 0] > box.x0 + tolerance) & (points[:, 0] < box.x1 - tolerance)
+                          & (points[:, 1] > box.y0 + tolerance) & (points[:, 1] < box.y1 - tolerance))
+                if inside.any():
+                    found.append((name, line.get_label()))
+    return found

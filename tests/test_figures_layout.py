@@ -21,7 +21,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from figure_layout import layout_problems
+from figure_layout import covered_lines, layout_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -71,6 +71,7 @@ def test_lesson_figure_text_stays_on_the_canvas_and_apart(lesson, source, path):
         assert layout_problems(fig) == []
         assert coincident_key_lines(fig) == []
         assert duplicate_key_symbols(fig) == []
+        assert covered_lines(fig) == []
 
 
 # ----------------------------------------------------------------------------- widget first views
@@ -126,6 +127,7 @@ def test_widget_figure_text_stays_on_the_canvas_and_apart(name):
     assert layout_problems(fig) == []
     assert coincident_key_lines(fig) == []
     assert duplicate_key_symbols(fig) == []
+    assert covered_lines(fig) == []
 
 
 # ----------------------------------------------------------------------------- the checks can fail
@@ -141,6 +143,20 @@ def test_layout_check_finds_clipped_and_overlapping_text():
     fig = Figure(figsize=(4, 3), layout="constrained")
     fig.add_subplot().set_title("Short title")
     assert layout_problems(fig) == []
+
+
+def test_the_covered_line_check_finds_a_curve_under_a_box():
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="rising")
+    ax.text(0.5, 0.5, "a framed note", ha="center", va="center", bbox={"facecolor": "white"})
+    ax.legend(loc="lower right")
+    assert covered_lines(fig) == [("'a framed note'", "rising")]
+    ax.texts[0].set_position((0.05, 0.9))
+    ax.texts[0].set_horizontalalignment("left")
+    assert covered_lines(fig) == []
+    ax.legend(loc="center")
+    assert covered_lines(fig) == [("the key", "rising")]
 
 
 def test_key_checks_find_hidden_and_duplicate_entries():

@@ -91,7 +91,7 @@ class ConductionPlot:
             self.block_span = ax_l.axvspan(0, 100, facecolor=GREYS["light"], hatch="xx", edgecolor=GREYS["mid"],
                                               alpha=0.6, lw=0, visible=False)
             self.block_text = ax_l.text(0.5, 0.5, "", transform=ax_l.transAxes, ha="center", va="center",
-                                        fontsize=11, fontweight="bold",
+                                        fontsize=10, fontweight="bold",
                                         bbox={"facecolor": "white", "edgecolor": GREYS["dark"], "pad": 4})
             self.offscale_text = ax_l.text(0.98, 0.03, "", transform=ax_l.transAxes, ha="right", va="bottom",
                                            fontsize=9)
@@ -149,6 +149,8 @@ class ConductionPlot:
             else:
                 self.block_text.set_text("")
             self.block_text.set_visible(bool(self.block_text.get_text()))
+            self._place_key_and_box([(self.frac, lat_d), (self.frac, lat_r),
+                                     ([fraction_demyelinated], [lat_now])])
         else:
             for line in (self.l_demy, self.l_remy, self.l_now):
                 line.set_data([], [])
@@ -156,8 +158,57 @@ class ConductionPlot:
             self.block_text.set_text("Unmyelinated fibre:\nno myelin to lose")
             self.block_text.set_visible(True)
             self.offscale_text.set_text("")
+            self._place_key_and_box([])
         self._draw_chain(fraction_demyelinated, myelin_remaining, remyelinated, myelinated)
         return {"result": now}
+
+    # The latency panel's key and text box go where no curve runs. Sizes are in fractions of the panel,
+    # measured on the laid-out figure with a margin; tests/test_model_widgets.py checks the real drawing.
+    KEY_SIZE = (0.49, 0.30)
+    BOX_HEIGHT = 0.15
+    BOX_WIDTHS = {"Demyelinated: blocked": 0.71, "Conduction block:": 0.61, "Unmyelinated fibre:": 0.49}
+
+    def _place_key_and_box(self, curves: list) -> None:
+        """Put the key at the upper left, or at the lower right when a curve runs through the upper left,
+        and the text box at the first place, from the centre outwards, that no curve and the key cross."""
+        lo, hi = self.ax_l.get_ylim()
+        points = [np.column_stack([np.asarray(x, float), (np.asarray(y, float) - lo) / (hi - lo)])
+                  for x, y in curves]
+        points.append(np.column_stack([np.linspace(0, 1, 41), np.full(41, (self.p["vep_p100_latency_ms"] - lo)
+                                                                          / (hi - lo))]))  # the normal line
+        xy = np.vstack(points) if points else np.zeros((0, 2))
+        xy = xy[np.isfinite(xy).all(axis=1)]
+
+        def crossings(x0, y0, x1, y1):
+            return int(((xy[:, 0] > x0) & (xy[:, 0] < x1) & (xy[:, 1] > y0) & (xy[:, 1] < y1)).sum())
+
+        kw, kh = self.KEY_SIZE
+        key = self.ax_l.get_legend()
+        upper_left, lower_right = (0.0, 1.0 - kh, kw, 1.0), (1.0 - kw, 0.1, 1.0, 0.1 + kh)
+        if crossings(*upper_left) and not crossings(*lower_right):
+            key.set_loc("lower right")
+            key.set_bbox_to_anchor((0.0, 0.1, 1.0, 0.9), transform=self.ax_l.transAxes)
+            taken = lower_right
+        else:
+            key.set_loc("upper left")
+            key.set_bbox_to_anchor(None)
+            taken = upper_left
+        text = self.block_text.get_text()
+        if not text:
+            return
+        w = next((v for k, v in self.BOX_WIDTHS.items() if text.startswith(k)), 0.8)
+        h = self.BOX_HEIGHT
+        spots = [(0.5 - w / 2, 0.5 - h / 2), (0.98 - w, 0.11), (0.98 - w, 0.35), (0.02, 0.11), (0.02, 0.35),
+                 (0.5 - w / 2, 0.62), (0.98 - w, 0.97 - h)]
+
+        def cost(spot):
+            x0, y0 = spot
+            x1, y1 = x0 + w, y0 + h
+            overlaps_key = x0 < taken[2] and taken[0] < x1 and y0 < taken[3] and taken[1] < y1
+            return crossings(x0, y0, x1, y1) + (1000 if overlaps_key else 0)
+
+        x0, y0 = min(spots, key=cost)  # the first of the best: the centre whenever it is free
+        self.block_text.set_position((x0 + w / 2, y0 + h / 2))
 
     def static_key(self) -> tuple:
         """Everything drawn outside :meth:`dynamic_artists` depends only on this key."""
@@ -254,7 +305,20 @@ def describe_conduction(fibre_diameter_um: float | None = None, fraction_demyeli
                     f"are affected, and remyelination brings it part of the way back.")
 
 
+def _mean_of_present(scores: np.ndarray) -> np.ndarray:
+    """Mean of each column over the people still in the trial (NaN once everyone has dropped out).
+
+    ``np.nanmean`` gives the same numbers but warns about an empty column, and a warning from a
+    widget's update ends up in front of the learner.
+    """
+    present = np.isfinite(scores)
+    counts = present.sum(axis=0)
+    totals = np.where(present, scores, 0.0).sum(axis=0)
+    return np.divide(totals, counts, out=np.full(totals.shape, np.nan), where=counts > 0)
+
+
 # =========================================================================== motor units
+MOTOR_Y_TOP = 132  # percent axes run to here: the band above 100 % holds text boxes, never a curve
 class MotorUnitPlot:
     """Strength versus motor units lost, and the time course of one muscle."""
 
@@ -271,18 +335,21 @@ class MotorUnitPlot:
             ax_s.plot(100 * self.lost, 100 * models.motor_unit_strength_fraction(self.lost, 1.0),
                       color=OKABE_ITO["black"], lw=1.5, ls=":",
                       label="motor units left\n(= strength with no reinnervation)")
-            self.s_thresh = ax_s.axhline(0, color=GREYS["mid"], ls="-.", lw=1.3)
-            self.s_thresh_text = ax_s.text(22, 0, "weakness noticed below", fontsize=9, va="bottom",
-                                           color=GREYS["dark"])
+            self.s_thresh = ax_s.axhline(0, color=GREYS["mid"], ls="-.", lw=1.3,
+                                         label="weakness noticed below this line")
             (self.s_onset,) = ax_s.plot([], [], "D", ms=9, color=ALS, mfc="white", mew=2, zorder=5)
             self.s_text = ax_s.text(0.03, 0.05, "", transform=ax_s.transAxes, fontsize=10,
                                     bbox={"facecolor": "white", "edgecolor": GREYS["mid"], "pad": 3})
             ax_s.set_xlim(0, 100)
-            ax_s.set_ylim(0, 105)
+            # headroom above 100 %: the time panel's text box lives there, above every curve (both panels
+            # keep one scale so their 100 % lines sit side by side)
+            ax_s.set_ylim(0, MOTOR_Y_TOP)
+            ax_s.set_yticks(range(0, 101, 20))
             ax_s.set_xlabel("Motor units lost (%)")
             ax_s.set_ylabel("Percent of normal (%)")
             ax_s.set_title("Strength hides the loss", fontsize=13, loc="left")
-            ax_s.legend(loc="lower left", bbox_to_anchor=(0.0, 0.17), fontsize=9, frameon=False)
+            # below the panel, like the time panel's key: inside it, the lines would cross the key's text
+            ax_s.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=9, frameon=False)
 
             (self.t_strength,) = ax_t.plot([], [], color=ALS, lw=2.5, label="strength (expected)")
             (self.t_sim_strength,) = ax_t.plot([], [], color=ALS, lw=1, drawstyle="steps-post", alpha=0.7,
@@ -290,10 +357,11 @@ class MotorUnitPlot:
             (self.t_units,) = ax_t.plot([], [], color=OKABE_ITO["black"], lw=1.5, ls=":", label="motor units left")
             (self.t_sim_units,) = ax_t.plot([], [], color=GREYS["mid"], lw=1, drawstyle="steps-post",
                                             label="units left (simulated)")
-            self.t_onset = ax_t.axvline(0, color=GREYS["dark"], ls="-.", lw=1.3)
-            self.t_text = ax_t.text(0.97, 0.55, "", transform=ax_t.transAxes, ha="right", fontsize=10,
+            self.t_onset = ax_t.axvline(0, ymax=100 / MOTOR_Y_TOP, color=GREYS["dark"], ls="-.", lw=1.3)
+            self.t_text = ax_t.text(0.97, 0.975, "", transform=ax_t.transAxes, ha="right", va="top", fontsize=10,
                                     bbox={"facecolor": "white", "edgecolor": GREYS["mid"], "pad": 3})
-            ax_t.set_ylim(0, 105)
+            ax_t.set_ylim(0, MOTOR_Y_TOP)
+            ax_t.set_yticks(range(0, 101, 20))
             ax_t.set_xlabel("Time since motor neuron loss began (years)")
             ax_t.set_ylabel("Percent of normal (%)")
             ax_t.set_title("Symptoms start late", fontsize=13, loc="left")
@@ -307,7 +375,7 @@ class MotorUnitPlot:
     def dynamic_artists(self) -> list:
         # with the time axis, whose ticks follow the time span (keys and titles stay static: the widget
         # lays the static artists that a full draw puts on top over the changing ones)
-        return [self.s_with, self.s_thresh, self.s_thresh_text, self.s_onset, self.s_text,
+        return [self.s_with, self.s_thresh, self.s_onset, self.s_text,
                 self.t_strength, self.t_sim_strength, self.t_units, self.t_sim_units, self.t_onset, self.t_text,
                 self.ax_t.xaxis]
 
@@ -315,7 +383,6 @@ class MotorUnitPlot:
         self.s_with.set_data(100 * self.lost,
                              100 * models.motor_unit_strength_fraction(self.lost, course.reinnervation_capacity))
         self.s_thresh.set_ydata([100 * course.weakness_threshold] * 2)
-        self.s_thresh_text.set_position((22, 100 * course.weakness_threshold + 1))
         lost_at_onset = 1 - course.onset_fraction_remaining
         self.s_onset.set_data([100 * lost_at_onset], [100 * course.weakness_threshold])
         self.s_text.set_text(f"Weakness is noticed only after\n{_pct(lost_at_onset)} of motor units are lost")
@@ -332,7 +399,8 @@ class MotorUnitPlot:
                                  f"only {_pct(course.onset_fraction_remaining)} of motor units remain")
         else:
             self.t_onset.set_visible(False)
-            self.t_text.set_text(f"No weakness noticed within {t[-1]:.0f} years")
+            span = f"{t[-1]:.0f}"
+            self.t_text.set_text(f"No weakness noticed within {span} year{'' if span == '1' else 's'}")
 
 
 def motor_unit_figure(course: models.MotorUnitCourse | None = None,
@@ -392,9 +460,11 @@ class TrialPlot:
             self.bar_texts = [ax_b.text(i, 0, "", ha="center", va="bottom", fontsize=11, fontweight="bold")
                               for i in range(3)]
             self.alpha_line = ax_b.axhline(5, color=OKABE_ITO["black"], ls="--", lw=1.2)
-            self.alpha_text = ax_b.text(-0.45, 107, "", ha="left", va="top", fontsize=9)
+            # in the band above 100 %, clear of the bars' labels even at 100 %
+            self.alpha_text = ax_b.text(-0.45, 123, "", ha="left", va="top", fontsize=9)
             ax_b.set_xticks(range(3), labels, fontsize=10)
-            ax_b.set_ylim(0, 110)
+            ax_b.set_ylim(0, 126)
+            ax_b.set_yticks(range(0, 101, 20))
             ax_b.set_ylabel("Simulated trials called\n'significant' (%)")
             ax_b.set_xlabel("Study design (simulated)")
             ax_b.set_title("Power and false positives", fontsize=13, loc="left")
@@ -411,9 +481,8 @@ class TrialPlot:
         for lines, scores in ((self.ctrl_lines, sim.example_control), (self.trt_lines, sim.example_treated)):
             for i, line in enumerate(lines):
                 line.set_data(months, scores[i] if i < scores.shape[0] else np.full(months.size, np.nan))
-        with np.errstate(invalid="ignore"):
-            self.ctrl_mean.set_data(months, np.nanmean(sim.example_control, axis=0))
-            self.trt_mean.set_data(months, np.nanmean(sim.example_treated, axis=0))
+        self.ctrl_mean.set_data(months, _mean_of_present(sim.example_control))
+        self.trt_mean.set_data(months, _mean_of_present(sim.example_treated))
         self.ax_s.set_xlim(0, months[-1] if self.fixed_max_months is None else self.fixed_max_months)
         values = [100 * sim.power, 100 * sim.false_positive_rate, 100 * sim.single_arm_false_positive_rate]
         for bar, text, value in zip(self.bars, self.bar_texts, values):
@@ -495,7 +564,10 @@ class MsRelapsePlot:
             self.fig = fig = Figure(figsize=figsize, layout="constrained")
             self.ax_e, self.ax_b = ax_e, ax_b = fig.subplots(1, 2, width_ratios=[1.15, 1.0])
             fig.suptitle("MS relapses and disability (teaching model)", fontsize=15, x=0.01, ha="left")
-            (self.e_none,) = ax_e.plot([], [], color=OKABE_ITO["black"], lw=2, ls="--", label="no therapy (mean)")
+            # drawn over the chosen therapy's line: with "no therapy" chosen the two are one line, and the
+            # dashes must still show
+            (self.e_none,) = ax_e.plot([], [], color=OKABE_ITO["black"], lw=2, ls="--", label="no therapy (mean)",
+                                       zorder=2.5)
             (self.e_ther,) = ax_e.plot([], [], color=MS, lw=2.8, label="chosen therapy (mean)")
             (self.e_pira,) = ax_e.plot([], [], color=GREYS["mid"], lw=2, ls=":", label="PIRA only (no relapses)")
             self.band = ax_e.fill_between([0, 1], [0, 0], [0, 0], color=MS, alpha=0.15, lw=0,
@@ -504,7 +576,8 @@ class MsRelapsePlot:
             ax_e.set_xlabel("Time (years)")
             ax_e.set_ylabel("EDSS (points, 0–10)")
             ax_e.set_title("Disability over time", fontsize=13, loc="left")
-            ax_e.legend(loc="upper left", fontsize=9, frameon=False)
+            # below the panel: long spans and fast progression carry the lines through the top left
+            ax_e.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=9, frameon=False)
 
             self.keys = list(models.MS_THERAPIES)
             x = np.arange(len(self.keys))
