@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.lines import Line2D
 
@@ -75,6 +76,19 @@ def test_trial_browser_chart_keeps_the_trial_its_task_asks_about(kb):
     assert any(oh in label for label in _row_labels(fig))
     # and the unfiltered chart shows every trial of the knowledge base
     assert len(_row_labels(evidence.trial_landscape_figure(kb.trials))) == len(kb.trials)
+
+
+def test_trial_chart_labels_a_tick_beyond_its_largest_trial(kb):
+    # a log axis whose last label sits far left of the largest trials makes their sizes guesswork
+    # (the chart of all trials ran to 2,640 with its last label at 1,000, left of EXPAND's 1,651)
+    extra = kb.trials.iloc[:1].assign(trial_id="made_up_large", n_enrolled=3200)
+    for trials in (kb.trials, explorer.trial_browser_data(disease="als", design="randomized", kb=kb),
+                   kb.trials[kb.trials["n_enrolled"].fillna(0) < 300], pd.concat([kb.trials, extra])):
+        fig = evidence.trial_landscape_figure(trials)
+        ax = fig.axes[0]
+        right = ax.get_xlim()[1]
+        labelled = [t for t, label in zip(ax.get_xticks(), ax.get_xticklabels()) if label.get_text() and t <= right]
+        assert 1.5 * max(labelled) >= trials["n_enrolled"].max(), (max(labelled), trials["n_enrolled"].max())
 
 
 # ----------------------------------------------------------------------------- one false-positive rate

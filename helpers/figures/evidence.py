@@ -169,10 +169,17 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
         ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
         ax.set_xscale("log")
         high = max(int(sizes.max()) if len(sizes) else 100, 100)
-        ax.set_xlim(4, high * 1.6)
-        # 1-2-5 steps; on an axis long enough to reach 2,000 the 2s crowd each other, so 1-5 steps
-        steps = (5, 10, 20, 50, 100, 200, 500, 1000) if high * 1.6 < 2000 else (5, 10, 50, 100, 500, 1000, 5000)
-        ticks = [t for t in steps if t <= high * 1.6]
+        right = high * 1.6
+        # 1-2-5 steps; on an axis long enough to reach 2,000 these crowd each other (as do 500 and 1,000),
+        # so powers of ten and then 5,000, and the axis runs on to the next step, so that the largest
+        # trials sit below a labelled tick
+        if right < 2000:
+            steps = (5, 10, 20, 50, 100, 200, 500, 1000)
+        else:
+            steps = (10, 100, 1000, 5000, 10000, 50000, 100000)
+            right = next((t for t in steps if t >= right), right)
+        ax.set_xlim(4, right)
+        ticks = [t for t in steps if t <= right]
         ax.set_xticks(ticks, [f"{t:,}" for t in ticks])
         ax.xaxis.set_minor_locator(NullLocator())
         ax.tick_params(axis="y", length=0)
