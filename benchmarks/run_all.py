@@ -157,7 +157,7 @@ def model_first_views(repeats: int = 3) -> dict[str, float]:
     """Milliseconds to build each model widget (its first view), median of ``repeats``."""
     import bench_models
 
-    return {name: statistics.median(timed(factory) for _ in range(repeats))
+    return {name: statistics.median(bench_models.built(factory)[1] for _ in range(repeats))
             for name, factory in bench_models.WIDGET_FACTORIES}
 
 
