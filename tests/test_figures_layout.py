@@ -103,7 +103,7 @@ def _widget_figures() -> dict[str, object]:
         "conduction explorer": model_plot(F.ConductionPlot, lambda p: p.update(10.0, 0.3, 0.4, False),
                                           figsize=(9.6, 5.4)),
         "motor-unit explorer": model_plot(F.MotorUnitPlot, lambda p: p.update(models.motor_unit_course()),
-                                          figsize=(9.6, 4.1)),
+                                          figsize=(9.6, 4.7)),
         "trial simulator": model_plot(F.TrialPlot, lambda p: p.update(models.simulate_alsfrs_trials(n_trials=200)),
                                       figsize=(9.6, 4.1), fixed_max_months=24),
         "MS relapse explorer": model_plot(F.MsRelapsePlot, lambda p: p.update(

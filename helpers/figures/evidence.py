@@ -176,7 +176,7 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
         if right < 2000:
             steps = (5, 10, 20, 50, 100, 200, 500, 1000)
         else:
-            steps = (10, 100, 1000, 5000, 10000, 50000, 100000)
+            steps = (10, 100, 1000, 5000) if right <= 5000 else (10, 100, 1000, 10000, 100000, 1000000)
             right = next((t for t in steps if t >= right), right)
         ax.set_xlim(4, right)
         ticks = [t for t in steps if t <= right]
@@ -186,7 +186,7 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
         for yi in range(len(rows)):
             ax.axhline(yi, color="#EEEEEE", linewidth=0.8, zorder=1)
-        ax.set_xlabel("Participants (log scale: each step to the right multiplies the number)")
+        ax.set_xlabel("Participants (log scale: equal distances are equal multiples)")
         fig.suptitle(_wrap(title, 90), x=0.01, ha="left", fontsize=15)
         if rows.empty:
             ax.set_yticks([])

@@ -52,12 +52,14 @@ class ConductionPlot:
             fig.suptitle("Myelin and conduction (teaching model)", fontsize=15, x=0.01, ha="left")
 
             # --- left: velocity versus diameter, with the textbook fibre classes
-            for name, key, label_x in (("Aα", "a_alpha", 1.03), ("Aδ", "a_delta", 1.03), ("C", "c", 1.03)):
+            # each class named beside its box, at the top; C at the bottom, clear of the unmyelinated line
+            for name, key, at_top in (("Aα", "a_alpha", True), ("Aδ", "a_delta", True), ("C", "c", False)):
                 d_lo, d_hi = ranges[f"textbook_{key}_diameter_um"]
                 v_lo, v_hi = ranges[f"textbook_{key}_velocity_m_per_s"]
                 ax_v.add_patch(Rectangle((d_lo, v_lo), d_hi - d_lo, v_hi - v_lo, facecolor=GREYS["light"],
                                          edgecolor=GREYS["dark"], linewidth=0.8, zorder=1))
-                ax_v.text(d_hi * label_x, v_hi, f"{name} (textbook)", fontsize=9, va="top", color=GREYS["dark"])
+                ax_v.text(d_hi * 1.03, v_hi if at_top else v_lo, f"{name} (textbook)", fontsize=9,
+                          va="top" if at_top else "bottom", color=GREYS["dark"])
             d_my = np.geomspace(0.5, 25, 60)
             d_un = np.geomspace(0.1, 3, 40)
             ax_v.plot(d_my, models.myelinated_velocity_m_per_s(d_my, p), color=OKABE_ITO["black"], lw=2,
@@ -85,7 +87,7 @@ class ConductionPlot:
             (self.l_demy,) = ax_l.plot([], [], color=MS, lw=2.5, label="demyelinated")
             (self.l_remy,) = ax_l.plot([], [], color=OKABE_ITO["bluish_green"], lw=2, ls="--", marker="s",
                                        markevery=10, ms=5, label="after remyelination")
-            self.l_normal = ax_l.axhline(p["vep_p100_latency_ms"], color=GREYS["mid"], ls=":", lw=1.5,
+            self.l_normal = ax_l.axhline(p["vep_p100_latency_ms"], color=GREYS["dark"], ls=":", lw=1.5,
                                          label="normal")
             (self.l_now,) = ax_l.plot([], [], "v", ms=11, color=MS, zorder=6, label="current setting")
             self.block_span = ax_l.axvspan(0, 100, facecolor=GREYS["light"], hatch="xx", edgecolor=GREYS["mid"],
@@ -93,8 +95,8 @@ class ConductionPlot:
             self.block_text = ax_l.text(0.5, 0.5, "", transform=ax_l.transAxes, ha="center", va="center",
                                         fontsize=10, fontweight="bold",
                                         bbox={"facecolor": "white", "edgecolor": GREYS["dark"], "pad": 4})
-            self.offscale_text = ax_l.text(0.98, 0.03, "", transform=ax_l.transAxes, ha="right", va="bottom",
-                                           fontsize=9)
+            self.offscale_text = ax_l.text(0.98, 0.055, "", transform=ax_l.transAxes, ha="right", va="top",
+                                           fontsize=9)  # below the normal line
             ax_l.set_xlim(0, 100)
             # fixed scale, so that settings can be compared by eye (and the widget redraws faster)
             ax_l.set_ylim(p["vep_p100_latency_ms"] - 3, p["vep_p100_latency_ms"] + 40)
@@ -138,8 +140,10 @@ class ConductionPlot:
             self.l_remy.set_data(100 * self.frac, lat_r)
             lat_now = float(models.vep_p100_latency_ms(now.conduction_time_ms, now.healthy_time_ms, p))
             self.l_now.set_data(([100 * fraction_demyelinated], [lat_now]) if np.isfinite(lat_now) else ([], []))
-            highest = np.nanmax(np.concatenate([lat_d, lat_r, [p["vep_p100_latency_ms"]]]))
-            self.offscale_text.set_text("↑ curve continues above the plot" if highest > ax_l.get_ylim()[1] else "")
+            top = ax_l.get_ylim()[1]
+            above = [name for name, lat in (("demyelinated", lat_d), ("remyelinated", lat_r)) if np.any(lat > top)]
+            self.offscale_text.set_text(f"↑ {' and '.join(above)} curve{'s run' if len(above) > 1 else ' runs'} "
+                                        f"on above {top:.0f} ms" if above else "")
             blocked_curve = not bool(np.all(demy.arrives[1:]))
             self.block_span.set_visible(blocked_curve)
             if not bool(now.arrives):
@@ -322,7 +326,7 @@ MOTOR_Y_TOP = 132  # percent axes run to here: the band above 100 % holds text b
 class MotorUnitPlot:
     """Strength versus motor units lost, and the time course of one muscle."""
 
-    def __init__(self, params: Mapping[str, float] | None = None, figsize=(10.0, 4.3)):
+    def __init__(self, params: Mapping[str, float] | None = None, figsize=(10.0, 4.9)):
         self.p = models._params("motor_units", params)
         with figure_style():
             self.fig = fig = Figure(figsize=figsize, layout="constrained")
@@ -335,16 +339,18 @@ class MotorUnitPlot:
             ax_s.plot(100 * self.lost, 100 * models.motor_unit_strength_fraction(self.lost, 1.0),
                       color=OKABE_ITO["black"], lw=1.5, ls=":",
                       label="motor units left\n(= strength with no reinnervation)")
-            self.s_thresh = ax_s.axhline(0, color=GREYS["mid"], ls="-.", lw=1.3,
+            self.s_thresh = ax_s.axhline(0, color=GREYS["dark"], ls="-.", lw=1.3,
                                          label="weakness noticed below this line")
-            (self.s_onset,) = ax_s.plot([], [], "D", ms=9, color=ALS, mfc="white", mew=2, zorder=5)
-            self.s_text = ax_s.text(0.03, 0.05, "", transform=ax_s.transAxes, fontsize=10,
+            (self.s_onset,) = ax_s.plot([], [], "D", ms=9, color=ALS, mfc="white", mew=2, zorder=5,
+                                        label="weakness first noticed")
+            self.s_text = ax_s.text(0.03, 0.975, "", transform=ax_s.transAxes, va="top", fontsize=10,
                                     bbox={"facecolor": "white", "edgecolor": GREYS["mid"], "pad": 3})
             ax_s.set_xlim(0, 100)
-            # headroom above 100 %: the time panel's text box lives there, above every curve (both panels
-            # keep one scale so their 100 % lines sit side by side)
+            # headroom above 100 %: the text boxes live there, above every curve (both panels keep one
+            # scale so their 100 % lines sit side by side); the axis line stops at 100 %
             ax_s.set_ylim(0, MOTOR_Y_TOP)
             ax_s.set_yticks(range(0, 101, 20))
+            ax_s.spines["left"].set_bounds(0, 100)
             ax_s.set_xlabel("Motor units lost (%)")
             ax_s.set_ylabel("Percent of normal (%)")
             ax_s.set_title("Strength hides the loss", fontsize=13, loc="left")
@@ -355,13 +361,15 @@ class MotorUnitPlot:
             (self.t_sim_strength,) = ax_t.plot([], [], color=ALS, lw=1, drawstyle="steps-post", alpha=0.7,
                                                label="strength (one simulated muscle)")
             (self.t_units,) = ax_t.plot([], [], color=OKABE_ITO["black"], lw=1.5, ls=":", label="motor units left")
-            (self.t_sim_units,) = ax_t.plot([], [], color=GREYS["mid"], lw=1, drawstyle="steps-post",
+            (self.t_sim_units,) = ax_t.plot([], [], color=GREYS["dark"], lw=1, drawstyle="steps-post",
                                             label="units left (simulated)")
-            self.t_onset = ax_t.axvline(0, ymax=100 / MOTOR_Y_TOP, color=GREYS["dark"], ls="-.", lw=1.3)
+            self.t_onset = ax_t.axvline(0, ymax=100 / MOTOR_Y_TOP, color=GREYS["dark"], ls="--", lw=1.3,
+                                        label="weakness first noticed")
             self.t_text = ax_t.text(0.97, 0.975, "", transform=ax_t.transAxes, ha="right", va="top", fontsize=10,
                                     bbox={"facecolor": "white", "edgecolor": GREYS["mid"], "pad": 3})
             ax_t.set_ylim(0, MOTOR_Y_TOP)
             ax_t.set_yticks(range(0, 101, 20))
+            ax_t.spines["left"].set_bounds(0, 100)
             ax_t.set_xlabel("Time since motor neuron loss began (years)")
             ax_t.set_ylabel("Percent of normal (%)")
             ax_t.set_title("Symptoms start late", fontsize=13, loc="left")
@@ -461,10 +469,11 @@ class TrialPlot:
                               for i in range(3)]
             self.alpha_line = ax_b.axhline(5, color=OKABE_ITO["black"], ls="--", lw=1.2)
             # in the band above 100 %, clear of the bars' labels even at 100 %
-            self.alpha_text = ax_b.text(-0.45, 123, "", ha="left", va="top", fontsize=9)
+            self.alpha_text = ax_b.text(-0.4, 123, "", ha="left", va="top", fontsize=9)
             ax_b.set_xticks(range(3), labels, fontsize=10)
             ax_b.set_ylim(0, 126)
             ax_b.set_yticks(range(0, 101, 20))
+            ax_b.spines["left"].set_bounds(0, 100)
             ax_b.set_ylabel("Simulated trials called\n'significant' (%)")
             ax_b.set_xlabel("Study design (simulated)")
             ax_b.set_title("Power and false positives", fontsize=13, loc="left")
@@ -538,7 +547,7 @@ def power_curve_figure(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_pe
             ls, marker = styles[i % len(styles)]
             ax.plot(patients_per_arm_values, 100 * power, color=ALS, ls=ls, marker=marker, lw=2,
                     label=f"treatment slows decline by {_pct(effect)}")
-        ax.axhline(80, color=GREYS["mid"], ls="-.", lw=1.2, label="80% power (a common target)")
+        ax.axhline(80, color=GREYS["dark"], ls="-.", lw=1.2, label="80% power (a common target)")
         ax.set_xscale("log")
         ax.xaxis.set_minor_locator(NullLocator())
         ax.set_xticks(patients_per_arm_values, [str(n) for n in patients_per_arm_values])
@@ -569,7 +578,7 @@ class MsRelapsePlot:
             (self.e_none,) = ax_e.plot([], [], color=OKABE_ITO["black"], lw=2, ls="--", label="no therapy (mean)",
                                        zorder=2.5)
             (self.e_ther,) = ax_e.plot([], [], color=MS, lw=2.8, label="chosen therapy (mean)")
-            (self.e_pira,) = ax_e.plot([], [], color=GREYS["mid"], lw=2, ls=":", label="PIRA only (no relapses)")
+            (self.e_pira,) = ax_e.plot([], [], color=GREYS["dark"], lw=2, ls=":", label="PIRA only (no relapses)")
             self.band = ax_e.fill_between([0, 1], [0, 0], [0, 0], color=MS, alpha=0.15, lw=0,
                                           label="middle 80% of people (chosen therapy)")
             ax_e.set_ylim(0, self.p["edss_max"])

@@ -266,7 +266,7 @@ def motor_unit_explorer() -> widgets.VBox:
                                   description="Random seed (same seed, same muscle)", style=STYLE_LABEL)
     controls = {"capacity": capacity, "rate": rate, "threshold": threshold, "units": units, "horizon": horizon,
                 "seed": seed}
-    plot = MotorUnitPlot(p, figsize=(9.6, 4.1))
+    plot = MotorUnitPlot(p, figsize=(9.6, 4.7))
     renderer = FastRenderer(plot)
     image, summary, state = _image(), widgets.HTML(), {}
 
