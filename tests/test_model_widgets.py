@@ -332,6 +332,21 @@ def _full_draw(box) -> np.ndarray:
     return np.asarray(box.renderer.canvas.buffer_rgba())[..., :3].astype(int)
 
 
+def _sliders_and_dropdowns(box) -> tuple[dict, dict]:
+    """A widget's sliders and its dropdowns, by control name (the seed box is neither)."""
+    sliders = {name: c for name, c in box.controls.items()
+               if hasattr(c, "max") and not isinstance(c, widgets.BoundedIntText)}
+    dropdowns = {name: c for name, c in box.controls.items() if isinstance(c, widgets.Dropdown)}
+    return sliders, dropdowns
+
+
+def _slider_ends(control) -> tuple:
+    """The lowest and highest value a slider can take (a log slider's min and max are exponents)."""
+    if isinstance(control, widgets.FloatLogSlider):
+        return control.base ** control.min, control.base ** control.max
+    return control.min, control.max
+
+
 def _differing_share(shown: np.ndarray, full: np.ndarray) -> float:
     return float((np.abs(shown - full).max(axis=2) > 40).mean())
 
@@ -345,11 +360,12 @@ def test_every_view_is_what_a_full_draw_shows(factory):
     # place. Every slider at both ends and back, every dropdown option: a stale tick label or a misplaced
     # title changes far more than the 0.02 % of pixels allowed here (anti-aliasing at overlaps).
     box = getattr(W, factory)()
+    sliders, dropdowns = _sliders_and_dropdowns(box)
     changes = []
     for name, control in box.controls.items():
-        if isinstance(control, widgets.Dropdown):
+        if name in dropdowns:
             changes += [(name, value) for _label, value in control.options] + [(name, control.value)]
-        elif hasattr(control, "max") and not isinstance(control, widgets.BoundedIntText):
+        elif name in sliders:
             lowest, highest = _slider_ends(control)
             changes += [(name, highest), (name, lowest), (name, control.value)]
     assert len(changes) >= 12
@@ -383,9 +399,7 @@ def test_no_setting_makes_a_widget_warn(factory):
     import warnings
 
     box = getattr(W, factory)()
-    sliders = {name: c for name, c in box.controls.items()
-               if hasattr(c, "max") and not isinstance(c, widgets.BoundedIntText)}
-    dropdowns = {name: c for name, c in box.controls.items() if isinstance(c, widgets.Dropdown)}
+    sliders, dropdowns = _sliders_and_dropdowns(box)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for end in (0, 1, 0):
@@ -401,9 +415,7 @@ def test_no_setting_makes_a_widget_warn(factory):
 def _random_settings(box, rng, count: int) -> list[dict]:
     """``count`` settings drawn at random (each slider at an end a third of the time), then all sliders
     at their lowest and all at their highest."""
-    sliders = {name: c for name, c in box.controls.items()
-               if hasattr(c, "max") and not isinstance(c, widgets.BoundedIntText)}
-    dropdowns = {name: c for name, c in box.controls.items() if isinstance(c, widgets.Dropdown)}
+    sliders, dropdowns = _sliders_and_dropdowns(box)
     settings = []
     for _ in range(count):
         setting = {}
@@ -418,13 +430,6 @@ def _random_settings(box, rng, count: int) -> list[dict]:
     for end in (0, 1):
         settings.append({name: _slider_ends(c)[end] for name, c in sliders.items()})
     return settings
-
-
-def _slider_ends(control) -> tuple:
-    """The lowest and highest value a slider can take (a log slider's min and max are exponents)."""
-    if isinstance(control, widgets.FloatLogSlider):
-        return control.base ** control.min, control.base ** control.max
-    return control.min, control.max
 
 
 @pytest.mark.parametrize("factory", ["conduction_explorer", "motor_unit_explorer", "trial_simulator",

@@ -147,9 +147,9 @@ class ConductionPlot:
             blocked_curve = not bool(np.all(demy.arrives[1:]))
             self.block_span.set_visible(blocked_curve)
             if not bool(now.arrives):
-                self.block_text.set_text("Conduction block:\nthe signal does not arrive")
+                self.block_text.set_text(self.BLOCKED_NOW)
             elif blocked_curve:
-                self.block_text.set_text("Demyelinated: blocked\nRemyelinated: conducts again")
+                self.block_text.set_text(self.BLOCKED_CURVE)
             else:
                 self.block_text.set_text("")
             self.block_text.set_visible(bool(self.block_text.get_text()))
@@ -159,18 +159,22 @@ class ConductionPlot:
             for line in (self.l_demy, self.l_remy, self.l_now):
                 line.set_data([], [])
             self.block_span.set_visible(False)
-            self.block_text.set_text("Unmyelinated fibre:\nno myelin to lose")
+            self.block_text.set_text(self.UNMYELINATED)
             self.block_text.set_visible(True)
             self.offscale_text.set_text("")
             self._place_key_and_box([])
         self._draw_chain(fraction_demyelinated, myelin_remaining, remyelinated, myelinated)
         return {"result": now}
 
-    # The latency panel's key and text box go where no curve runs. Sizes are in fractions of the panel,
-    # measured on the laid-out figure with a margin; tests/test_model_widgets.py checks the real drawing.
+    # The latency panel's messages, and where its key and text box go: where no curve runs. Sizes are in
+    # fractions of the panel, measured on the laid-out figure with a margin; tests/test_model_widgets.py
+    # checks the real drawing.
+    BLOCKED_NOW = "Conduction block:\nthe signal does not arrive"
+    BLOCKED_CURVE = "Demyelinated: blocked\nRemyelinated: conducts again"
+    UNMYELINATED = "Unmyelinated fibre:\nno myelin to lose"
+    BOX_WIDTHS = {BLOCKED_NOW: 0.61, BLOCKED_CURVE: 0.71, UNMYELINATED: 0.49}
     KEY_SIZE = (0.49, 0.30)
     BOX_HEIGHT = 0.15
-    BOX_WIDTHS = {"Demyelinated: blocked": 0.71, "Conduction block:": 0.61, "Unmyelinated fibre:": 0.49}
 
     def _place_key_and_box(self, curves: list) -> None:
         """Put the key at the upper left, or at the lower right when a curve runs through the upper left,
@@ -180,7 +184,7 @@ class ConductionPlot:
                   for x, y in curves]
         points.append(np.column_stack([np.linspace(0, 1, 41), np.full(41, (self.p["vep_p100_latency_ms"] - lo)
                                                                           / (hi - lo))]))  # the normal line
-        xy = np.vstack(points) if points else np.zeros((0, 2))
+        xy = np.vstack(points)
         xy = xy[np.isfinite(xy).all(axis=1)]
 
         def crossings(x0, y0, x1, y1):
@@ -200,8 +204,7 @@ class ConductionPlot:
         text = self.block_text.get_text()
         if not text:
             return
-        w = next((v for k, v in self.BOX_WIDTHS.items() if text.startswith(k)), 0.8)
-        h = self.BOX_HEIGHT
+        w, h = self.BOX_WIDTHS[text], self.BOX_HEIGHT
         spots = [(0.5 - w / 2, 0.5 - h / 2), (0.98 - w, 0.11), (0.98 - w, 0.35), (0.02, 0.11), (0.02, 0.35),
                  (0.5 - w / 2, 0.62), (0.98 - w, 0.97 - h)]
 
@@ -321,8 +324,16 @@ def _mean_of_present(scores: np.ndarray) -> np.ndarray:
     return np.divide(totals, counts, out=np.full(totals.shape, np.nan), where=counts > 0)
 
 
+def _percent_axis_with_headroom(ax, top: float) -> None:
+    """A percent axis that runs on to ``top``: ticks and the axis line stop at 100 %, and the band above
+    holds text boxes, clear of every curve and bar (which never pass 100 %)."""
+    ax.set_ylim(0, top)
+    ax.set_yticks(range(0, 101, 20))
+    ax.spines["left"].set_bounds(0, 100)
+
+
 # =========================================================================== motor units
-MOTOR_Y_TOP = 132  # percent axes run to here: the band above 100 % holds text boxes, never a curve
+MOTOR_Y_TOP = 132  # the motor-unit panels' percent axes run to here (see _percent_axis_with_headroom)
 class MotorUnitPlot:
     """Strength versus motor units lost, and the time course of one muscle."""
 
@@ -346,11 +357,8 @@ class MotorUnitPlot:
             self.s_text = ax_s.text(0.03, 0.975, "", transform=ax_s.transAxes, va="top", fontsize=10,
                                     bbox={"facecolor": "white", "edgecolor": GREYS["mid"], "pad": 3})
             ax_s.set_xlim(0, 100)
-            # headroom above 100 %: the text boxes live there, above every curve (both panels keep one
-            # scale so their 100 % lines sit side by side); the axis line stops at 100 %
-            ax_s.set_ylim(0, MOTOR_Y_TOP)
-            ax_s.set_yticks(range(0, 101, 20))
-            ax_s.spines["left"].set_bounds(0, 100)
+            # both panels keep one scale, so that their 100 % lines sit side by side
+            _percent_axis_with_headroom(ax_s, MOTOR_Y_TOP)
             ax_s.set_xlabel("Motor units lost (%)")
             ax_s.set_ylabel("Percent of normal (%)")
             ax_s.set_title("Strength hides the loss", fontsize=13, loc="left")
@@ -367,9 +375,7 @@ class MotorUnitPlot:
                                         label="weakness first noticed")
             self.t_text = ax_t.text(0.97, 0.975, "", transform=ax_t.transAxes, ha="right", va="top", fontsize=10,
                                     bbox={"facecolor": "white", "edgecolor": GREYS["mid"], "pad": 3})
-            ax_t.set_ylim(0, MOTOR_Y_TOP)
-            ax_t.set_yticks(range(0, 101, 20))
-            ax_t.spines["left"].set_bounds(0, 100)
+            _percent_axis_with_headroom(ax_t, MOTOR_Y_TOP)
             ax_t.set_xlabel("Time since motor neuron loss began (years)")
             ax_t.set_ylabel("Percent of normal (%)")
             ax_t.set_title("Symptoms start late", fontsize=13, loc="left")
@@ -471,9 +477,7 @@ class TrialPlot:
             # in the band above 100 %, clear of the bars' labels even at 100 %
             self.alpha_text = ax_b.text(-0.4, 123, "", ha="left", va="top", fontsize=9)
             ax_b.set_xticks(range(3), labels, fontsize=10)
-            ax_b.set_ylim(0, 126)
-            ax_b.set_yticks(range(0, 101, 20))
-            ax_b.spines["left"].set_bounds(0, 100)
+            _percent_axis_with_headroom(ax_b, 126)
             ax_b.set_ylabel("Simulated trials called\n'significant' (%)")
             ax_b.set_xlabel("Study design (simulated)")
             ax_b.set_title("Power and false positives", fontsize=13, loc="left")
