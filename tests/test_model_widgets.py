@@ -143,6 +143,24 @@ def test_unmyelinated_choice_shows_a_notice_not_a_crash(conduction):
     assert "no myelin to lose" not in conduction.outputs["summary"].value
 
 
+@pytest.mark.parametrize("settings, key_entry", [
+    ({"fibre": "myelinated", "diameter": 1.0, "fraction": 30, "remaining": 40}, "current setting"),
+    ({"fibre": "myelinated", "diameter": 0.2, "fraction": 10, "remaining": 0}, "current: blocked"),
+    ({"fibre": "myelinated", "diameter": 0.2, "fraction": 50, "remaining": 20}, "current: off scale ↑"),
+    ({"fibre": "unmyelinated"}, "current: no myelin"),
+])
+def test_conduction_key_says_why_no_current_triangle_shows(conduction, settings, key_entry):
+    """The key's last entry names the triangle; where the triangle cannot show, it says why."""
+    _set(conduction, repair="none", **settings)
+    plot = conduction.renderer.plot
+    assert plot.ax_l.get_legend().get_texts()[-1].get_text() == key_entry
+    x, y = plot.l_now.get_data()
+    top = plot.ax_l.get_ylim()[1]
+    triangle_shows = len(y) == 1 and float(y[0]) <= top
+    assert triangle_shows == (key_entry == "current setting")
+    conduction.controls["fibre"].value = "myelinated"
+
+
 def test_conduction_is_deterministic(conduction):
     _set(conduction, fibre="myelinated", diameter=1.0, fraction=40, remaining=50, repair="none")
     first = _shown(conduction)

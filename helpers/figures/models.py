@@ -89,7 +89,7 @@ class ConductionPlot:
                                        markevery=10, ms=5, label="after remyelination")
             self.l_normal = ax_l.axhline(p["vep_p100_latency_ms"], color=GREYS["dark"], ls=":", lw=1.5,
                                          label="normal")
-            (self.l_now,) = ax_l.plot([], [], "v", ms=11, color=MS, zorder=6, label="current setting")
+            (self.l_now,) = ax_l.plot([], [], "v", ms=11, color=MS, zorder=6, label=self.NOW_SHOWN)
             self.block_span = ax_l.axvspan(0, 100, facecolor=GREYS["light"], hatch="xx", edgecolor=GREYS["mid"],
                                               alpha=0.6, lw=0, visible=False)
             self.block_text = ax_l.text(0.5, 0.5, "", transform=ax_l.transAxes, ha="center", va="center",
@@ -141,8 +141,11 @@ class ConductionPlot:
             lat_now = float(models.vep_p100_latency_ms(now.conduction_time_ms, now.healthy_time_ms, p))
             self.l_now.set_data(([100 * fraction_demyelinated], [lat_now]) if np.isfinite(lat_now) else ([], []))
             top = ax_l.get_ylim()[1]
+            # the key says why no triangle shows, when none does
+            self._set_now_label(self.NOW_BLOCKED if not np.isfinite(lat_now)
+                                else self.NOW_ABOVE if lat_now > top else self.NOW_SHOWN)
             above = [name for name, lat in (("demyelinated", lat_d), ("remyelinated", lat_r)) if np.any(lat > top)]
-            self.offscale_text.set_text(f"↑ {' and '.join(above)} curve{'s run' if len(above) > 1 else ' runs'} "
+            self.offscale_text.set_text(f"↑ {'both curves run' if len(above) > 1 else above[0] + ' curve runs'} "
                                         f"on above {top:.0f} ms" if above else "")
             blocked_curve = not bool(np.all(demy.arrives[1:]))
             self.block_span.set_visible(blocked_curve)
@@ -158,6 +161,7 @@ class ConductionPlot:
         else:
             for line in (self.l_demy, self.l_remy, self.l_now):
                 line.set_data([], [])
+            self._set_now_label(self.NOW_UNMYELINATED)
             self.block_span.set_visible(False)
             self.block_text.set_text(self.UNMYELINATED)
             self.block_text.set_visible(True)
@@ -173,8 +177,16 @@ class ConductionPlot:
     BLOCKED_CURVE = "Demyelinated: blocked\nRemyelinated: conducts again"
     UNMYELINATED = "Unmyelinated fibre:\nno myelin to lose"
     BOX_WIDTHS = {BLOCKED_NOW: 0.61, BLOCKED_CURVE: 0.71, UNMYELINATED: 0.49}
+    NOW_SHOWN = "current setting"
+    NOW_BLOCKED = "current: blocked"
+    NOW_ABOVE = "current: off scale ↑"
+    NOW_UNMYELINATED = "current: no myelin"
     KEY_SIZE = (0.49, 0.30)
     BOX_HEIGHT = 0.15
+
+    def _set_now_label(self, text: str) -> None:
+        """Name the current setting in the key; its entry is the key's last."""
+        self.ax_l.get_legend().get_texts()[-1].set_text(text)
 
     def _place_key_and_box(self, curves: list) -> None:
         """Put the key at the upper left, or at the lower right when a curve runs through the upper left,
