@@ -91,18 +91,20 @@ def layout_problems(fig: Figure, tolerance: float = TOLERANCE_PX) -> list[str]:
     return problems
 
 
-def covered_lines(fig: Figure, tolerance: float = TOLERANCE_PX) -> list[tuple[str, str]]:
+def covered_lines(fig: Figure, tolerance: float = TOLERANCE_PX, drawn: bool = False) -> list[tuple[str, str]]:
     """(box, line) pairs where a plotted line runs under a framed text box or a key inside an axes.
 
     A box hides what runs under it, so a curve passing through a white text box or a key reads as
     stopping there. Lines are followed between their points (10 steps per segment) and only where
-    they are drawn: inside their axes.
+    they are drawn: inside their axes. ``drawn``: the figure was drawn on its Agg canvas since it last
+    changed (e.g. by :func:`layout_problems`), so it is not drawn again.
     """
     import numpy as np
 
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
-    fig.canvas.draw()
+    if not drawn:
+        if not isinstance(fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(fig)
+        fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     found = []
     for ax in fig.axes:

@@ -71,7 +71,7 @@ def test_lesson_figure_text_stays_on_the_canvas_and_apart(lesson, source, path):
         assert layout_problems(fig) == []
         assert coincident_key_lines(fig) == []
         assert duplicate_key_symbols(fig) == []
-        assert covered_lines(fig) == []
+        assert covered_lines(fig, drawn=True) == []
 
 
 # ----------------------------------------------------------------------------- widget first views
@@ -127,7 +127,7 @@ def test_widget_figure_text_stays_on_the_canvas_and_apart(name):
     assert layout_problems(fig) == []
     assert coincident_key_lines(fig) == []
     assert duplicate_key_symbols(fig) == []
-    assert covered_lines(fig) == []
+    assert covered_lines(fig, drawn=True) == []
 
 
 # ----------------------------------------------------------------------------- the checks can fail
