@@ -194,6 +194,25 @@ def test_widget_preselects_and_rejects_unknown_advert(advert_ids):
         red_flag_checker("no_such_advert")
 
 
+def test_without_a_kernel_the_exercise_shows_the_adverts_with_their_answers_hidden(kb, advert_ids):
+    # the static site and notebook viewers show this instead of the widget: a reader can still do the exercise
+    every = red_flag_checker()._repr_mimebundle_()["text/html"]
+    one = red_flag_checker(advert_ids[-1])._repr_mimebundle_()["text/html"]
+    adverts = kb.clinic_adverts.set_index("advert_id")
+    for advert_id in advert_ids:
+        assert redflags.esc(str(adverts.loc[advert_id, "title"])) in every
+    assert every.count("<details") == len(advert_ids) and one.count("<details") == 1
+    assert redflags.esc(str(adverts.loc[advert_ids[-1], "title"])) in one
+    flags = kb.red_flags.set_index("flag_id")
+    for advert_id in advert_ids:
+        block = every.split(redflags.esc(str(adverts.loc[advert_id, "title"])))[1].split("</details>")[0]
+        answer = block.split("<summary>")[1]
+        for flag in advert_flag_ids(advert_id, kb):
+            assert redflags.esc(str(flags.loc[flag, "description"])) in answer
+        assert (not advert_flag_ids(advert_id, kb)) == ("None of the red flags" in answer)
+    assert "needs a running notebook" not in every
+
+
 def test_checklist_lists_every_flag(kb):
     text = redflags.red_flag_checklist_html(kb)
     assert text.count("<tr><td") == len(kb.red_flags)

@@ -67,6 +67,16 @@ def test_the_sorting_widget_scores_and_records_a_finished_sort(recording):
     assert saved["correct"] is False and saved["prediction"] == "5 of 6 placed right"
 
 
+def test_the_static_sorting_task_gives_each_answer_without_a_verdict():
+    kb = load_knowledge_base()
+    text = intro.static_sorting_html(kb)
+    assert text.count("<details>") == len(intro.SORTING_CLAIMS)
+    assert "Right." not in text and "✔" not in text  # the reader of a static page placed nothing
+    for effect_id in intro.SORTING_CLAIMS:
+        level = str(kb.therapy_effects.set_index("effect_id").loc[effect_id, "evidence_level"])
+        assert kb.evidence_levels.set_index("level_id").loc[level, "label"] in text
+
+
 # ------------------------------------------------------------------ lesson 04: can an X become a Y?
 def test_become_answers_come_from_the_knowledge_base():
     answers = {pair: cells.become_answer(*pair)[0] for pair in cells.BECOME_PAIRS}
@@ -108,6 +118,9 @@ def test_the_right_option_is_computed_by_the_model():
     assert index == tasks.run_task("p03_conduction")[0] and 1 <= delay < 10
     assert tasks.conduction_outcome(0.3, 1.0)[0] == 0  # nothing lost, nothing measurable
     assert tasks.conduction_outcome(0.5, 0.15)[0] == 3  # the lesson's block setting
+    index, delay = tasks.conduction_outcome(0.5, 0.2)  # the wider loss the feedback suggests trying
+    assert index == 2 and 10 <= delay < 100 and "half of the internodes with a fifth" in tasks.TASKS[
+        "p03_conduction"].why[1]
     index, n = tasks.power_outcome(0.25)
     assert index == tasks.run_task("p09_power")[0] and tasks.POWER_OPTIONS[index] == 110 and 80 < n < 150
 

@@ -168,6 +168,7 @@ def static_sorting_html(kb: KnowledgeBase | None = None) -> str:
     for effect_id in SORTING_CLAIMS:
         level = str(kb.therapy_effects.set_index("effect_id").loc[effect_id, "evidence_level"])
         _, placed = placement_feedback(effect_id, level, kb)
+        placed = placed.replace("✔ <b>Right.</b> ", "")  # the reader placed nothing: an answer, not a verdict
         items.append(f"<li><p>{esc(sorting_claim_text(effect_id, kb))}</p><details><summary>Where it sits"
                      f"</summary>{placed}</details></li>")
     return ('<div class="series-task"><p><b>Sorting task.</b> Place each claim on the scale (how strong was the '

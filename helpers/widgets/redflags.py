@@ -191,6 +191,29 @@ def red_flag_feedback_html(advert_id: str | None, ticked_flag_ids, no_flags: boo
     return f'<div role="status" class="series-red-flag-feedback">{"".join(parts)}</div>'
 
 
+def static_red_flags_html(advert_ids=None, kb: KnowledgeBase | None = None) -> str:
+    """The exercise without a kernel (the static site, a notebook viewer): each advert in ``advert_ids``
+    (default: all, in file order), the red flags to look for, and the answer behind a "Show" summary,
+    so a reader can try it in their head first."""
+    kb = _kb(kb)
+    ids = [a for _, a in advert_choices(kb)] if advert_ids is None else list(advert_ids)
+    names = ", ".join(str(n) for n in kb.red_flags["name"])
+    parts = [f"<p><b>Red-flag checker.</b> In a running notebook you tick the red flags and press Check. "
+             f"On this page, read each advert, decide which of these red flags it shows ({esc(names)}), "
+             "or that it shows none, then open the answer.</p>"]
+    for advert_id in ids:
+        advert = _advert(advert_id, kb)
+        flags = advert_flag_ids(advert_id, kb)
+        found = (f"<p>{len(flags)} red flag{'s' if len(flags) != 1 else ''}:</p>" + _flag_items(flags, kb)
+                 if flags else "<p>None of the red flags on the checklist.</p>")
+        refs = [r for f in flags for r in queries.split_ids(_flags(kb).loc[f, "ref_ids"])]
+        sources = f"<p><small>Sources: {_sources(refs, kb)}</small></p>" if refs else ""
+        parts.append(advert_html(advert_id, kb)
+                     + f"<details class=\"series-check-answer\"><summary>Show the red flags in this advert</summary>"
+                     f"{found}<p><b>About this advert:</b> {esc(str(advert['explanation']))}</p>{sources}</details>")
+    return f'<div class="series-red-flag-static">{"".join(parts)}</div>'
+
+
 # --------------------------------------------------------------------------- the widget
 def red_flag_checker(advert_id: str | None = None) -> widgets.VBox:
     """Choose an advert, read it, tick the red flags you see, press Check, read the feedback.
@@ -230,4 +253,5 @@ def red_flag_checker(advert_id: str | None = None) -> widgets.VBox:
     button.on_click(on_check)
     children = [advert, text, prompt, *boxes.values(), no_flags, button, feedback]
     return assemble(children, {"advert": advert, "flags": boxes, "no_flags": no_flags, "check": button},
-                    {"advert": text, "feedback": feedback}, "red_flag_checker", title="Red-flag checker")
+                    {"advert": text, "feedback": feedback}, "red_flag_checker", title="Red-flag checker",
+                    static_form=static_red_flags_html(None if advert_id is None else [advert_id], kb))
