@@ -63,7 +63,7 @@ SHORT_LABELS = {
 #: Row (top = 0) of each known cell type inside its potency column, chosen so that arrows run mostly
 #: left to right; a cell type added to the data later is placed below the others in its column.
 ROWS = {"esc": 0.0, "ipsc": 1.5,
-        "nsc": 6.2, "msc": 7.2, "msc_ntf": 8.2, "hsc": 9.9,
+        "nsc": 6.2, "msc": 7.2, "msc_ntf": 8.5, "hsc": 9.9,
         "ipsc_opc": 2.35, "npc_gdnf": 3.2, "opc": 4.2, "grp": 5.2, "msc_np": 7.2,
         "esc_astrocyte": 0.0, "ipsc_motor_neuron": 1.0, "ipsc_astrocyte": 2.0, "astrocyte": 3.2,
         "oligodendrocyte": 4.2, "motor_neuron": 5.2, "neuron": 6.2, "microglia": 7.2, "schwann_cell": 8.2,
@@ -338,19 +338,63 @@ class PotencyMapPlot:
         mark = points[int(np.argmin(np.abs(points[:, 0] - gap_x)))]
         return line, (float(mark[0]), float(mark[1]))
 
+    def boxes_crossed(self, points: np.ndarray, link: Link) -> list[str]:
+        """Cell types whose box a line through ``points`` (data coordinates) passes under, other than
+        the two the link joins: a line hidden behind a box reads as starting or ending there."""
+        margin = 0.02
+        return [cell_id for cell_id, (x, y) in self.pos.items() if cell_id not in (link.parent, link.child)
+                and bool(np.any((np.abs(points[:, 0] - x) < BOX_W / 2 - margin)
+                                & (np.abs(points[:, 1] - y) < BOX_H / 2 - margin)))]
+
+    @staticmethod
+    def arc_points(start, end, rad: float, n: int = 200) -> np.ndarray:
+        """Points along matplotlib's ``arc3`` connection (a quadratic Bézier) from ``start`` to ``end``."""
+        start, end = np.asarray(start, float), np.asarray(end, float)
+        dx, dy = end - start
+        control = (start + end) / 2 + rad * np.array([dy, -dx])
+        t = np.linspace(0.0, 1.0, n)[:, None]
+        return (1 - t) ** 2 * start + 2 * t * (1 - t) * control + t ** 2 * end
+
+    @staticmethod
+    def elbow_points(start, end, n: int = 200) -> np.ndarray:
+        """An elbow from ``start``: along its row to the gap before the child's column, up or down that
+        gap, and into the child's box from the left."""
+        x_gap = end[0] - (COL_STEP - BOX_W) / 2
+        corners = np.array([start, (x_gap, start[1]), (x_gap, end[1]), end], float)
+        t = np.linspace(0.0, 1.0, n)
+        return np.column_stack([np.interp(t * 3, np.arange(4), corners[:, i]) for i in (0, 1)]), corners
+
     def _arrow(self, link: Link, colour: str, lw: float, style: str, linestyle="-",
                rad: float | None = None) -> FancyArrowPatch:
+        """The arrow of one link: straight between neighbouring columns, a gentle arc across wider gaps,
+        or, where an arc would pass under another cell's box, an elbow through the gap between boxes."""
         (x0, y0), (x1, y1) = self.pos[link.parent], self.pos[link.child]
+        kwargs = dict(arrowstyle=style, mutation_scale=11, color=colour, lw=lw, linestyle=linestyle, zorder=2)
         if abs(x1 - x0) < 1e-9:  # same column: from the bottom of one box to the top of the other
             start, end, rad = (x0 + BOX_W * 0.3, y0 - BOX_H / 2), (x1 + BOX_W * 0.3, y1 + BOX_H / 2), 0.0
         else:
             start, end = (x0 + BOX_W / 2, y0), (x1 - BOX_W / 2, y1)
-            rad = (0.0 if abs(x1 - x0) <= COL_STEP + 1e-9 else -0.08) if rad is None else rad
-        arrow = FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=11, color=colour, lw=lw,
-                                linestyle=linestyle, connectionstyle=f"arc3,rad={rad}", zorder=2,
-                                shrinkA=1, shrinkB=1)
+            if rad is None:  # straight between neighbouring columns or along a free row; else a gentle arc
+                rad = 0.0 if abs(x1 - x0) <= COL_STEP + 1e-9 or abs(y1 - y0) < 1e-9 else -0.08
+            if self.boxes_crossed(self.arc_points(start, end, rad), link):
+                points, corners = self.elbow_points(start, end)
+                if not self.boxes_crossed(points, link):
+                    codes = [Path.MOVETO] + [Path.LINETO] * 3
+                    arrow = FancyArrowPatch(path=Path(corners, codes), **kwargs)
+                    self.ax.add_patch(arrow)
+                    return arrow
+        arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", shrinkA=1, shrinkB=1, **kwargs)
         self.ax.add_patch(arrow)
         return arrow
+
+    def arrow_points(self, arrow: FancyArrowPatch) -> np.ndarray:
+        """Points along an arrow as drawn, in data coordinates (for checks such as :meth:`boxes_crossed`)."""
+        if getattr(arrow, "_posA_posB", None) is None:  # drawn along its own path (an elbow)
+            corners = arrow._path_original.vertices
+            t = np.linspace(0.0, 1.0, 200) * (len(corners) - 1)
+            return np.column_stack([np.interp(t, np.arange(len(corners)), corners[:, i]) for i in (0, 1)])
+        (start, end), rad = arrow._posA_posB, arrow.get_connectionstyle().rad
+        return self.arc_points(start, end, rad)
 
     def update(self, highlight: str | None = None) -> dict:
         """Highlight one cell type, its arrows and what it has not been shown to become (``None``: no highlight)."""
