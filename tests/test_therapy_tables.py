@@ -72,9 +72,12 @@ def test_mechanism_examples_list_every_failure_and_sale(kb):
     sold = set(kb.therapies.loc[kb.therapies["status"] == "marketed_without_evidence", "therapy_id"])
     for rows, column in ((effects[effects["evidence_level"].astype(str).isin(tt.NO_BENEFIT_LEVELS)], "failed"),
                          (effects[effects["therapy_id"].isin(sold)], "sold")):
-        expected = rows.groupby("mechanism_id").size()
+        # each therapy, disease and damage once, however many trials it failed
+        expected = rows.drop_duplicates(["mechanism_id", "therapy_id", "disease_id", "damage_id"]).groupby(
+            "mechanism_id").size()
         for mechanism_id in table.index:
-            assert len(table.loc[mechanism_id, column]) == int(expected.get(mechanism_id, 0)), (mechanism_id, column)
+            listed = table.loc[mechanism_id, column]
+            assert len(listed) == len(set(listed)) == int(expected.get(mechanism_id, 0)), (mechanism_id, column)
 
 
 def test_mechanism_table_html_has_one_row_per_mechanism_with_badges(kb):
@@ -106,6 +109,8 @@ def test_mechanism_evidence_figure_draws_one_bar_per_nonzero_count(kb):
     nonzero = int((tt.mechanism_evidence_counts(kb).to_numpy() > 0).sum())
     assert sum(1 for p in ax.patches if p.get_width() > 0) == nonzero
     assert ax.get_xlabel() and fig.get_suptitle()
+    empty = int((tt.mechanism_evidence_counts(kb).sum(axis=1) == 0).sum())
+    assert empty and sum("(no claim about a cell-based therapy)" == t.get_text() for t in ax.texts) == empty
     text = tt.describe_mechanism_evidence(kb)
     assert f"{int(tt.mechanism_evidence_counts(kb).to_numpy().sum())} claims" in text
 
@@ -190,6 +195,12 @@ def test_trial_cases_keep_the_order_given_and_refuse_unknown_ids(kb):
         tt.trial_cases_html(["mist", "no_such_trial"], kb)
 
 
+def test_trial_cases_show_words_not_data_codes(kb):
+    text = tt.trial_cases_html(list(kb.trials["trial_id"]), kb)
+    assert "not_stated" not in text and "phase not stated" in text
+    assert "spinal fluid and muscles" in text and "intrathecal intramuscular" not in text
+
+
 def test_facts_table_shows_the_values(kb):
     text = tt.facts_html(["ms_ahsct_trm", "ms_ahsct_neda_5y"], kb)
     facts = kb.disease_facts.set_index("fact_id")
@@ -197,6 +208,7 @@ def test_facts_table_shows_the_values(kb):
         assert f"{float(facts.loc[fact_id, 'value']):g}" in text
     with pytest.raises(ValueError):
         tt.facts_html(["not_a_fact"], kb)
+    assert "2 to 1" in tt.facts_html(["ms_female_male_ratio"], kb)  # a ratio reads as one, not as "2 ratio"
 
 
 def test_describe_trial_landscape_counts(kb):

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from .. import models, queries
 from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
-from ..style import EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, evidence_badge_html, figure_style, status_tag_html
+from ..style import EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS, evidence_badge_html, figure_style, status_tag_html
 from .evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
@@ -155,7 +155,9 @@ def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
                        example_ref_ids=None, example_is_cell_based=False)
 
         def names(sub: pd.DataFrame) -> list[str]:
-            return [f"{n}: {d.upper()}, {dmg}" for n, d, dmg in zip(sub["name"], sub["disease_id"], sub["damage"])]
+            # each therapy, disease and damage once, although it may have failed more than one trial
+            return list(dict.fromkeys(f"{n}: {d.upper()}, {dmg}"
+                                      for n, d, dmg in zip(sub["name"], sub["disease_id"], sub["damage"])))
 
         row["failed"] = names(mine[mine["level"].isin(NO_BENEFIT_LEVELS)])
         row["sold"] = names(mine[mine["status"] == "marketed_without_evidence"])
@@ -237,8 +239,14 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
                     ax.text(start + width / 2, yi, EVIDENCE_CODES[level], ha="center", va="center", fontsize=9,
                             fontweight="bold", color=EVIDENCE_TEXT_COLOURS[level])
             left += values
+        none = "no claim" if not cell_based_only else "no claim about a cell-based therapy"
+        for yi, total in enumerate(left):
+            if total == 0:  # say so, rather than leave a gap that looks like a missing bar
+                ax.text(0.1, yi, f"({none})", ha="left", va="center", fontsize=9.5, color=GREYS["dark"],
+                        style="italic")
         ax.set_yticks(y, [names[m] for m in counts.index])
         ax.invert_yaxis()
+        ax.set_xlim(0, max(float(left.max()), 1.0) * 1.04)  # the longest bar ends inside the axes, visibly
         ax.set_xlabel("Number of claims in the knowledge base")
         ax.xaxis.get_major_locator().set_params(integer=True)
         who = "cell-based therapies" if cell_based_only else "all therapies"
@@ -455,9 +463,11 @@ def trial_cases_html(trial_ids: list[str], kb: KnowledgeBase | None = None) -> s
     rows = []
     for trial_id in trial_ids:
         t = trials.loc[trial_id]
-        design = (f"phase {t['phase']}; " + ("randomized" if t["randomized"] == "yes" else "not randomized")
+        phase = {"not_stated": "phase not stated", "observational": "observational"}.get(t["phase"], f"phase {t['phase']}")
+        route = ROUTES[t["route"]][0].lower() if t["route"] in ROUTES else str(t["route"]).replace("_", " ")
+        design = (f"{phase}; " + ("randomized" if t["randomized"] == "yes" else "not randomized")
                   + f"; control: {str(t['controlled']).replace('_', ' ')}; blinding: {t['blinding']}; "
-                  f"route: {str(t['route']).replace('_', ' ')}")
+                  f"route: {route}")
         size = "not given" if pd.isna(t["n_enrolled"]) else str(int(t["n_enrolled"]))
         registry = "" if pd.isna(t["registry_id"]) else f"<br><small>{esc(str(t['registry_id']))}</small>"
         rows.append([Html(f"<b>{esc(str(t['short_name']))}</b> ({esc(str(t['disease_id']).upper())}){registry}"),
@@ -480,7 +490,8 @@ def facts_html(fact_ids: list[str], kb: KnowledgeBase | None = None) -> str:
     rows = []
     for fact_id in fact_ids:
         f = facts.loc[fact_id]
-        value = f"{float(f['value']):g} {f['unit']}".replace(" %", "%")
+        value = (f"{float(f['value']):g} to 1" if f["unit"] == "ratio"
+                 else f"{float(f['value']):g} {f['unit']}".replace(" %", "%"))
         qualifier = "" if pd.isna(f["qualifier"]) else str(f["qualifier"])
         rows.append([str(f["quantity"])[:1].upper() + str(f["quantity"])[1:], Html(f"<b>{esc(value)}</b>"),
                      qualifier, Html(f"<small>{queries.cite(f['ref_ids'], kb, 'short')}</small>")])
