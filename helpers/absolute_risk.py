@@ -23,7 +23,7 @@ from dataclasses import dataclass
 #: The disease_facts rows behind each comparison: (label, events or share, group size) per group.
 COMPARISONS = {
     "mist_progression": {
-        "title": "MIST: disability progression over a median of 2 years",
+        "title": "MIST: disability progression during follow-up (median 2 years)",
         "event": "had worsening disability",
         "groups": (("aHSCT", "ms_mist_progressed_ahsct", "ms_mist_randomized_ahsct"),
                    ("drug therapy", "ms_mist_progressed_dmt", "ms_mist_randomized_dmt")),
@@ -122,7 +122,8 @@ def describe_comparison(kb, comparison: str) -> str:
              f"{control.label} ({source(control)})."]
     parts.append(f"Difference: {amount(diff)} in 100 with {treated.label}; approximate 95% confidence "
                  f"interval from {amount(low)} to {amount(high)} in 100 (our calculation from the "
-                 "published numbers).")
+                 "published numbers" + ("; it treats everyone as followed for the same time, so it is rougher "
+                                        "than it looks)." if comparison == "mist_progression" else ")."))
     if comparison == "mist_progression":
         nnt = number_needed_to_treat(treated, control)
         parts.append(f"Number needed to treat: about {nnt:.0f} people treated for one fewer person "

@@ -65,7 +65,8 @@ def evidence_legend_html() -> str:
         return [[evidence_badge_html(r.level_id, f"{EVIDENCE_CODES[r.level_id]} {r.label}"), r.description]
                 for r in levels.itertuples() if r.applies_to == applies_to and r.level_id in EVIDENCE_COLOURS]
 
-    dagger = [["† after a code", Html("Benefit is shown for the disease, but that the treatment works through "
+    dagger = [["† after a code", Html("A favourable result is shown for the disease (a clinical benefit, R+, or a "
+                                      "favourable surrogate result, S+), but that the treatment works through "
                                       "<em>this</em> kind of damage is not shown in people: that link is a "
                                       "hypothesis.")]]
     status = [[status_tag_html(s), STATUS_MEANINGS[s]] for s in STATUS_LABELS]

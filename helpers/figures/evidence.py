@@ -101,7 +101,7 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         handles.append(Patch(facecolor="#FFFFFF", edgecolor="#333333", label="blank = no claim in the knowledge base"))
         if any((t, d) in unlinked for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])):
             handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF",
-                                 label="† = benefit shown for the disease; action on this damage not shown in people"))
+                                 label="† = favourable result (R+ or S+) for the disease; action on this damage not shown in people"))
         fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)
     return fig
 

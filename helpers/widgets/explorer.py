@@ -255,7 +255,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     shown = [lvl for lvl in EVIDENCE_CODES if lvl in set(matrix.stack().astype(str))]
     legend = " ".join(f"{evidence_badge_html(lvl, EVIDENCE_CODES[lvl] + ' = ' + labels[lvl])}" for lvl in shown)
     return (f'{table}<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>'
-            + ('<br><span>† = benefit shown for the disease; that it works through <em>this</em> damage is not '
+            + ('<br><span>† = favourable result (R+ or S+) for the disease; that it works through <em>this</em> damage is not '
                'shown in people (a lower, separate level)</span>' if unlinked & set(matrix.stack().index) else "")
             + '</p>')
 

@@ -116,8 +116,9 @@ TASKS = {t.task_id: t for t in (
          "It comes tens of milliseconds later",
          "No response at all: conduction is blocked"),
         ("Even partial myelin loss slows the impulse across the affected internodes, so the peak moves.",
-         "The bare stretches slow the impulse, but most of the nerve is healthy, so the delay stays small: "
-         "of the size the ReBUILD trial measured.",
+         "The thinned stretches slow the impulse, but most of the nerve is healthy, so in this setting the delay "
+         "stays small. Wider loss gives a delay of more than ten milliseconds: try half of the internodes with a "
+         "fifth of their myelin left.",
          "Only 30% of internodes are affected and they keep some myelin; most of the P100 is processing in the "
          "retina and brain, which the model keeps fixed.",
          "Block needs too little myelin to carry the current across an internode; at 40% the safety factor stays "
