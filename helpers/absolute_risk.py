@@ -24,6 +24,7 @@ from dataclasses import dataclass
 COMPARISONS = {
     "mist_progression": {
         "title": "MIST: disability progression during follow-up (median 2 years)",
+        "unequal_follow_up": True,  # events counted over follow-up that differed between people
         "event": "had worsening disability",
         "groups": (("aHSCT", "ms_mist_progressed_ahsct", "ms_mist_randomized_ahsct"),
                    ("drug therapy", "ms_mist_progressed_dmt", "ms_mist_randomized_dmt")),
@@ -123,7 +124,7 @@ def describe_comparison(kb, comparison: str) -> str:
     parts.append(f"Difference: {amount(diff)} in 100 with {treated.label}; approximate 95% confidence "
                  f"interval from {amount(low)} to {amount(high)} in 100 (our calculation from the "
                  "published numbers" + ("; it treats everyone as followed for the same time, so it is rougher "
-                                        "than it looks)." if comparison == "mist_progression" else ")."))
+                                        "than it looks)." if spec.get("unequal_follow_up") else ")."))
     if comparison == "mist_progression":
         nnt = number_needed_to_treat(treated, control)
         parts.append(f"Number needed to treat: about {nnt:.0f} people treated for one fewer person "

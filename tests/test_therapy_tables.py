@@ -195,6 +195,11 @@ def test_trial_cases_keep_the_order_given_and_refuse_unknown_ids(kb):
         tt.trial_cases_html(["mist", "no_such_trial"], kb)
 
 
+def test_every_route_the_data_allows_has_a_plain_language_label():
+    from helpers import data
+    assert set(tt.ROUTES) == set(data.ROUTES)
+
+
 def test_trial_cases_show_words_not_data_codes(kb):
     text = tt.trial_cases_html(list(kb.trials["trial_id"]), kb)
     assert "not_stated" not in text and "phase not stated" in text

@@ -326,14 +326,11 @@ class PotencyMapPlot:
         start, end = np.array([x0 + BOX_W / 2, y0]), np.array([x1 - BOX_W / 2, y1])
         if abs(x1 - x0) <= COL_STEP + 1e-9:
             rad = 0.0
-        dx, dy = end - start
-        control = (start + end) / 2 + rad * np.array([dy, -dx])
-        path = Path([start, control, end], [Path.MOVETO, Path.CURVE3, Path.CURVE3])
+        path = Path([start, self.arc_control(start, end, rad), end], [Path.MOVETO, Path.CURVE3, Path.CURVE3])
         line = PathPatch(path, facecolor="none", edgecolor=OKABE_ITO["black"], linewidth=1.8,
                          linestyle=NOT_SHOWN_STYLE["linestyle"], zorder=2.6)
         self.ax.add_patch(line)
-        t = np.linspace(0.5, 1.0, 201)[:, None]
-        points = (1 - t) ** 2 * start + 2 * t * (1 - t) * control + t ** 2 * end
+        points = self.arc_points(start, end, rad, t=np.linspace(0.5, 1.0, 201))
         gap_x = x1 - COL_STEP / 2
         mark = points[int(np.argmin(np.abs(points[:, 0] - gap_x)))]
         return line, (float(mark[0]), float(mark[1]))
@@ -347,22 +344,32 @@ class PotencyMapPlot:
                                 & (np.abs(points[:, 1] - y) < BOX_H / 2 - margin)))]
 
     @staticmethod
-    def arc_points(start, end, rad: float, n: int = 200) -> np.ndarray:
-        """Points along matplotlib's ``arc3`` connection (a quadratic Bézier) from ``start`` to ``end``."""
+    def arc_control(start, end, rad: float) -> np.ndarray:
+        """The control point of matplotlib's ``arc3`` connection (a quadratic Bézier) from ``start`` to ``end``."""
         start, end = np.asarray(start, float), np.asarray(end, float)
         dx, dy = end - start
-        control = (start + end) / 2 + rad * np.array([dy, -dx])
-        t = np.linspace(0.0, 1.0, n)[:, None]
+        return (start + end) / 2 + rad * np.array([dy, -dx])
+
+    @classmethod
+    def arc_points(cls, start, end, rad: float, t: np.ndarray | None = None) -> np.ndarray:
+        """Points along the ``arc3`` connection at parameters ``t`` (default: 200 from start to end)."""
+        start, end = np.asarray(start, float), np.asarray(end, float)
+        control = cls.arc_control(start, end, rad)
+        t = (np.linspace(0.0, 1.0, 200) if t is None else np.asarray(t, float))[:, None]
         return (1 - t) ** 2 * start + 2 * t * (1 - t) * control + t ** 2 * end
 
     @staticmethod
-    def elbow_points(start, end, n: int = 200) -> np.ndarray:
+    def elbow_corners(start, end) -> np.ndarray:
         """An elbow from ``start``: along its row to the gap before the child's column, up or down that
-        gap, and into the child's box from the left."""
+        gap, and into the child's box from the left (its four corners)."""
         x_gap = end[0] - (COL_STEP - BOX_W) / 2
-        corners = np.array([start, (x_gap, start[1]), (x_gap, end[1]), end], float)
-        t = np.linspace(0.0, 1.0, n)
-        return np.column_stack([np.interp(t * 3, np.arange(4), corners[:, i]) for i in (0, 1)]), corners
+        return np.array([start, (x_gap, start[1]), (x_gap, end[1]), end], float)
+
+    @staticmethod
+    def polyline_points(corners: np.ndarray, n: int = 200) -> np.ndarray:
+        """``n`` points spread along a polyline through ``corners``."""
+        t = np.linspace(0.0, 1.0, n) * (len(corners) - 1)
+        return np.column_stack([np.interp(t, np.arange(len(corners)), corners[:, i]) for i in (0, 1)])
 
     def _arrow(self, link: Link, colour: str, lw: float, style: str, linestyle="-",
                rad: float | None = None) -> FancyArrowPatch:
@@ -377,8 +384,8 @@ class PotencyMapPlot:
             if rad is None:  # straight between neighbouring columns or along a free row; else a gentle arc
                 rad = 0.0 if abs(x1 - x0) <= COL_STEP + 1e-9 or abs(y1 - y0) < 1e-9 else -0.08
             if self.boxes_crossed(self.arc_points(start, end, rad), link):
-                points, corners = self.elbow_points(start, end)
-                if not self.boxes_crossed(points, link):
+                corners = self.elbow_corners(start, end)
+                if not self.boxes_crossed(self.polyline_points(corners), link):
                     codes = [Path.MOVETO] + [Path.LINETO] * 3
                     arrow = FancyArrowPatch(path=Path(corners, codes), **kwargs)
                     self.ax.add_patch(arrow)
@@ -390,9 +397,7 @@ class PotencyMapPlot:
     def arrow_points(self, arrow: FancyArrowPatch) -> np.ndarray:
         """Points along an arrow as drawn, in data coordinates (for checks such as :meth:`boxes_crossed`)."""
         if getattr(arrow, "_posA_posB", None) is None:  # drawn along its own path (an elbow)
-            corners = arrow._path_original.vertices
-            t = np.linspace(0.0, 1.0, 200) * (len(corners) - 1)
-            return np.column_stack([np.interp(t, np.arange(len(corners)), corners[:, i]) for i in (0, 1)])
+            return self.polyline_points(arrow._path_original.vertices)
         (start, end), rad = arrow._posA_posB, arrow.get_connectionstyle().rad
         return self.arc_points(start, end, rad)
 

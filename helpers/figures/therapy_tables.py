@@ -464,7 +464,7 @@ def trial_cases_html(trial_ids: list[str], kb: KnowledgeBase | None = None) -> s
     for trial_id in trial_ids:
         t = trials.loc[trial_id]
         phase = {"not_stated": "phase not stated", "observational": "observational"}.get(t["phase"], f"phase {t['phase']}")
-        route = ROUTES[t["route"]][0].lower() if t["route"] in ROUTES else str(t["route"]).replace("_", " ")
+        route = ROUTES[t["route"]][0].lower()
         design = (f"{phase}; " + ("randomized" if t["randomized"] == "yes" else "not randomized")
                   + f"; control: {str(t['controlled']).replace('_', ' ')}; blinding: {t['blinding']}; "
                   f"route: {route}")

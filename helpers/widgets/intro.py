@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import ipywidgets as widgets
+import pandas as pd
 
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
@@ -87,6 +88,24 @@ def sorting_claim_text(effect_id: str, kb: KnowledgeBase | None = None) -> str:
     return f"{name} ({str(e['disease_id']).upper()}): {e['note']}"
 
 
+def _badge_and_finding(level_id: str, level: pd.Series) -> tuple[str, str]:
+    """A level's badge (HTML) and, in words, what kind of test found what."""
+    found = DESIGN_WORDS[str(level["design"])] + ("" if level["design"] == "idea"
+                                                  else f", which found {DIRECTION_WORDS[str(level['direction'])]}")
+    return evidence_badge_html(level_id, str(level["label"])), found
+
+
+def _answer(badge: str, found: str) -> str:
+    return f"{badge} The evidence is {esc(found)}."
+
+
+def placement_answer(effect_id: str, kb: KnowledgeBase | None = None) -> str:
+    """Where a claim sits on the scale, as HTML: its badge and what kind of test found what (pure)."""
+    kb = kb or load_knowledge_base()
+    actual = str(kb.therapy_effects.set_index("effect_id").loc[effect_id, "evidence_level"])
+    return _answer(*_badge_and_finding(actual, kb.evidence_levels.set_index("level_id").loc[actual]))
+
+
 def placement_feedback(effect_id: str, level_id: str | None, kb: KnowledgeBase | None = None) -> tuple[bool | None, str]:
     """(right?, feedback HTML) for one claim placed at one level (pure). Aims at the idea behind the mistake."""
     kb = kb or load_knowledge_base()
@@ -98,11 +117,9 @@ def placement_feedback(effect_id: str, level_id: str | None, kb: KnowledgeBase |
     actual = str(e["evidence_level"])
     table = kb.evidence_levels.set_index("level_id")
     chosen, truth = levels.loc[level_id], table.loc[actual]
-    badge = evidence_badge_html(actual, str(truth["label"]))
-    found = DESIGN_WORDS[str(truth["design"])] + ("" if truth["design"] == "idea"
-                                                  else f", which found {DIRECTION_WORDS[str(truth['direction'])]}")
+    badge, found = _badge_and_finding(actual, truth)
     if level_id == actual:
-        return True, f"<p>✔ <b>Right.</b> {badge} The evidence is {esc(found)}.</p>"
+        return True, f"<p>✔ <b>Right.</b> {_answer(badge, found)}</p>"
     if chosen["design"] == truth["design"]:
         why = (f"The kind of test is right ({DESIGN_WORDS[str(truth['design'])]}), but look again at what it found: "
                f"{DIRECTION_WORDS[str(truth['direction'])]}.")
@@ -166,10 +183,8 @@ def static_sorting_html(kb: KnowledgeBase | None = None) -> str:
     kb = kb or load_knowledge_base()
     items = []
     for effect_id in SORTING_CLAIMS:
-        level = str(kb.therapy_effects.set_index("effect_id").loc[effect_id, "evidence_level"])
-        _, placed = placement_feedback(effect_id, level, kb)
-        placed = placed.replace("✔ <b>Right.</b> ", "")  # the reader placed nothing: an answer, not a verdict
+        # the reader of a static page placed nothing: an answer, not a verdict
         items.append(f"<li><p>{esc(sorting_claim_text(effect_id, kb))}</p><details><summary>Where it sits"
-                     f"</summary>{placed}</details></li>")
+                     f"</summary><p>{placement_answer(effect_id, kb)}</p></details></li>")
     return ('<div class="series-task"><p><b>Sorting task.</b> Place each claim on the scale (how strong was the '
             "test, and what did it find?), then open the answer.</p><ol>" + "".join(items) + "</ol></div>")

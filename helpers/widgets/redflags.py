@@ -183,12 +183,15 @@ def red_flag_feedback_html(advert_id: str | None, ticked_flag_ids, no_flags: boo
         parts.append(f"<p>✘ <b>Ticked, but not in this advert ({len(score['wrong'])}):</b> "
                      "read the advert again; this is what the flag would look like.</p>"
                      + _flag_items(score["wrong"], kb))
-    parts.append(f"<p><b>About this advert:</b> {esc(str(advert['explanation']))}</p>")
-    mentioned = score["found"] + score["missed"] + score["wrong"]
-    refs = [r for f in mentioned for r in queries.split_ids(_flags(kb).loc[f, "ref_ids"])]
-    if refs:
-        parts.append(f"<p><small>Sources: {_sources(refs, kb)}</small></p>")
+    parts.append(_about_advert_html(advert, score["found"] + score["missed"] + score["wrong"], kb))
     return f'<div role="status" class="series-red-flag-feedback">{"".join(parts)}</div>'
+
+
+def _about_advert_html(advert: pd.Series, flag_ids: list[str], kb: KnowledgeBase) -> str:
+    """The advert's explanation, then the sources of the red flags named above it (if any)."""
+    refs = [r for f in flag_ids for r in queries.split_ids(_flags(kb).loc[f, "ref_ids"])]
+    sources = f"<p><small>Sources: {_sources(refs, kb)}</small></p>" if refs else ""
+    return f"<p><b>About this advert:</b> {esc(str(advert['explanation']))}</p>{sources}"
 
 
 def static_red_flags_html(advert_ids=None, kb: KnowledgeBase | None = None) -> str:
@@ -206,11 +209,9 @@ def static_red_flags_html(advert_ids=None, kb: KnowledgeBase | None = None) -> s
         flags = advert_flag_ids(advert_id, kb)
         found = (f"<p>{len(flags)} red flag{'s' if len(flags) != 1 else ''}:</p>" + _flag_items(flags, kb)
                  if flags else "<p>None of the red flags on the checklist.</p>")
-        refs = [r for f in flags for r in queries.split_ids(_flags(kb).loc[f, "ref_ids"])]
-        sources = f"<p><small>Sources: {_sources(refs, kb)}</small></p>" if refs else ""
         parts.append(advert_html(advert_id, kb)
                      + f"<details class=\"series-check-answer\"><summary>Show the red flags in this advert</summary>"
-                     f"{found}<p><b>About this advert:</b> {esc(str(advert['explanation']))}</p>{sources}</details>")
+                     f"{found}{_about_advert_html(advert, flags, kb)}</details>")
     return f'<div class="series-red-flag-static">{"".join(parts)}</div>'
 
 
