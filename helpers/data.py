@@ -128,6 +128,8 @@ THERAPY_LEVELS = ("rct_benefit", "rct_no_benefit", "rct_harm", "surrogate_benefi
 EVIDENCE_LEVELS = BIOLOGY_LEVELS + THERAPY_LEVELS
 #: Strength of the design behind a treatment claim, strongest first.
 DESIGNS = ("rct_clinical", "rct_surrogate", "uncontrolled", "lab", "idea")
+#: The designs that rest on a randomized trial.
+RANDOMIZED_DESIGNS = ("rct_clinical", "rct_surrogate")
 #: Direction of a treatment claim's evidence.
 DIRECTIONS = ("benefit", "no_benefit", "harm", "unclear", "untested")
 #: What a treatment claim is about.
@@ -892,9 +894,12 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
 def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     """Add the derived columns of therapy_effects: ``evidence_level`` (the display grade, from
     design and direction), ``strength`` (5 = randomized on a clinical endpoint ... 1 = idea) and
-    ``n_people`` (the largest trial behind the claim; 0 when none is recorded)."""
+    ``n_people`` (the largest trial behind the claim; 0 when none is recorded) and ``unblinded``
+    (a favourable randomized result whose every trial was open-label: neither the patients nor
+    the people rating them were blinded, so knowing who was treated can make it look better)."""
     effects = tables["therapy_effects"]
     trials = tables["trials"]
+    blinding = dict(zip(trials["trial_id"].astype(str), trials["blinding"].astype(str)))
     enrolled = trials["size_kind"].astype(str) == "enrolled"  # a planned size never weighs as evidence
     sizes = dict(zip(trials["trial_id"].astype(str), trials["n_enrolled"].where(enrolled)))
     effects["evidence_level"] = pd.Series(
@@ -903,6 +908,10 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     effects["strength"] = [len(DESIGNS) - DESIGNS.index(str(g)) for g in effects["design"]]
     effects["n_people"] = [max([int(sizes[t]) for t in _split(str(ids)) if pd.notna(sizes.get(t))] or [0])
                            for ids in effects["trial_ids"].fillna("")]
+    effects["unblinded"] = [
+        str(design) in RANDOMIZED_DESIGNS and str(direction) == "benefit" and bool(_split(str(ids)))
+        and all(blinding.get(t) == "open" for t in _split(str(ids)))
+        for design, direction, ids in zip(effects["design"], effects["direction"], effects["trial_ids"].fillna(""))]
 
 
 def model_parameters(model: str, data_dir: str | Path | None = None) -> dict[str, float]:

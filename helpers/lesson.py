@@ -14,7 +14,8 @@ from IPython.display import HTML, display
 from .data import load_knowledge_base
 from .markup import Html, esc, img_html, table_html
 from .queries import cite, rows_by_id
-from .style import EVIDENCE_COLOURS, STATUS_LABELS, evidence_badge_html, figure_to_png, status_tag_html
+from .style import (EVIDENCE_COLOURS, STATUS_LABELS, UNBLINDED_MARK, UNBLINDED_MEANING, evidence_badge_html,
+                    figure_to_png, status_tag_html, unblinded_tag_html)
 
 
 def figure_html(png: bytes, description: str) -> Html:
@@ -65,13 +66,15 @@ def evidence_legend_html() -> str:
         return [[evidence_badge_html(r.level_id, f"{EVIDENCE_CODES[r.level_id]} {r.label}"), r.description]
                 for r in levels.itertuples() if r.applies_to == applies_to and r.level_id in EVIDENCE_COLOURS]
 
-    dagger = [["† after a code", Html("A favourable result is shown for the disease (a clinical benefit, R+, or a "
+    marks = [["† after a code", Html("A favourable result is shown for the disease (a clinical benefit, R+, or a "
                                       "favourable surrogate result, S+), but that the treatment works through "
                                       "<em>this</em> kind of damage is not shown in people: that link is a "
-                                      "hypothesis.")]]
+                                      "hypothesis.")],
+              [unblinded_tag_html(), Html(f"{esc(UNBLINDED_MEANING)} In the evidence maps and the mechanism chart "
+                                          f"the same caveat is an asterisk ({UNBLINDED_MARK}) after the code.")]]
     status = [[status_tag_html(s), STATUS_MEANINGS[s]] for s in STATUS_LABELS]
     return table_html(["Badge or tag", "What it means"], caption="Evidence badges and status tags used in every lesson",
-                      groups=[("Treatment claims: how strong the test was, and what it found", rows("therapy") + dagger),
+                      groups=[("Treatment claims: how strong the test was, and what it found", rows("therapy") + marks),
                               ("Biology claims: how sure we are that it happens in people", rows("biology")),
                               ("Regulatory status (dashed outline): a separate tag, never a level of evidence",
                                status)],

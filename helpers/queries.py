@@ -164,7 +164,7 @@ def _effects_view(kb: KnowledgeBase, effects: pd.DataFrame) -> pd.DataFrame:
                             kind="stable")
     columns = ["effect_id", "therapy_id", "therapy", "kind", "cell_type_id", "status", "disease_id", "damage_id",
                "damage", "mechanism_id", "mechanism", "action", "direction", "design", "strength", "n_people",
-               "mechanism_link", "evidence_level", "evidence", "note", "ref_ids"]
+               "mechanism_link", "evidence_level", "evidence", "unblinded", "note", "ref_ids"]
     return view[columns].reset_index(drop=True)
 
 
@@ -245,6 +245,16 @@ def unlinked_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[s
     effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
     decisive = decisive_claims(effects)
     hit = decisive[link_is_hypothesis(decisive["direction"], decisive["mechanism_link"])]
+    return set(zip(hit["therapy_id"].astype(str), hit["damage_id"].astype(str)))
+
+
+def unblinded_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
+    """(therapy_id, damage_id) pairs whose decisive claim is a favourable result from open-label
+    randomized trials only (nobody blinded; the ``unblinded`` column of the therapy claims)."""
+    kb = _kb(kb)
+    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
+    decisive = decisive_claims(effects)
+    hit = decisive[decisive["unblinded"].astype(bool)]
     return set(zip(hit["therapy_id"].astype(str), hit["damage_id"].astype(str)))
 
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import matplotlib
 
-from .markup import Html, esc
+from .markup import Html, attr, esc
 
 OKABE_ITO = {
     "black": "#000000",
@@ -73,6 +73,29 @@ def status_tag_html(status: str) -> str:
         raise ValueError(f"Unknown status {status!r}; valid: {', '.join(STATUS_LABELS)}")
     return Html(f'<span class="status-tag status-{status}" style="border:1px dashed #333;border-radius:4px;'
                 f'padding:0 5px;white-space:nowrap;font-size:0.9em">{esc(STATUS_LABELS[status])}</span>')
+
+
+#: The words of the caveat shown next to a favourable result from trials in which nobody was blinded.
+UNBLINDED_LABEL = "not blinded"
+#: What the caveat means (its tooltip, and the evidence legend's entry).
+UNBLINDED_MEANING = ("Nobody in the randomized trial(s) behind this favourable result was blinded: the patients and "
+                     "the people who rated them all knew who was treated, and no placebo or sham hid it. Knowing who "
+                     "was treated usually makes a treatment look better than it is, so the result needs confirming in "
+                     "a blinded trial. The caveat marks only favourable results, where that risk is greatest; an open "
+                     "trial that found no benefit can be biased too (for example when people in the comparison group "
+                     "seek the treatment elsewhere).")
+#: The same caveat as a mark after a code in the evidence maps and the mechanism chart, and its key.
+UNBLINDED_MARK = "*"
+UNBLINDED_KEY = ("* = not blinded: a favourable result from trials in which nobody was blinded; "
+                 "it needs confirming in a blinded trial")
+
+
+def unblinded_tag_html() -> str:
+    """The caveat after the badge of a favourable result from randomized trials in which nobody
+    was blinded (words in a dotted outline, so it reads without colour)."""
+    return Html(f'<span class="caveat-tag caveat-unblinded" title="{attr(UNBLINDED_MEANING)}" '
+                'style="border:1px dotted #333;border-radius:4px;padding:0 5px;white-space:nowrap;'
+                f'font-size:0.9em;font-style:italic">{esc(UNBLINDED_LABEL)}</span>')
 
 
 #: Matplotlib settings for every figure: large enough to read on a projector.

@@ -25,7 +25,8 @@ from matplotlib.patches import Ellipse, FancyBboxPatch, Polygon, Rectangle
 from .. import models, queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, table_html
-from ..style import STATUS_LABELS, status_tag_html, DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style
+from ..style import STATUS_LABELS, status_tag_html, DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style, \
+    unblinded_tag_html
 
 def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
     return kb if kb is not None else load_knowledge_base()
@@ -357,7 +358,8 @@ def treatment_frame(therapy_ids: Sequence[str], disease: str = "als", kb: Knowle
                                       kind="stable")
         claims = [{"effect_id": e.effect_id, "evidence_level": str(e.evidence_level), "strength": int(e.strength),
                    "note": str(e.note), "ref_ids": str(e.ref_ids), "action": str(e.action),
-                   "mechanism_link": str(e.mechanism_link), "direction": str(e.direction)}
+                   "mechanism_link": str(e.mechanism_link), "direction": str(e.direction),
+                   "unblinded": bool(e.unblinded)}
                   for e in effects.itertuples()]
         trial_rows = [{"trial_id": r.trial_id, "short_name": _plain_trial_name(str(r.short_name)),
                        "phase": str(r.phase),
@@ -384,7 +386,8 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
             + f"; {esc(RESULT_TEXT.get(t['result'], t['result']))}. {esc(t['result_note'])}"
             for t in r.trials) or "No separate trial row: the trial result is in the evidence column"
         claims = "<br>".join(
-            f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} {esc(c['note'])} "
+            f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} "
+            + (f"{unblinded_tag_html()} " if c["unblinded"] else "") + f"{esc(c['note'])} "
             + ("<i>(Benefit is for the disease; action through this kind of damage is a hypothesis.)</i> "
                if queries.link_is_hypothesis(c["direction"], c["mechanism_link"]) else "")
             + f"<small>({queries.cite(c['ref_ids'], kb, 'short')})</small>" for c in r.claims) or "—"

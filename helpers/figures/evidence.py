@@ -18,7 +18,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
-from ..style import DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, figure_style
+from ..style import (DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, UNBLINDED_KEY, UNBLINDED_MARK,
+                     figure_style)
 
 #: Short codes printed in evidence-map cells (so the map reads without colour).
 #: (The same codes are in data/evidence_levels.csv, column ``code``; a test keeps them equal.)
@@ -42,12 +43,14 @@ def _wrap(text: str, width: int) -> str:
 
 def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], damage_names: dict[str, str],
                         level_labels: dict[str, str], title: str,
-                        unlinked: set[tuple[str, str]] = frozenset()) -> Figure:
+                        unlinked: set[tuple[str, str]] = frozenset(),
+                        unblinded: set[tuple[str, str]] = frozenset()) -> Figure:
     """Heat map of therapies (rows) × damage (columns), one colour and code per evidence level.
 
     ``matrix`` is :func:`helpers.queries.evidence_matrix` output; empty cells mean "no claim
     in the knowledge base", drawn white. Cells in ``unlinked`` (benefit for the disease, action
-    on that damage not shown in people) get a dagger after their code.
+    on that damage not shown in people) get a dagger after their code; cells in ``unblinded``
+    (a favourable result from open-label trials only) get a warning sign.
     """
     levels = list(EVIDENCE_COLOURS)
     codes = np.full(matrix.shape, -1)
@@ -79,7 +82,8 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         for (r, c), code in np.ndenumerate(codes):
             if code >= 0:
                 level = levels[code]
-                mark = "†" if (matrix.index[r], matrix.columns[c]) in unlinked else ""
+                pair = (matrix.index[r], matrix.columns[c])
+                mark = ("†" if pair in unlinked else "") + (UNBLINDED_MARK if pair in unblinded else "")
                 ax.text(c, r, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=10, fontweight="bold",
                         color=EVIDENCE_TEXT_COLOURS[level])
         ax.set_xticks(range(matrix.shape[1]), headers, fontsize=9)
@@ -102,6 +106,8 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         if any((t, d) in unlinked for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])):
             handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF",
                                  label="† = favourable result (R+ or S+) for the disease; action on this damage not shown in people"))
+        if any((t, d) in unblinded for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])):
+            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label=UNBLINDED_KEY))
         fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)
     return fig
 

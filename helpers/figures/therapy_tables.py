@@ -9,15 +9,19 @@ Nothing here holds a number of its own: counts, levels and results all come from
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from IPython.display import HTML
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from .. import models, queries
 from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
-from ..style import EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS, evidence_badge_html, figure_style, status_tag_html
+from ..style import (EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS, UNBLINDED_KEY, UNBLINDED_MARK, evidence_badge_html,
+                     figure_style, status_tag_html, unblinded_tag_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
@@ -113,7 +117,8 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
                "symptoms": "relieving symptoms"}[str(e["action"])]
         link = (" Benefit is for the disease; that it acts through this kind of damage is a hypothesis."
                 if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else "")
-        items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {status_tag_html(str(e['status']))} "
+        caveat = f"{unblinded_tag_html()} " if e["unblinded"] else ""
+        items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {caveat}{status_tag_html(str(e['status']))} "
                      f"<b>{esc(e['name'])}</b> ({str(e['disease_id']).upper()}, {esc(e['damage'])}; "
                      f"claim about {aim}): {esc(e['note'])}{esc(link)}"
                      f"<br><small>{queries.cite(e['ref_ids'], kb, 'full')}</small></li>")
@@ -213,14 +218,27 @@ def mechanism_evidence_counts(kb: KnowledgeBase | None = None, cell_based_only: 
     return counts
 
 
+def unblinded_segments(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> set[tuple[str, str]]:
+    """(mechanism_id, evidence level) segments of :func:`mechanism_evidence_counts` that hold a
+    favourable result from open-label randomized trials only (the ``unblinded`` caveat)."""
+    kb = _kb(kb)
+    effects = kb.therapy_effects
+    if cell_based_only:
+        effects = effects[effects["therapy_id"].isin(cell_based_therapy_ids(kb))]
+    hit = effects[effects["unblinded"].astype(bool)]
+    return set(zip(hit["mechanism_id"].astype(str), hit["evidence_level"].astype(str)))
+
+
 def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> Figure:
     """Stacked horizontal bars: how many claims per mechanism sit at each evidence level.
 
     Each segment carries its level's short code (as in the evidence map), so colour is not the
-    only cue. Mechanisms without claims are kept (an empty bar is a finding).
+    only cue; a segment holding a result from a trial in which nobody was blinded adds the caveat
+    mark. Mechanisms without claims are kept (an empty bar is a finding).
     """
     kb = _kb(kb)
     counts = mechanism_evidence_counts(kb, cell_based_only)
+    unblinded = unblinded_segments(kb, cell_based_only)
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
     labels = _labels(kb)
     y = np.arange(len(counts.index))
@@ -236,7 +254,8 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
                     label=f"{EVIDENCE_CODES[level]} = {labels[level]}")
             for yi, (start, width) in enumerate(zip(left, values)):
                 if width:
-                    ax.text(start + width / 2, yi, EVIDENCE_CODES[level], ha="center", va="center", fontsize=9,
+                    mark = UNBLINDED_MARK if (counts.index[yi], level) in unblinded else ""
+                    ax.text(start + width / 2, yi, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=9,
                             fontweight="bold", color=EVIDENCE_TEXT_COLOURS[level])
             left += values
         none = "no claim" if not cell_based_only else "no claim about a cell-based therapy"
@@ -252,7 +271,10 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
         who = "cell-based therapies" if cell_based_only else "all therapies"
         # a figure title, left-aligned to the figure: an axes title starts after the long row labels and ran off
         fig.suptitle(f"Mechanisms and the evidence behind them ({who})", x=0.01, ha="left", fontsize=15)
-        fig.legend(loc="outside lower center", ncols=2, fontsize=10, frameon=False)
+        handles, _ = ax.get_legend_handles_labels()
+        if unblinded & {(m, lvl) for m in counts.index for lvl in counts.columns if counts.loc[m, lvl]}:
+            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label=textwrap.fill(UNBLINDED_KEY, 52)))
+        fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)
     return fig
 
 
@@ -262,7 +284,10 @@ def describe_mechanism_evidence(kb: KnowledgeBase | None = None, cell_based_only
     counts = mechanism_evidence_counts(kb, cell_based_only)
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
     total = int(counts.to_numpy().sum())
-    positive = [names[m] for m in counts.index if counts.loc[m, list(FAVOURABLE_LEVELS)].sum() > 0]
+    unblinded = unblinded_segments(kb, cell_based_only)
+    positive = [names[m] + (" (only from a trial in which nobody was blinded)"
+                            if all((m, lvl) in unblinded for lvl in FAVOURABLE_LEVELS if counts.loc[m, lvl]) else "")
+                for m in counts.index if counts.loc[m, list(FAVOURABLE_LEVELS)].sum() > 0]
     failed = [names[m] for m in counts.index if counts.loc[m, list(NO_BENEFIT_LEVELS)].sum() > 0]
     empty = [names[m] for m in counts.index if counts.loc[m].sum() == 0]
     who = "cell-based therapies" if cell_based_only else "all therapies"
@@ -325,7 +350,7 @@ def evidence_map_full_figure(disease: str, kb: KnowledgeBase | None = None) -> F
     damage = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     disease_name = str(kb.diseases.set_index("disease_id").loc[disease_id, "name"])
     return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}",
-                               queries.unlinked_pairs(disease_id, kb))
+                               queries.unlinked_pairs(disease_id, kb), queries.unblinded_pairs(disease_id, kb))
 
 
 def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:

@@ -16,7 +16,7 @@ from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
 from ..figures.therapy_tables import describe_trial_landscape
-from ..style import evidence_badge_html, figure_to_png, status_tag_html
+from ..style import UNBLINDED_KEY, UNBLINDED_MARK, evidence_badge_html, figure_to_png, status_tag_html, unblinded_tag_html
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
@@ -49,7 +49,8 @@ def claim_evidence_html(row, labels: dict[str, str]) -> str:
     size = f" · {int(row.n_people)} people" if int(row.n_people) > 0 else ""
     aim = ACTION_LABELS[str(row.action)]
     link = LINK_NOTES[str(row.mechanism_link)] if str(row.direction) == "benefit" else ""
-    return Html(f"{evidence_badge_html(level, f'{EVIDENCE_CODES[level]} {labels[level]}')}{esc(size)}"
+    caveat = f" {unblinded_tag_html()}" if bool(row.unblinded) else ""
+    return Html(f"{evidence_badge_html(level, f'{EVIDENCE_CODES[level]} {labels[level]}')}{caveat}{esc(size)}"
                 f"<br><small>Claim: {esc(aim)}.{esc(link)}</small>")
 
 
@@ -199,7 +200,8 @@ def evidence_map_figure_for(disease: str, min_evidence: str = ANY, kinds: str = 
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     title = f"Evidence map: {_disease_name(kb, disease)}"
-    return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, queries.unlinked_pairs(disease, kb))
+    return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, queries.unlinked_pairs(disease, kb),
+                               queries.unblinded_pairs(disease, kb))
 
 
 @lru_cache(maxsize=256)
@@ -235,6 +237,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     cell_style = "border:1px solid #888;padding:3px 4px;text-align:center;min-width:56px;line-height:1.25"
     unlinked = queries.unlinked_pairs(disease, kb)
+    unblinded = queries.unblinded_pairs(disease, kb)
     rows = []
     for therapy in matrix.index:
         cells = [therapy_names[therapy]]
@@ -244,7 +247,8 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
                 cells.append(Cell(Html('<span style="color:#767676">·</span>'), "background:#FFFFFF"))
             else:
                 level = str(level)
-                mark = "†" if (therapy, damage) in unlinked else ""
+                mark = ("†" if (therapy, damage) in unlinked else "") + (
+                    UNBLINDED_MARK if (therapy, damage) in unblinded else "")
                 cells.append(Cell(f"{EVIDENCE_CODES[level]}{mark}", f"background:{EVIDENCE_COLOURS[level]};"
                                   f"color:{EVIDENCE_TEXT_COLOURS[level]};font-weight:700", title=labels[level]))
         rows.append(cells)
@@ -257,6 +261,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     return (f'{table}<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>'
             + ('<br><span>† = favourable result (R+ or S+) for the disease; that it works through <em>this</em> damage is not '
                'shown in people (a lower, separate level)</span>' if unlinked & set(matrix.stack().index) else "")
+            + (f'<br><span>{esc(UNBLINDED_KEY)}</span>' if unblinded & set(matrix.stack().index) else "")
             + '</p>')
 
 

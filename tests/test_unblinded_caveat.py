@@ -1,0 +1,121 @@
+"""A favourable randomized result from trials in which nobody was blinded carries a visible
+caveat ("not blinded"; an asterisk after the code in maps and charts) wherever its badge or code is shown, so an open-label R+ never reads
+like a blinded one (data/README.md, rule 14)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+from helpers import queries
+from helpers.data import load_knowledge_base
+from helpers.figures.biology import treatment_table_html
+from helpers.figures.cells import article_claims_html
+from helpers.figures.evidence import evidence_map_figure
+from helpers.figures.therapy_tables import (describe_mechanism_evidence, effect_claims_html,
+                                            evidence_map_full_figure, mechanism_evidence_figure)
+from helpers.lesson import evidence_legend_html
+from helpers.style import UNBLINDED_LABEL, UNBLINDED_MARK
+from helpers.widgets.explorer import claim_evidence_html, effects_table_html, evidence_map_html
+from matplotlib.text import Text
+
+TAG = f">{UNBLINDED_LABEL}</span>"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+def _texts(fig) -> list[str]:
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    for legend in fig.legends:
+        texts += [t.get_text() for t in legend.get_texts()]
+    return texts
+
+
+def test_the_caveat_follows_the_rule_from_the_trials_table(kb):
+    blinding = dict(zip(kb.trials["trial_id"], kb.trials["blinding"].astype(str)))
+    for e in kb.therapy_effects.itertuples():
+        trials = queries.split_ids(str(e.trial_ids))
+        expected = (str(e.design) in ("rct_clinical", "rct_surrogate") and str(e.direction) == "benefit"
+                    and bool(trials) and all(blinding[t] == "open" for t in trials))
+        assert bool(e.unblinded) == expected, e.effect_id
+
+
+def test_open_label_phase_2_carries_it_and_rater_blinded_mist_does_not(kb):
+    effects = kb.therapy_effects.set_index("effect_id")
+    assert effects.loc["e006", "unblinded"]  # lenzumestrocel phase 2: no sham, open assessment
+    assert not effects.loc["e033", "unblinded"]  # MIST: open-label, disability rated blind
+    assert not effects.loc["e005", "unblinded"]  # a miss is not weakened by open assessment
+
+
+def test_every_claim_display_shows_the_caveat_for_e006_only(kb):
+    assert effect_claims_html(["e006"], kb).count(TAG) == 1
+    assert TAG not in effect_claims_html(["e033", "e004", "e027"], kb)
+    assert treatment_table_html(["lenzumestrocel"], "als", kb).count(TAG) == 1
+    assert treatment_table_html(["riluzole", "edaravone"], "als", kb).count(TAG) == 0
+    assert article_claims_html(["msc_slow_als"], kb).count(TAG) == 1
+    rows = kb.therapy_effects.set_index("effect_id")
+    labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
+    assert TAG in claim_evidence_html(next(rows.loc[["e006"]].itertuples()), labels)
+    assert TAG not in claim_evidence_html(next(rows.loc[["e033"]].itertuples()), labels)
+    explorer_rows = queries.damage_for_therapy("lenzumestrocel", disease="als", kb=kb)  # the therapy explorer's table
+    assert effects_table_html(explorer_rows, kb, "Damage").count(TAG) == 1
+
+
+def test_the_legend_explains_the_caveat():
+    legend = evidence_legend_html()
+    assert TAG in legend and "Nobody in the randomized trial(s)" in legend
+    assert f"asterisk ({UNBLINDED_MARK}) after the code" in legend
+
+
+def test_the_mechanism_chart_marks_the_segment_says_why_and_says_it_in_words(kb):
+    texts = _texts(mechanism_evidence_figure(kb))
+    assert "R+" + UNBLINDED_MARK in texts
+    assert any(t.startswith(UNBLINDED_MARK + " = not blinded") for t in texts)
+    assert "Trophic (growth-factor) support (only from a trial in which nobody was blinded)" \
+        in describe_mechanism_evidence(kb)
+
+
+@pytest.fixture
+def open_mist(tmp_path, kb):
+    """A copy of the data in which MIST is recorded as fully open-label (no blinded rater)."""
+    target = tmp_path / "data"
+    shutil.copytree(kb.data_dir, target)
+    path = target / "trials.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("blinding")
+    for row in rows[1:]:
+        if row[0] == "mist":
+            row[column] = "open"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return load_knowledge_base(target)
+
+
+def test_the_maps_mark_a_decisive_unblinded_cell_and_explain_it(kb, open_mist):
+    assert not queries.unblinded_pairs("ms", kb)  # no decisive cell carries the caveat in the real data
+    pairs = queries.unblinded_pairs("ms", open_mist)
+    assert pairs == {("ahsct", "ms_t_cell_attack"), ("ahsct", "ms_bbb_relapse")}
+    texts = _texts(evidence_map_full_figure("ms", open_mist))
+    assert "R+" + UNBLINDED_MARK in texts
+    assert any(t.startswith(UNBLINDED_MARK + " = not blinded") for t in texts)
+    assert UNBLINDED_MARK not in "".join(_texts(evidence_map_full_figure("ms", kb)))
+    html = evidence_map_html(queries.evidence_matrix("ms", kb=open_mist), "ms", open_mist)
+    assert "R+" + UNBLINDED_MARK in html and UNBLINDED_MARK + " = not blinded" in html
+    plain = evidence_map_html(queries.evidence_matrix("ms", kb=kb), "ms", kb)
+    assert UNBLINDED_MARK not in plain
+
+
+def test_the_map_figure_marks_exactly_the_cells_it_is_given(kb):
+    matrix = queries.evidence_matrix("als", kb=kb)
+    therapy, damage = next((t, d) for t in matrix.index for d in matrix.columns if isinstance(matrix.loc[t, d], str))
+    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
+    texts = _texts(evidence_map_figure(matrix, names, damage_names, labels, "t", unblinded={(therapy, damage)}))
+    assert sum(t.endswith(UNBLINDED_MARK) for t in texts) == 1
