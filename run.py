@@ -4,6 +4,7 @@
     python3 run.py lab        set up .venv (first time only) and open the series in JupyterLab
     python3 run.py test       set up .venv with test tools and run the whole test suite
     python3 run.py app        open the therapy explorer as a full-screen page (Voila, with a token), for projecting in class
+    python3 run.py app class  the same for the whole-topic class: its figures and tools in the plan's order
     python3 run.py execute    re-execute every notebook in place from a fresh kernel (developers)
     python3 run.py html       build the series' website (Jupyter Book) into book/_build/html
     python3 run.py bench      run the benchmark scripts and print their tables
@@ -177,22 +178,38 @@ def cmd_lab(args: list[str]) -> None:
                     f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *extra, *args])
 
 
-APP = "apps/therapy_explorer.ipynb"
+#: The pages of app mode (`python3 run.py app [NAME]`); the first is the default.
+APPS = {"explorer": "apps/therapy_explorer.ipynb", "class": "apps/one_class.ipynb"}
+APP = APPS["explorer"]
 
 
 def app_command(args: list[str]) -> tuple[list[str], dict[str, str]]:
     """Voila for app mode: a token like JupyterLab's (the printed URL carries it), the project's
     error messages instead of Voila's generic one, and no stylesheet from a CDN (offline classrooms:
     the `series` template in apps/voila/templates)."""
+    app, args = app_page(args)
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ROOT / "apps"), env.get("JUPYTER_PATH")]))
-    cmd = [str(PY), "-m", "voila", APP, "--token", "--template=series", "--show_tracebacks=True", *args]
+    cmd = [str(PY), "-m", "voila", app, "--token", "--template=series", "--show_tracebacks=True", *args]
     return cmd, env
 
 
+def app_page(args: list[str]) -> tuple[str, list[str]]:
+    """The notebook app mode serves (a first argument not starting with '-' names it) and the
+    arguments left for Voila; an unknown name stops with the valid names."""
+    if args and not args[0].startswith("-"):
+        name, args = args[0], args[1:]
+        if name not in APPS:
+            raise SystemExit(f"Unknown app {name!r}. Valid: " + "; ".join(
+                f"{key} ({path})" for key, path in APPS.items()) + ". Example: python3 run.py app class")
+        return APPS[name], list(args)
+    return APP, list(args)
+
+
 def cmd_app(args: list[str]) -> None:
+    page, _ = app_page(args)  # an unknown app name stops here, before anything is installed
     ensure_packages(None)
-    say("opening the therapy explorer in app mode (Voila; stop it with Ctrl+C)")
+    say(f"opening {page} in app mode (Voila; stop it with Ctrl+C)")
     cmd, env = app_command(args)
     os.environ.update(env)
     run_foreground(cmd)

@@ -200,8 +200,8 @@ def screenshot(page, name: str) -> Path:
 
 
 @contextmanager
-def voila_server(workdir: Path, extra_env: dict[str, str] | None = None):
-    """Serve the app exactly as `python3 run.py app` does (same command and template), on
+def voila_server(workdir: Path, extra_env: dict[str, str] | None = None, app: str = "explorer"):
+    """Serve the app exactly as `python3 run.py app [app]` does (same command and template), on
     127.0.0.1 with the test token; yield the base URL."""
     sys.path.insert(0, str(ROOT))
     import run  # standard library only
@@ -209,9 +209,9 @@ def voila_server(workdir: Path, extra_env: dict[str, str] | None = None):
     port = _free_port()
     log_path = workdir / "voila.log"
     log = open(log_path, "w")
-    cmd, env = run.app_command(["--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={TOKEN}"])
+    cmd, env = run.app_command([app, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={TOKEN}"])
     cmd[0] = sys.executable
-    cmd[cmd.index(run.APP)] = str(ROOT / run.APP)
+    cmd[cmd.index(run.APPS[app])] = str(ROOT / run.APPS[app])
     env.update(JUPYTER_CONFIG_DIR=str(workdir / "jupyter-config"), PYTHONHASHSEED="0", **(extra_env or {}))
     env.pop("MPLBACKEND", None)
     base = f"http://127.0.0.1:{port}"

@@ -65,3 +65,23 @@ def test_the_notebook_page_drops_the_two_cdn_stylesheets(loader):
     assert len(links) == 2, "Voila's lab template changed: check apps/voila/templates/series/index.html.j2"
     for link in links:
         assert f"replace('{link}', '')" in ours
+
+
+def test_app_names_choose_the_page_and_a_wrong_name_lists_the_valid_ones():
+    assert run.app_page([]) == (run.APPS["explorer"], [])
+    assert run.app_page(["--port=9000"]) == (run.APPS["explorer"], ["--port=9000"])
+    assert run.app_page(["class", "--no-browser"]) == (run.APPS["class"], ["--no-browser"])
+    cmd, _ = run.app_command(["class", "--no-browser"])
+    assert run.APPS["class"] in cmd and run.APPS["explorer"] not in cmd and cmd[-1] == "--no-browser"
+    with pytest.raises(SystemExit) as info:
+        run.app_page(["clas"])
+    message = str(info.value)
+    assert "'clas'" in message and all(name in message for name in run.APPS)
+
+
+@pytest.mark.parametrize("name", sorted(run.APPS))
+def test_every_app_notebook_exists_with_no_stored_outputs(name):
+    import json
+
+    nb = json.loads((Path(run.ROOT) / run.APPS[name]).read_text(encoding="utf-8"))
+    assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), "Voila runs it fresh"

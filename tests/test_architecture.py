@@ -77,7 +77,7 @@ def test_build_tooling_is_not_in_helpers():
     assert not [m for m in ("helpers.site", "helpers.notebook_tools", "helpers.guide") if m in MODULES]
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")) + [ROOT / "apps" / "therapy_explorer.ipynb"],
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "apps").glob("*.ipynb")),
                          ids=lambda p: p.name)
 def test_lessons_import_only_helpers(path):
     code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]

@@ -188,6 +188,29 @@ def test_therapy_explorer_app_mode_with_voila(app_page, tmp_path):
         assert outside == [], f"app mode loaded resources from outside this machine: {outside}"
 
 
+def test_one_class_app_mode_with_voila(app_page, tmp_path):
+    """`python3 run.py app class`: the figures and tools of the one-class plan, each drawn and
+    working, no code shown and nothing loaded from outside the machine."""
+    page, outside = app_page
+    with voila_server(tmp_path, app="class") as base:
+        page.goto(f"{base}/?token={TOKEN}", wait_until="domcontentloaded", timeout=90_000)
+        for scope in (".series-conduction-explorer", ".series-evidence-map", ".series-trial-simulator",
+                      ".series-red-flag-checker"):
+            page.wait_for_selector(scope, timeout=90_000)
+        page.wait_for_selector(".series-evidence-map table")
+        assert page.locator("text=from helpers").count() == 0, "app mode must hide the code"
+        alts = page.locator("img[alt]").evaluate_all("els => els.map(e => e.alt)")
+        assert any("worsening disability" in alt for alt in alts), alts  # the MIST icon array
+        assert any("related to the transplant" in alt for alt in alts), alts
+        checker = ".series-red-flag-checker"
+        page.locator(f"{checker} input[type=checkbox]").first.check()
+        page.locator(f"{checker} button", has_text="Check").click()
+        page.wait_for_selector(f"{checker} .series-red-flag-feedback", timeout=30_000)
+        screenshot(page, "app-mode-one-class")
+        assert page_problems(page)["error_displaying_widget"] == 0
+        assert outside == [], f"app mode loaded resources from outside this machine: {outside}"
+
+
 def test_app_mode_shows_the_knowledge_base_error(app_page, tmp_path):
     """Damaged data: the page names the file, row and column, not Voila's generic cell error."""
     page, _ = app_page
