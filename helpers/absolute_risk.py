@@ -32,6 +32,7 @@ COMPARISONS = {
     "nurown_p3_response": {
         "title": "NurOwn phase 3: responders at 28 weeks",
         "event": "met the response definition",
+        "event_is_good": True,  # more is better: the treatment should raise this share
         "groups": (("NurOwn", "als_nurown_p3_responders_msc", "als_nurown_p3_treated_msc"),
                    ("placebo", "als_nurown_p3_responders_placebo", "als_nurown_p3_treated_placebo")),
     },
@@ -125,14 +126,26 @@ def describe_comparison(kb, comparison: str) -> str:
                  f"interval from {amount(low)} to {amount(high)} in 100 (our calculation from the "
                  "published numbers" + ("; it treats everyone as followed for the same time, so it is rougher "
                                         "than it looks)." if spec.get("unequal_follow_up") else ")."))
-    if comparison == "mist_progression":
-        nnt = number_needed_to_treat(treated, control)
-        parts.append(f"Number needed to treat: about {nnt:.0f} people treated for one fewer person "
-                     "with worsening disability during follow-up (a rough figure, because follow-up "
-                     "differed between people).")
-    elif low < 0 < high:
-        parts.append("The interval includes zero: the result fits no effect at all, a small harm or a modest benefit.")
+    parts.append(interval_verdict(treated, control, spec))
     return " ".join(parts)
+
+
+def interval_verdict(treated: Group, control: Group, spec: dict) -> str:
+    """The sentence after the interval: the number needed to treat (or to harm) when the 95%
+    interval excludes zero, else that the result fits no effect. ``spec`` is a :data:`COMPARISONS`
+    entry: ``event`` names the event, ``event_is_good`` says whether more of it is better, and
+    ``unequal_follow_up`` makes the number a rough one."""
+    diff, low, high = risk_difference_ci95(treated, control)
+    if low <= 0 <= high:
+        return "The interval includes zero: the result fits no effect at all, a small harm or a modest benefit."
+    good = bool(spec.get("event_is_good"))
+    helped = (diff > 0) == good
+    people = 1 / abs(diff)
+    one = "one more person who" if diff > 0 else "one fewer person who"
+    when = " during follow-up" if spec.get("unequal_follow_up") else ""
+    rough = " (a rough figure, because follow-up differed between people)" if spec.get("unequal_follow_up") else ""
+    kind = "treat" if helped else "harm"
+    return (f"Number needed to {kind}: about {people:.0f} people treated for {one} {spec['event']}{when}{rough}.")
 
 
 def rate_per_100(kb, fact_id: str) -> float:

@@ -42,6 +42,20 @@ def test_nurown_interval_includes_no_difference_and_no_counts_are_invented(kb):
         ar.comparison_counts(kb, "nurown_p3_response")
 
 
+@pytest.mark.parametrize("treated, control, good, expected", [
+    (0.1, 0.6, False, "Number needed to treat: about 2 people treated for one fewer person who E."),
+    (0.6, 0.1, True, "Number needed to treat: about 2 people treated for one more person who E."),
+    (0.6, 0.1, False, "Number needed to harm: about 2 people treated for one more person who E."),
+    (0.1, 0.6, True, "Number needed to harm: about 2 people treated for one fewer person who E."),
+    (0.33, 0.28, True, "The interval includes zero"),
+])
+def test_the_verdict_follows_the_interval_and_the_kind_of_event(treated, control, good, expected):
+    """No comparison is named in the rule: the direction of the event and the interval decide."""
+    text = ar.interval_verdict(ar.Group("t", treated, 95), ar.Group("c", control, 94),
+                               {"event": "E", "event_is_good": good})
+    assert text.startswith(expected), text
+
+
 def test_a_worse_treatment_has_no_number_needed_to_treat():
     assert ar.number_needed_to_treat(ar.Group("a", 0.5, 10), ar.Group("b", 0.4, 10)) == math.inf
 

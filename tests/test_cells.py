@@ -7,6 +7,7 @@ import html
 import itertools
 import re
 
+import numpy as np
 import pytest
 
 from helpers.data import load_knowledge_base
@@ -176,6 +177,16 @@ def test_no_arrow_runs_under_another_box_and_every_arrow_shows(kb):
         assert plot.boxes_crossed(points, link) == [], link
         visible = sum(float(((b - a) ** 2).sum()) ** 0.5 for a, b in zip(points[:-1], points[1:]))
         assert visible > 0.3, (link, visible)  # long enough to see it and its head (MSC to MSC-NTF once was not)
+    # the points checked are the points drawn: every vertex of each arrow as rendered (shaft and head,
+    # in pixels) lies near the recorded line, so an arc recorded as an elbow (or the reverse) fails here
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(plot.fig).draw()
+    for link, arrow in plot.arrows:
+        recorded = plot.ax.transData.transform(plot.arrow_points(arrow))
+        drawn = arrow.get_transform().transform(np.concatenate(arrow.get_path().to_polygons(closed_only=False)))
+        gaps = np.sqrt(((drawn[:, None, :] - recorded[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+        assert gaps.max() < 6, (link, float(gaps.max()))  # measured at most about 3 px, heads included
     # the check itself finds a line under a box
     straight = fig_cells.PotencyMapPlot.arc_points(plot.pos["nsc"], plot.pos["astrocyte"], 0.0)
     assert plot.boxes_crossed(straight, fig_cells.Link("nsc", "astrocyte", "parent", "can_become", "x"))

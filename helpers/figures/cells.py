@@ -254,6 +254,7 @@ class PotencyMapPlot:
         self.pos = pos = layout(kb)
         lineage, not_shown = supported_links(kb)
         self.links, self.not_shown = list(lineage), list(not_shown)
+        self._drawn: dict[FancyArrowPatch, np.ndarray] = {}  # each arrow's points as drawn (arrow_points)
         lowest = min((y for _, y in pos.values()), default=0.0)
         with figure_style():
             self.fig = fig = Figure(figsize=figsize, layout="constrained")
@@ -389,17 +390,17 @@ class PotencyMapPlot:
                     codes = [Path.MOVETO] + [Path.LINETO] * 3
                     arrow = FancyArrowPatch(path=Path(corners, codes), **kwargs)
                     self.ax.add_patch(arrow)
+                    self._drawn[arrow] = self.polyline_points(corners)
                     return arrow
         arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", shrinkA=1, shrinkB=1, **kwargs)
         self.ax.add_patch(arrow)
+        self._drawn[arrow] = self.arc_points(start, end, rad)
         return arrow
 
     def arrow_points(self, arrow: FancyArrowPatch) -> np.ndarray:
-        """Points along an arrow as drawn, in data coordinates (for checks such as :meth:`boxes_crossed`)."""
-        if getattr(arrow, "_posA_posB", None) is None:  # drawn along its own path (an elbow)
-            return self.polyline_points(arrow._path_original.vertices)
-        (start, end), rad = arrow._posA_posB, arrow.get_connectionstyle().rad
-        return self.arc_points(start, end, rad)
+        """Points along an arrow as drawn, in data coordinates (for checks such as :meth:`boxes_crossed`);
+        recorded when the arrow was made, so no private attribute of matplotlib is read."""
+        return self._drawn[arrow]
 
     def update(self, highlight: str | None = None) -> dict:
         """Highlight one cell type, its arrows and what it has not been shown to become (``None``: no highlight)."""
