@@ -908,10 +908,13 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     effects["strength"] = [len(DESIGNS) - DESIGNS.index(str(g)) for g in effects["design"]]
     effects["n_people"] = [max([int(sizes[t]) for t in _split(str(ids)) if pd.notna(sizes.get(t))] or [0])
                            for ids in effects["trial_ids"].fillna("")]
-    effects["unblinded"] = [
-        str(design) in RANDOMIZED_DESIGNS and str(direction) == "benefit" and bool(_split(str(ids)))
-        and all(blinding.get(t) == "open" for t in _split(str(ids)))
-        for design, direction, ids in zip(effects["design"], effects["direction"], effects["trial_ids"].fillna(""))]
+    def unblinded(design, direction, ids) -> bool:
+        behind = _split(str(ids))
+        return (str(design) in RANDOMIZED_DESIGNS and str(direction) == "benefit" and bool(behind)
+                and all(blinding.get(t) == "open" for t in behind))
+
+    effects["unblinded"] = [unblinded(*row) for row in
+                            zip(effects["design"], effects["direction"], effects["trial_ids"].fillna(""))]
 
 
 def model_parameters(model: str, data_dir: str | Path | None = None) -> dict[str, float]:

@@ -238,24 +238,26 @@ def evidence_matrix(disease: str, min_evidence: str | None = None,
     return matrix
 
 
-def unlinked_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
-    """(therapy_id, damage_id) pairs whose decisive claim shows benefit for the disease while the
-    action on that damage is only assumed or seen in the lab (riluzole and excitotoxicity)."""
+def _decisive_pairs(disease: str, kb: KnowledgeBase | None, keep) -> set[tuple[str, str]]:
+    """(therapy_id, damage_id) pairs of one disease whose decisive claim passes ``keep`` (a function
+    from the decisive claims to a boolean mask)."""
     kb = _kb(kb)
     effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
     decisive = decisive_claims(effects)
-    hit = decisive[link_is_hypothesis(decisive["direction"], decisive["mechanism_link"])]
+    hit = decisive[keep(decisive)]
     return set(zip(hit["therapy_id"].astype(str), hit["damage_id"].astype(str)))
+
+
+def unlinked_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
+    """(therapy_id, damage_id) pairs whose decisive claim shows benefit for the disease while the
+    action on that damage is only assumed or seen in the lab (riluzole and excitotoxicity)."""
+    return _decisive_pairs(disease, kb, lambda d: link_is_hypothesis(d["direction"], d["mechanism_link"]))
 
 
 def unblinded_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
     """(therapy_id, damage_id) pairs whose decisive claim is a favourable result from open-label
     randomized trials only (nobody blinded; the ``unblinded`` column of the therapy claims)."""
-    kb = _kb(kb)
-    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
-    decisive = decisive_claims(effects)
-    hit = decisive[decisive["unblinded"].astype(bool)]
-    return set(zip(hit["therapy_id"].astype(str), hit["damage_id"].astype(str)))
+    return _decisive_pairs(disease, kb, lambda d: d["unblinded"].astype(bool))
 
 
 def trials(disease: str | None = None, cell_type: str | None = None, phase: str | None = None,

@@ -41,6 +41,12 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)) or str(text)
 
 
+def map_mark(pair: tuple[str, str], unlinked: set[tuple[str, str]], unblinded: set[tuple[str, str]]) -> str:
+    """What follows a code in an evidence-map cell (figure and HTML alike): a dagger where action on
+    that damage is not shown in people, an asterisk where nobody was blinded."""
+    return ("†" if pair in unlinked else "") + (UNBLINDED_MARK if pair in unblinded else "")
+
+
 def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], damage_names: dict[str, str],
                         level_labels: dict[str, str], title: str,
                         unlinked: set[tuple[str, str]] = frozenset(),
@@ -50,7 +56,7 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
     ``matrix`` is :func:`helpers.queries.evidence_matrix` output; empty cells mean "no claim
     in the knowledge base", drawn white. Cells in ``unlinked`` (benefit for the disease, action
     on that damage not shown in people) get a dagger after their code; cells in ``unblinded``
-    (a favourable result from open-label trials only) get a warning sign.
+    (a favourable result from open-label trials only) get an asterisk (:func:`map_mark`).
     """
     levels = list(EVIDENCE_COLOURS)
     codes = np.full(matrix.shape, -1)
@@ -82,8 +88,7 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         for (r, c), code in np.ndenumerate(codes):
             if code >= 0:
                 level = levels[code]
-                pair = (matrix.index[r], matrix.columns[c])
-                mark = ("†" if pair in unlinked else "") + (UNBLINDED_MARK if pair in unblinded else "")
+                mark = map_mark((matrix.index[r], matrix.columns[c]), unlinked, unblinded)
                 ax.text(c, r, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=10, fontweight="bold",
                         color=EVIDENCE_TEXT_COLOURS[level])
         ax.set_xticks(range(matrix.shape[1]), headers, fontsize=9)

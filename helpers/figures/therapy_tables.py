@@ -272,7 +272,7 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
         # a figure title, left-aligned to the figure: an axes title starts after the long row labels and ran off
         fig.suptitle(f"Mechanisms and the evidence behind them ({who})", x=0.01, ha="left", fontsize=15)
         handles, _ = ax.get_legend_handles_labels()
-        if unblinded & {(m, lvl) for m in counts.index for lvl in counts.columns if counts.loc[m, lvl]}:
+        if unblinded:  # its segments are counted claims, so each is drawn
             handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label=textwrap.fill(UNBLINDED_KEY, 52)))
         fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)
     return fig

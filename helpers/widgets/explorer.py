@@ -14,9 +14,9 @@ import pandas as pd
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
-from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
+from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
 from ..figures.therapy_tables import describe_trial_landscape
-from ..style import UNBLINDED_KEY, UNBLINDED_MARK, evidence_badge_html, figure_to_png, status_tag_html, unblinded_tag_html
+from ..style import UNBLINDED_KEY, evidence_badge_html, figure_to_png, status_tag_html, unblinded_tag_html
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
@@ -247,8 +247,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
                 cells.append(Cell(Html('<span style="color:#767676">·</span>'), "background:#FFFFFF"))
             else:
                 level = str(level)
-                mark = ("†" if (therapy, damage) in unlinked else "") + (
-                    UNBLINDED_MARK if (therapy, damage) in unblinded else "")
+                mark = map_mark((therapy, damage), unlinked, unblinded)
                 cells.append(Cell(f"{EVIDENCE_CODES[level]}{mark}", f"background:{EVIDENCE_COLOURS[level]};"
                                   f"color:{EVIDENCE_TEXT_COLOURS[level]};font-weight:700", title=labels[level]))
         rows.append(cells)
