@@ -157,6 +157,9 @@ def test_launch_page_links_come_from_the_settings(site):
     links = _links((site / "book" / "launch.html").read_text(encoding="utf-8"))
     assert f"https://mybinder.org/v2/gh/{owner}/{name}/{branch}?labpath=notebooks%2F00_start_here.ipynb" in links
     assert repo in links
+    for app in ("therapy_explorer", "one_class"):
+        assert f"https://mybinder.org/v2/gh/{owner}/{name}/{branch}?urlpath=voila%2Frender%2Fapps%2F{app}.ipynb" in links
+        assert (ROOT / "apps" / f"{app}.ipynb").exists()
     assert not any("{launch-links" in h for h in links)
 
 

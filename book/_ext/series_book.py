@@ -31,6 +31,7 @@ from urllib.parse import quote, urlencode
 from docutils import nodes
 
 EXPLORER_APP = "apps/therapy_explorer.ipynb"
+CLASS_APP = "apps/one_class.ipynb"  # the one-class plan of the instructor guide, section 9
 ANCHOR_RE = re.compile(r'<a id="([a-z0-9][a-z0-9-]*)">')  # MyST keeps an inline tag as its own raw node
 EMPTY_TH_RE = re.compile(r"<th>\s*</th>")
 NOTE_START = '<div class="series-widget-note" role="note">'
@@ -39,7 +40,7 @@ NOTE_RE = re.compile("(" + re.escape(NOTE_START) + r".*?)</div>", re.S)
 
 # --------------------------------------------------------------------------- launch links
 def launch_urls(config, path: str) -> dict[str, str]:
-    """Binder, JupyterHub and explorer-app links for one file of the repository (e.g.
+    """Binder, JupyterHub and app (Voilà) links for one file of the repository (e.g.
     "notebooks/03_ms_what_goes_wrong.ipynb"), built from the book's settings."""
     options = config.html_theme_options
     repo_url = options.get("repository_url", "").rstrip("/")
@@ -54,6 +55,7 @@ def launch_urls(config, path: str) -> dict[str, str]:
         "binder": f"{binder_repo}?labpath={quote(path, safe='')}",
         "binder_series": f"{binder_repo}?labpath={quote('notebooks/00_start_here.ipynb', safe='')}",
         "app": f"{binder_repo}?urlpath={quote('voila/render/' + EXPLORER_APP, safe='')}",
+        "class_app": f"{binder_repo}?urlpath={quote('voila/render/' + CLASS_APP, safe='')}",
         "jupyterhub": f"{hub}/hub/user-redirect/git-pull?"
                       + urlencode({"repo": repo_url, "urlpath": f"lab/tree/{name}/{path}", "branch": branch}, safe="/"),
         "jupyterhub_series": f"{hub}/hub/user-redirect/git-pull?"
