@@ -195,7 +195,7 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
     "therapies": (
         C("therapy_id", "id"), C("name"), C("kind", "enum", values=THERAPY_KINDS),
         C("cell_type_id", "ref", False, target="cell_types"), C("diseases", "refs", target="diseases"),
-        C("status", "enum", values=THERAPY_STATUS), C("status_note"), C("checked", "month"),
+        C("status", "enum", values=THERAPY_STATUS), C("status_note"), C("approved_for", required=False), C("checked", "month"),
         C("ref_ids", "refs", target="references"),
     ),
     "therapy_effects": (
@@ -894,9 +894,11 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
 def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     """Add the derived columns of therapy_effects: ``evidence_level`` (the display grade, from
     design and direction), ``strength`` (5 = randomized on a clinical endpoint ... 1 = idea) and
-    ``n_people`` (the largest trial behind the claim; 0 when none is recorded) and ``unblinded``
+    ``n_people`` (the largest trial behind the claim; 0 when none is recorded), ``unblinded``
     (a favourable randomized result whose every trial was open-label: neither the patients nor
-    the people rating them were blinded, so knowing who was treated can make it look better)."""
+    the people rating them were blinded, so knowing who was treated can make it look better) and
+    ``active_control`` (a randomized result, favourable or not, whose every trial compared the
+    treatment with another effective treatment instead of a placebo or sham)."""
     effects = tables["therapy_effects"]
     trials = tables["trials"]
     blinding = dict(zip(trials["trial_id"].astype(str), trials["blinding"].astype(str)))
@@ -908,13 +910,19 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     effects["strength"] = [len(DESIGNS) - DESIGNS.index(str(g)) for g in effects["design"]]
     effects["n_people"] = [max([int(sizes[t]) for t in _split(str(ids)) if pd.notna(sizes.get(t))] or [0])
                            for ids in effects["trial_ids"].fillna("")]
-    def unblinded(design, direction, ids) -> bool:
-        behind = _split(str(ids))
-        return (str(design) in RANDOMIZED_DESIGNS and str(direction) == "benefit" and bool(behind)
-                and all(blinding.get(t) == "open" for t in behind))
+    control = dict(zip(trials["trial_id"].astype(str), trials["controlled"].astype(str)))
 
-    effects["unblinded"] = [unblinded(*row) for row in
-                            zip(effects["design"], effects["direction"], effects["trial_ids"].fillna(""))]
+    def caveats(design, direction, ids) -> tuple[bool, bool]:
+        behind = _split(str(ids))
+        randomized = str(design) in RANDOMIZED_DESIGNS and bool(behind)
+        unblinded = randomized and str(direction) == "benefit" and all(blinding.get(t) == "open" for t in behind)
+        active = (randomized and str(direction) in ("benefit", "no_benefit")
+                  and all(control.get(t) == "active" for t in behind))
+        return unblinded, active
+
+    flags = [caveats(*row) for row in zip(effects["design"], effects["direction"], effects["trial_ids"].fillna(""))]
+    effects["unblinded"] = [u for u, _ in flags]
+    effects["active_control"] = [a for _, a in flags]
 
 
 def model_parameters(model: str, data_dir: str | Path | None = None) -> dict[str, float]:

@@ -14,8 +14,9 @@ from IPython.display import HTML, display
 from .data import load_knowledge_base
 from .markup import Html, esc, img_html, table_html
 from .queries import cite, rows_by_id
-from .style import (EVIDENCE_COLOURS, STATUS_LABELS, UNBLINDED_MARK, UNBLINDED_MEANING, evidence_badge_html,
-                    figure_to_png, status_tag_html, unblinded_tag_html)
+from .style import (ACTIVE_CONTROL_MARK, ACTIVE_CONTROL_MEANING, EVIDENCE_COLOURS, STATUS_LABELS, UNBLINDED_MARK,
+                    UNBLINDED_MEANING, caveat_tag_html, evidence_badge_html, figure_to_png, status_tag_html,
+                    unblinded_tag_html)
 
 
 def figure_html(png: bytes, description: str) -> Html:
@@ -71,7 +72,9 @@ def evidence_legend_html() -> str:
                                       "<em>this</em> kind of damage is not shown in people: that link is a "
                                       "hypothesis.")],
               [unblinded_tag_html(), Html(f"{esc(UNBLINDED_MEANING)} In the evidence maps and the mechanism chart "
-                                          f"the same caveat is an asterisk ({UNBLINDED_MARK}) after the code.")]]
+                                          f"the same caveat is an asterisk ({UNBLINDED_MARK}) after the code.")],
+              [caveat_tag_html("active_control"), Html(f"{esc(ACTIVE_CONTROL_MEANING)} In the evidence maps the same "
+                                                       f"caveat is a section sign ({ACTIVE_CONTROL_MARK}) after the code.")]]
     status = [[status_tag_html(s), STATUS_MEANINGS[s]] for s in STATUS_LABELS]
     return table_html(["Badge or tag", "What it means"], caption="Evidence badges and status tags used in every lesson",
                       groups=[("Treatment claims: how strong the test was, and what it found", rows("therapy") + marks),
@@ -84,7 +87,8 @@ def evidence_legend_html() -> str:
 #: What each regulatory status means (the labels are in :data:`helpers.style.STATUS_LABELS`).
 STATUS_MEANINGS = {
     "full_approval": "A medicines regulator licensed it for this disease. Approval says benefit outweighed risk for "
-                     "that regulator; the evidence badge says how strong the trials were.",
+                     "that regulator; the evidence badge says how strong the trials were. Words in brackets after "
+                     "a tag say where or for which form of the disease it holds.",
     "conditional_approval": "Licensed early (accelerated, conditional or exceptional approval), often on a surrogate "
                             "endpoint, on condition that benefit is confirmed later.",
     "withdrawn": "It was licensed, then withdrawn (for example after a confirmatory trial failed).",

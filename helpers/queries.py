@@ -164,7 +164,7 @@ def _effects_view(kb: KnowledgeBase, effects: pd.DataFrame) -> pd.DataFrame:
                             kind="stable")
     columns = ["effect_id", "therapy_id", "therapy", "kind", "cell_type_id", "status", "disease_id", "damage_id",
                "damage", "mechanism_id", "mechanism", "action", "direction", "design", "strength", "n_people",
-               "mechanism_link", "evidence_level", "evidence", "unblinded", "note", "ref_ids"]
+               "mechanism_link", "evidence_level", "evidence", "unblinded", "active_control", "note", "ref_ids"]
     return view[columns].reset_index(drop=True)
 
 
@@ -258,6 +258,21 @@ def unblinded_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[
     """(therapy_id, damage_id) pairs whose decisive claim is a favourable result from open-label
     randomized trials only (nobody blinded; the ``unblinded`` column of the therapy claims)."""
     return _decisive_pairs(disease, kb, lambda d: d["unblinded"].astype(bool))
+
+
+def therapy_status_tag_html(therapy_id: str, kb: KnowledgeBase | None = None) -> str:
+    """A therapy's regulatory status tag, with where or for what an approval holds."""
+    from .style import status_tag_html
+
+    row = rows_by_id(_kb(kb).therapies, "therapy_id", [therapy_id], "therapy", "therapies.csv").loc[therapy_id]
+    scope = row.get("approved_for")
+    return status_tag_html(str(row["status"]), None if pd.isna(scope) else str(scope))
+
+
+def active_control_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
+    """(therapy_id, damage_id) pairs whose decisive claim is a randomized result from trials that all
+    compared the treatment with another effective treatment (the ``active_control`` column)."""
+    return _decisive_pairs(disease, kb, lambda d: d["active_control"].astype(bool))
 
 
 def trials(disease: str | None = None, cell_type: str | None = None, phase: str | None = None,

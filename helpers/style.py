@@ -67,12 +67,16 @@ STATUS_LABELS = {
 }
 
 
-def status_tag_html(status: str) -> str:
-    """An outlined tag for a regulatory status (text, no fill colour)."""
+def status_tag_html(status: str, scope: str | None = None) -> str:
+    """An outlined tag for a regulatory status (text, no fill colour). ``scope`` says where or for
+    what an approval holds (``therapies.csv`` ``approved_for``), so "Approved" beside a failed trial
+    in another form of the disease is not read as approval for that form."""
     if status not in STATUS_LABELS:
         raise ValueError(f"Unknown status {status!r}; valid: {', '.join(STATUS_LABELS)}")
+    scope = (scope or "").strip()
+    text = f"{STATUS_LABELS[status]} ({scope})" if scope else STATUS_LABELS[status]
     return Html(f'<span class="status-tag status-{status}" style="border:1px dashed #333;border-radius:4px;'
-                f'padding:0 5px;white-space:nowrap;font-size:0.9em">{esc(STATUS_LABELS[status])}</span>')
+                f'padding:0 5px;{"" if scope else "white-space:nowrap;"}font-size:0.9em">{esc(text)}</span>')
 
 
 #: The words of the caveat shown next to a favourable result from trials in which nobody was blinded.
@@ -90,12 +94,49 @@ UNBLINDED_KEY = ("* = not blinded: a favourable result from trials in which nobo
                  "it needs confirming in a blinded trial")
 
 
+#: The words of the caveat shown next to a randomized result whose every trial compared the
+#: treatment with another effective treatment instead of a placebo.
+ACTIVE_CONTROL_LABEL = "against an active drug"
+ACTIVE_CONTROL_MEANING = ("Every randomized trial behind this result compared the treatment with another treatment "
+                          "that works, not with a placebo. A benefit then means better than that treatment or, in a "
+                          "non-inferiority trial, not clearly worse (the note says which), so the benefit over no "
+                          "treatment is inferred, not measured. No benefit shown means not better than that "
+                          "treatment, which is not the same as no effect.")
+ACTIVE_CONTROL_MARK = "§"
+ACTIVE_CONTROL_KEY = "§ = against an active drug, not placebo: R0§ means not better than that drug, not no effect"
+
+#: Every caveat, in display order: derived column of the therapy claims -> (label, meaning, CSS class).
+CAVEATS = {"unblinded": (UNBLINDED_LABEL, UNBLINDED_MEANING, "caveat-unblinded"),
+           "active_control": (ACTIVE_CONTROL_LABEL, ACTIVE_CONTROL_MEANING, "caveat-active-control")}
+
+
+def caveat_tag_html(caveat: str) -> str:
+    """One caveat after a claim's badge (words in a dotted outline, so it reads without colour);
+    ``caveat`` is a key of :data:`CAVEATS`."""
+    if caveat not in CAVEATS:
+        raise ValueError(f"Unknown caveat {caveat!r}; valid: {', '.join(CAVEATS)}")
+    label, meaning, css = CAVEATS[caveat]
+    return Html(f'<span class="caveat-tag {css}" title="{attr(meaning)}" '
+                'style="border:1px dotted #333;border-radius:4px;padding:0 5px;white-space:nowrap;'
+                f'font-size:0.9em;font-style:italic">{esc(label)}</span>')
+
+
 def unblinded_tag_html() -> str:
     """The caveat after the badge of a favourable result from randomized trials in which nobody
-    was blinded (words in a dotted outline, so it reads without colour)."""
-    return Html(f'<span class="caveat-tag caveat-unblinded" title="{attr(UNBLINDED_MEANING)}" '
-                'style="border:1px dotted #333;border-radius:4px;padding:0 5px;white-space:nowrap;'
-                f'font-size:0.9em;font-style:italic">{esc(UNBLINDED_LABEL)}</span>')
+    was blinded."""
+    return caveat_tag_html("unblinded")
+
+
+def caveat_tags_html(claim) -> str:
+    """The caveats a therapy claim carries, each followed by a space ("" when none). ``claim`` is a
+    row of the therapy claims as a mapping or a named tuple; a missing caveat column counts as no."""
+    def flag(name: str) -> bool:
+        try:
+            value = claim[name]
+        except (KeyError, TypeError, IndexError):
+            value = getattr(claim, name, False)
+        return bool(value) if value is not None and value == value else False  # NaN is no
+    return "".join(f"{caveat_tag_html(name)} " for name in CAVEATS if flag(name))
 
 
 #: Matplotlib settings for every figure: large enough to read on a projector.

@@ -25,8 +25,8 @@ from matplotlib.patches import Ellipse, FancyBboxPatch, Polygon, Rectangle
 from .. import models, queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, table_html
-from ..style import STATUS_LABELS, status_tag_html, DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style, \
-    unblinded_tag_html
+from ..style import STATUS_LABELS, DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style, \
+    caveat_tags_html
 
 def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
     return kb if kb is not None else load_knowledge_base()
@@ -359,7 +359,7 @@ def treatment_frame(therapy_ids: Sequence[str], disease: str = "als", kb: Knowle
         claims = [{"effect_id": e.effect_id, "evidence_level": str(e.evidence_level), "strength": int(e.strength),
                    "note": str(e.note), "ref_ids": str(e.ref_ids), "action": str(e.action),
                    "mechanism_link": str(e.mechanism_link), "direction": str(e.direction),
-                   "unblinded": bool(e.unblinded)}
+                   "unblinded": bool(e.unblinded), "active_control": bool(e.active_control)}
                   for e in effects.itertuples()]
         trial_rows = [{"trial_id": r.trial_id, "short_name": _plain_trial_name(str(r.short_name)),
                        "phase": str(r.phase),
@@ -379,7 +379,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
     frame = treatment_frame(therapy_ids, disease, kb)
     rows = []
     for r in frame.itertuples():
-        status = f"{status_tag_html(r.status)}<br>{esc(r.status_note)}"
+        status = f"{queries.therapy_status_tag_html(r.therapy_id, kb)}<br>{esc(r.status_note)}"
         trials = "<br>".join(
             f"<b>{esc(t['short_name'])}</b>: phase {esc(t['phase'])}"
             + (f", {t['n_enrolled']} people" if t["n_enrolled"] is not None else "")
@@ -387,7 +387,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
             for t in r.trials) or "No separate trial row: the trial result is in the evidence column"
         claims = "<br>".join(
             f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} "
-            + (f"{unblinded_tag_html()} " if c["unblinded"] else "") + f"{esc(c['note'])} "
+            + caveat_tags_html(c) + f"{esc(c['note'])} "
             + ("<i>(Benefit is for the disease; action through this kind of damage is a hypothesis.)</i> "
                if queries.link_is_hypothesis(c["direction"], c["mechanism_link"]) else "")
             + f"<small>({queries.cite(c['ref_ids'], kb, 'short')})</small>" for c in r.claims) or "—"

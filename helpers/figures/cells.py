@@ -29,7 +29,7 @@ from matplotlib.path import Path
 from .. import queries
 from ..data import POTENCY, KnowledgeBase, load_knowledge_base
 from ..markup import Html, attr, esc, table_html
-from ..style import GREYS, OKABE_ITO, blit_png, evidence_badge_html, figure_style, unblinded_tag_html
+from ..style import GREYS, OKABE_ITO, blit_png, evidence_badge_html, figure_style, caveat_tags_html
 
 #: Potency columns, widest potential first (the order of the schema's vocabulary).
 POTENCY_ORDER: tuple[str, ...] = tuple(POTENCY)
@@ -606,22 +606,23 @@ def _levels(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def claim_evidence(claim: ArticleClaim, kb: KnowledgeBase | None = None) -> list[dict]:
-    """The data rows behind one claim: ``{"kind", "id", "level", "unblinded", "text", "refs"}`` (level None
-    and unblinded False for biology; ``unblinded``: see :func:`helpers.data.load_knowledge_base`)."""
+    """The data rows behind one claim: ``{"kind", "id", "level", "text", "refs"}``, plus for therapy
+    claims their caveats ``unblinded`` and ``active_control`` (see :func:`helpers.data.load_knowledge_base`;
+    level None and no caveat for biology)."""
     kb = _kb(kb)
     rows: list[dict] = []
     if claim.cell_type_id:
         cell = kb.cell_types.set_index("cell_type_id").loc[claim.cell_type_id]
         lead = {"correction": ": ", "can_become": " can become: ", "cannot_become": " cannot become: "}
         text = f"{cell['name']}{lead.get(claim.cell_column, ': ')}{cell[claim.cell_column]}"
-        rows.append({"kind": "cell_types", "id": claim.cell_type_id, "level": None, "unblinded": False, "text": text,
+        rows.append({"kind": "cell_types", "id": claim.cell_type_id, "level": None, "text": text,
                      "refs": str(cell["ref_ids"])})
     effects = kb.therapy_effects.set_index("effect_id")
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     for effect_id in claim.effect_ids:
         e = effects.loc[effect_id]
         rows.append({"kind": "therapy_effects", "id": effect_id, "level": str(e["evidence_level"]),
-                     "unblinded": bool(e["unblinded"]),
+                     "unblinded": bool(e["unblinded"]), "active_control": bool(e["active_control"]),
                      "text": f"{names[e['therapy_id']]} ({str(e['disease_id']).upper()}): {e['note']}",
                      "refs": str(e["ref_ids"])})
     facts = kb.disease_facts.set_index("fact_id")
@@ -629,7 +630,7 @@ def claim_evidence(claim: ArticleClaim, kb: KnowledgeBase | None = None) -> list
         f = facts.loc[fact_id]
         value = f"{float(f['value']):g} {f['unit']}".replace(" %", "%")
         qualifier = "" if pd.isna(f["qualifier"]) else f" ({f['qualifier']})"
-        rows.append({"kind": "disease_facts", "id": fact_id, "level": None, "unblinded": False,
+        rows.append({"kind": "disease_facts", "id": fact_id, "level": None,
                      "text": f"{str(f['quantity'])[:1].upper()}{str(f['quantity'])[1:]}: {value}{qualifier}",
                      "refs": str(f["ref_ids"])})
     return rows
@@ -650,7 +651,7 @@ def article_claims_html(claims: Iterable[str] | None = None, kb: KnowledgeBase |
         evidence = []
         for row in claim_evidence(claim, kb):
             badge = evidence_badge_html(row["level"], labels[row["level"]]) + " " if row["level"] else ""
-            badge += f"{unblinded_tag_html()} " if row["unblinded"] else ""
+            badge += caveat_tags_html(row)
             sources = queries.cite(row["refs"], kb, "short", sep="; ")
             # the data row stays traceable in an attribute, not in the text learners read
             evidence.append(f"<li style='margin-top:4px' data-source=\"{attr(str(row['kind']) + '.csv:' + str(row['id']))}\">"

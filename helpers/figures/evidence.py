@@ -19,6 +19,7 @@ from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
 from ..style import (DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, UNBLINDED_KEY, UNBLINDED_MARK,
+                     ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK,
                      figure_style)
 
 #: Short codes printed in evidence-map cells (so the map reads without colour).
@@ -41,22 +42,27 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)) or str(text)
 
 
-def map_mark(pair: tuple[str, str], unlinked: set[tuple[str, str]], unblinded: set[tuple[str, str]]) -> str:
+def map_mark(pair: tuple[str, str], unlinked: set[tuple[str, str]], unblinded: set[tuple[str, str]],
+             active: set[tuple[str, str]] = frozenset()) -> str:
     """What follows a code in an evidence-map cell (figure and HTML alike): a dagger where action on
-    that damage is not shown in people, an asterisk where nobody was blinded."""
-    return ("†" if pair in unlinked else "") + (UNBLINDED_MARK if pair in unblinded else "")
+    that damage is not shown in people, an asterisk where nobody was blinded, a section sign where
+    every trial compared the treatment with another effective treatment instead of a placebo."""
+    return (("†" if pair in unlinked else "") + (UNBLINDED_MARK if pair in unblinded else "")
+            + (ACTIVE_CONTROL_MARK if pair in active else ""))
 
 
 def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], damage_names: dict[str, str],
                         level_labels: dict[str, str], title: str,
                         unlinked: set[tuple[str, str]] = frozenset(),
-                        unblinded: set[tuple[str, str]] = frozenset()) -> Figure:
+                        unblinded: set[tuple[str, str]] = frozenset(),
+                        active: set[tuple[str, str]] = frozenset()) -> Figure:
     """Heat map of therapies (rows) × damage (columns), one colour and code per evidence level.
 
     ``matrix`` is :func:`helpers.queries.evidence_matrix` output; empty cells mean "no claim
     in the knowledge base", drawn white. Cells in ``unlinked`` (benefit for the disease, action
     on that damage not shown in people) get a dagger after their code; cells in ``unblinded``
-    (a favourable result from open-label trials only) get an asterisk (:func:`map_mark`).
+    (a favourable result from open-label trials only) get an asterisk, cells in ``active`` (trials
+    against an active drug only) a section sign (:func:`map_mark`).
     """
     levels = list(EVIDENCE_COLOURS)
     codes = np.full(matrix.shape, -1)
@@ -88,7 +94,7 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         for (r, c), code in np.ndenumerate(codes):
             if code >= 0:
                 level = levels[code]
-                mark = map_mark((matrix.index[r], matrix.columns[c]), unlinked, unblinded)
+                mark = map_mark((matrix.index[r], matrix.columns[c]), unlinked, unblinded, active)
                 ax.text(c, r, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=10, fontweight="bold",
                         color=EVIDENCE_TEXT_COLOURS[level])
         ax.set_xticks(range(matrix.shape[1]), headers, fontsize=9)
@@ -108,11 +114,12 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         handles = [Patch(facecolor=EVIDENCE_COLOURS[lvl], edgecolor="#333333",
                          label=f"{EVIDENCE_CODES[lvl]} = {level_labels.get(lvl, lvl)}") for lvl in shown]
         handles.append(Patch(facecolor="#FFFFFF", edgecolor="#333333", label="blank = no claim in the knowledge base"))
-        if any((t, d) in unlinked for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])):
-            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF",
-                                 label="† = favourable result (R+ or S+) for the disease; action on this damage not shown in people"))
-        if any((t, d) in unblinded for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])):
-            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label=UNBLINDED_KEY))
+        filled = {(t, d) for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])}
+        marks = [key for cells, key in ((unlinked, "† = favourable result (R+ or S+) for the disease; action on this "
+                                                   "damage not shown in people"),
+                                        (unblinded, UNBLINDED_KEY), (active, ACTIVE_CONTROL_KEY)) if filled & set(cells)]
+        if marks:  # one entry without a symbol, a line per mark (two blank symbols would look like one meaning)
+            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label="\n".join(marks)))
         fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)
     return fig
 

@@ -20,8 +20,9 @@ from matplotlib.patches import Patch
 from .. import models, queries
 from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
-from ..style import (EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS, UNBLINDED_KEY, UNBLINDED_MARK, evidence_badge_html,
-                     figure_style, status_tag_html, unblinded_tag_html)
+from ..style import (ACTIVE_CONTROL_MARK, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS, UNBLINDED_KEY, UNBLINDED_MARK,
+                     evidence_badge_html,
+                     figure_style, status_tag_html, caveat_tags_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
@@ -117,8 +118,8 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
                "symptoms": "relieving symptoms"}[str(e["action"])]
         link = (" Benefit is for the disease; that it acts through this kind of damage is a hypothesis."
                 if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else "")
-        caveat = f"{unblinded_tag_html()} " if e["unblinded"] else ""
-        items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {caveat}{status_tag_html(str(e['status']))} "
+        caveat = caveat_tags_html(e)
+        items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {caveat}{queries.therapy_status_tag_html(str(e['therapy_id']), kb)} "
                      f"<b>{esc(e['name'])}</b> ({str(e['disease_id']).upper()}, {esc(e['damage'])}; "
                      f"claim about {aim}): {esc(e['note'])}{esc(link)}"
                      f"<br><small>{queries.cite(e['ref_ids'], kb, 'full')}</small></li>")
@@ -251,7 +252,7 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
             if values.sum() == 0:
                 continue
             ax.barh(y, values, left=left, color=EVIDENCE_COLOURS[level], edgecolor="#333333",
-                    label=f"{EVIDENCE_CODES[level]} = {labels[level]}")
+                    label=textwrap.fill(f"{EVIDENCE_CODES[level]} = {labels[level]}", 52))
             for yi, (start, width) in enumerate(zip(left, values)):
                 if width:
                     mark = UNBLINDED_MARK if (counts.index[yi], level) in unblinded else ""
@@ -350,7 +351,8 @@ def evidence_map_full_figure(disease: str, kb: KnowledgeBase | None = None) -> F
     damage = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     disease_name = str(kb.diseases.set_index("disease_id").loc[disease_id, "name"])
     return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}",
-                               queries.unlinked_pairs(disease_id, kb), queries.unblinded_pairs(disease_id, kb))
+                               queries.unlinked_pairs(disease_id, kb), queries.unblinded_pairs(disease_id, kb),
+                               queries.active_control_pairs(disease_id, kb))
 
 
 def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
@@ -370,6 +372,11 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
             f"{disease_id.upper()}, {int(filled.to_numpy().sum())} cells filled; benefit on a clinical endpoint "
             f"in a randomized trial in the rows of: {', '.join(strong) or 'none'}; no benefit in a randomized "
             f"trial in the rows of: {', '.join(failed) or 'none'}")
+    active = sorted({names[t] for t, d in queries.active_control_pairs(disease_id, kb) if t in matrix.index},
+                    key=list(names.values()).index)
+    if active:
+        text += (f"; cells marked {ACTIVE_CONTROL_MARK} (compared only with another effective drug, not with placebo) "
+                 f"in the rows of: {', '.join(active)}")
     text += f"; columns with no claim at all: {', '.join(empty)}" if empty else "; every column has at least one claim"
     return text + "."
 

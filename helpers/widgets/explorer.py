@@ -16,7 +16,7 @@ from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
 from ..figures.therapy_tables import describe_trial_landscape
-from ..style import UNBLINDED_KEY, evidence_badge_html, figure_to_png, status_tag_html, unblinded_tag_html
+from ..style import ACTIVE_CONTROL_KEY, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_to_png
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
@@ -49,7 +49,8 @@ def claim_evidence_html(row, labels: dict[str, str]) -> str:
     size = f" · {int(row.n_people)} people" if int(row.n_people) > 0 else ""
     aim = ACTION_LABELS[str(row.action)]
     link = LINK_NOTES[str(row.mechanism_link)] if str(row.direction) == "benefit" else ""
-    caveat = f" {unblinded_tag_html()}" if bool(row.unblinded) else ""
+    tags = caveat_tags_html(row).rstrip()
+    caveat = f" {tags}" if tags else ""
     return Html(f"{evidence_badge_html(level, f'{EVIDENCE_CODES[level]} {labels[level]}')}{caveat}{esc(size)}"
                 f"<br><small>Claim: {esc(aim)}.{esc(link)}</small>")
 
@@ -76,7 +77,7 @@ def effects_table_html(effects: pd.DataFrame, kb: KnowledgeBase, first_column: s
     body = []
     for row in effects.itertuples():
         first = row.therapy if first_column == "Therapy" else row.damage
-        body.append([str(first), str(row.mechanism), claim_evidence_html(row, labels), status_tag_html(str(row.status)),
+        body.append([str(first), str(row.mechanism), claim_evidence_html(row, labels), queries.therapy_status_tag_html(str(row.therapy_id), kb),
                      str(row.note), _trial_links(row.therapy_id, row.disease_id, kb), _refs_html(row.ref_ids, kb)])
     return table_html(headers, body)
 
@@ -201,7 +202,7 @@ def evidence_map_figure_for(disease: str, min_evidence: str = ANY, kinds: str = 
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     title = f"Evidence map: {_disease_name(kb, disease)}"
     return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, queries.unlinked_pairs(disease, kb),
-                               queries.unblinded_pairs(disease, kb))
+                               queries.unblinded_pairs(disease, kb), queries.active_control_pairs(disease, kb))
 
 
 @lru_cache(maxsize=256)
@@ -238,6 +239,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     cell_style = "border:1px solid #888;padding:3px 4px;text-align:center;min-width:56px;line-height:1.25"
     unlinked = queries.unlinked_pairs(disease, kb)
     unblinded = queries.unblinded_pairs(disease, kb)
+    active = queries.active_control_pairs(disease, kb)
     rows = []
     for therapy in matrix.index:
         cells = [therapy_names[therapy]]
@@ -247,7 +249,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
                 cells.append(Cell(Html('<span style="color:#767676">·</span>'), "background:#FFFFFF"))
             else:
                 level = str(level)
-                mark = map_mark((therapy, damage), unlinked, unblinded)
+                mark = map_mark((therapy, damage), unlinked, unblinded, active)
                 cells.append(Cell(f"{EVIDENCE_CODES[level]}{mark}", f"background:{EVIDENCE_COLOURS[level]};"
                                   f"color:{EVIDENCE_TEXT_COLOURS[level]};font-weight:700", title=labels[level]))
         rows.append(cells)
@@ -261,6 +263,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
             + ('<br><span>† = favourable result (R+ or S+) for the disease; that it works through <em>this</em> damage is not '
                'shown in people (a lower, separate level)</span>' if unlinked & set(matrix.stack().index) else "")
             + (f'<br><span>{esc(UNBLINDED_KEY)}</span>' if unblinded & set(matrix.stack().index) else "")
+            + (f'<br><span>{esc(ACTIVE_CONTROL_KEY)}</span>' if active & set(matrix.stack().index) else "")
             + '</p>')
 
 
