@@ -98,12 +98,13 @@ UNBLINDED_KEY = ("* = not blinded: a favourable result from trials in which nobo
 #: treatment with another effective treatment instead of a placebo.
 ACTIVE_CONTROL_LABEL = "against an active drug"
 ACTIVE_CONTROL_MEANING = ("Every randomized trial behind this result compared the treatment with another treatment "
-                          "that works, not with a placebo. A benefit then means better than that treatment or, in a "
-                          "non-inferiority trial, not clearly worse (the note says which), so the benefit over no "
-                          "treatment is inferred, not measured. No benefit shown means not better than that "
-                          "treatment, which is not the same as no effect.")
+                          "that works, not with a placebo. A benefit then means better than that treatment (how much "
+                          "that adds depends on how strong the comparator was) or, in a non-inferiority trial, no "
+                          "worse than it by more than a margin set in advance (the note says which); then the benefit "
+                          "over no treatment is inferred from the comparator's own trials. No benefit shown means not "
+                          "shown to be better than that treatment, which does not show that it has no effect.")
 ACTIVE_CONTROL_MARK = "§"
-ACTIVE_CONTROL_KEY = "§ = against an active drug, not placebo: R0§ means not better than that drug, not no effect"
+ACTIVE_CONTROL_KEY = "§ = against an active drug, not placebo: R0§ means not shown to be better than that drug, not no effect"
 
 #: Every caveat, in display order: derived column of the therapy claims -> (label, meaning, CSS class).
 CAVEATS = {"unblinded": (UNBLINDED_LABEL, UNBLINDED_MEANING, "caveat-unblinded"),

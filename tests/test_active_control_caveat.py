@@ -65,7 +65,7 @@ def test_both_caveats_can_stand_together_and_missing_columns_mean_none():
 
 def test_the_legend_explains_it():
     legend = evidence_legend_html()
-    assert TAG in legend and "which is not the same as no effect" in legend
+    assert TAG in legend and "which does not show that it has no effect" in legend
     assert f"section sign ({ACTIVE_CONTROL_MARK}) after the code" in legend
 
 
@@ -101,8 +101,8 @@ def test_the_status_tag_says_where_and_for_what_an_approval_holds(kb):
     from helpers.style import status_tag_html
 
     html = effect_claims_html(["e058"], kb)  # PERSEUS
-    assert ">Approved (EU only, non-relapsing secondary progressive MS)</span>" in html
-    assert treatment_table_html(["tolebrutinib"], "ms", kb).count("EU only, non-relapsing") == 1
+    assert ">Approved (non-relapsing secondary progressive MS only; EU, and provisionally the UAE; not the US)</span>" in html
+    assert treatment_table_html(["tolebrutinib"], "ms", kb).count("non-relapsing secondary progressive MS only;") == 1
     assert status_tag_html("full_approval").endswith(">Approved</span>")  # riluzole: no scope given
     assert "white-space:nowrap" not in status_tag_html("full_approval", "relapsing MS")  # long tags may wrap
     approved = kb.therapies[kb.therapies["status"].astype(str).isin(["full_approval", "conditional_approval"])]
