@@ -144,6 +144,8 @@ THERAPY_KINDS = ("cell_therapy", "drug", "antisense", "antibody", "procedure", "
 #: Regulatory status: shown next to the evidence, never instead of it.
 THERAPY_STATUS = ("full_approval", "conditional_approval", "withdrawn", "guideline_procedure", "investigational",
                   "research_only", "marketed_without_evidence")
+#: Statuses whose tag may say where or for what they hold (``therapies.csv`` ``approved_for``).
+SCOPED_STATUSES = ("full_approval", "conditional_approval", "withdrawn", "guideline_procedure")
 PHASES = ("1", "1/2", "2", "2/3", "3", "observational", "not_stated")
 SIZE_KINDS = ("enrolled", "planned")
 CONTROLS = ("placebo", "sham", "active", "no_treatment", "untreated_side", "historical", "none")
@@ -632,6 +634,13 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
         if row.ref_id not in used_refs:
             problems.append(Problem(files["references"], _spreadsheet_row(pos), "ref_id", row.ref_id,
                                     "reference is not used by any row; cite it or delete it"))
+
+    for pos, row in enumerate(tables["therapies"].itertuples(index=False)):
+        scope = str(getattr(row, "approved_for", ""))
+        if scope not in ("", "<NA>", "nan") and str(row.status) not in SCOPED_STATUSES:
+            problems.append(Problem(files["therapies"], _spreadsheet_row(pos), "approved_for", scope,
+                                    f"says where an approval holds, but the status is '{row.status}'; leave it empty "
+                                    f"or use one of: {', '.join(SCOPED_STATUSES)}"))
 
     effects = tables["therapy_effects"]
     damage_disease = dict(zip(tables["damage"]["damage_id"].astype(str), tables["damage"]["disease_id"].astype(str)))

@@ -381,3 +381,11 @@ def test_edit_is_picked_up_without_restart(data_copy):
     second = load_knowledge_base(data_copy)
     assert second is not first
     assert "An edited definition." in set(second.glossary["definition"])
+
+
+def test_an_approval_scope_on_a_therapy_that_is_not_approved_is_named(data_copy):
+    rows = _rows(data_copy / "therapies.csv")
+    row = next(i for i, r in enumerate(rows, start=1) if r[0] == "evobrutinib")  # investigational
+    _set(data_copy, "therapies", row, "approved_for", "relapsing MS")
+    _assert_located(_error(data_copy), "therapies", row, "approved_for", "the status is 'investigational'",
+                    "full_approval")
