@@ -152,7 +152,8 @@ def choices(kind: str, kb: KnowledgeBase | None = None, disease: str | None = No
 def _effects_view(kb: KnowledgeBase, effects: pd.DataFrame) -> pd.DataFrame:
     """Join an effects slice with readable names; sorted strongest evidence first."""
     view = (effects
-            .merge(kb.therapies[["therapy_id", "name", "kind", "cell_type_id", "status"]].astype({"status": str}),
+            .merge(kb.therapies[["therapy_id", "name", "kind", "cell_type_id", "status", "approved_for"]]
+                   .astype({"status": str}),
                    on="therapy_id")
             .rename(columns={"name": "therapy"})
             .merge(kb.damage[["damage_id", "name"]], on="damage_id").rename(columns={"name": "damage"})
@@ -162,7 +163,7 @@ def _effects_view(kb: KnowledgeBase, effects: pd.DataFrame) -> pd.DataFrame:
     view["evidence"] = view["evidence_level"].astype(str).map(labels)
     view = view.sort_values(["strength", "n_people", "therapy", "damage"], ascending=[False, False, True, True],
                             kind="stable")
-    columns = ["effect_id", "therapy_id", "therapy", "kind", "cell_type_id", "status", "disease_id", "damage_id",
+    columns = ["effect_id", "therapy_id", "therapy", "kind", "cell_type_id", "status", "approved_for", "disease_id", "damage_id",
                "damage", "mechanism_id", "mechanism", "action", "direction", "design", "strength", "n_people",
                "mechanism_link", "evidence_level", "evidence", "unblinded", "active_control", "note", "ref_ids"]
     return view[columns].reset_index(drop=True)
@@ -258,15 +259,6 @@ def unblinded_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[
     """(therapy_id, damage_id) pairs whose decisive claim is a favourable result from open-label
     randomized trials only (nobody blinded; the ``unblinded`` column of the therapy claims)."""
     return _decisive_pairs(disease, kb, lambda d: d["unblinded"].astype(bool))
-
-
-def therapy_status_tag_html(therapy_id: str, kb: KnowledgeBase | None = None) -> str:
-    """A therapy's regulatory status tag, with where or for what an approval holds."""
-    from .style import status_tag_html
-
-    row = rows_by_id(_kb(kb).therapies, "therapy_id", [therapy_id], "therapy", "therapies.csv").loc[therapy_id]
-    scope = row.get("approved_for")
-    return status_tag_html(str(row["status"]), None if pd.isna(scope) else str(scope))
 
 
 def active_control_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:

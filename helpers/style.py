@@ -67,13 +67,13 @@ STATUS_LABELS = {
 }
 
 
-def status_tag_html(status: str, scope: str | None = None) -> str:
+def status_tag_html(status: str, scope=None) -> str:
     """An outlined tag for a regulatory status (text, no fill colour). ``scope`` says where or for
     what an approval holds (``therapies.csv`` ``approved_for``), so "Approved" beside a failed trial
     in another form of the disease is not read as approval for that form."""
     if status not in STATUS_LABELS:
         raise ValueError(f"Unknown status {status!r}; valid: {', '.join(STATUS_LABELS)}")
-    scope = (scope or "").strip()
+    scope = scope.strip() if isinstance(scope, str) else ""  # missing in the CSV: None, NaN or pd.NA
     text = f"{STATUS_LABELS[status]} ({scope})" if scope else STATUS_LABELS[status]
     return Html(f'<span class="status-tag status-{status}" style="border:1px dashed #333;border-radius:4px;'
                 f'padding:0 5px;{"" if scope else "white-space:nowrap;"}font-size:0.9em">{esc(text)}</span>')

@@ -25,7 +25,7 @@ from matplotlib.patches import Ellipse, FancyBboxPatch, Polygon, Rectangle
 from .. import models, queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, table_html
-from ..style import STATUS_LABELS, DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style, \
+from ..style import STATUS_LABELS, status_tag_html, DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style, \
     caveat_tags_html
 
 def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
@@ -341,7 +341,7 @@ def _plain_trial_name(short_name: str) -> str:
 def treatment_frame(therapy_ids: Sequence[str], disease: str = "als", kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """One row per therapy: status, its trials in ``trials.csv`` and its claims in ``therapy_effects.csv``.
 
-    Columns: ``therapy_id``, ``name``, ``status``, ``status_note``, ``trials`` (list of trial
+    Columns: ``therapy_id``, ``name``, ``status``, ``approved_for``, ``status_note``, ``trials`` (list of trial
     rows as dicts), ``claims`` (list of effect rows as dicts, strongest level first),
     ``ref_ids`` (the therapy's own sources).
     """
@@ -367,7 +367,7 @@ def treatment_frame(therapy_ids: Sequence[str], disease: str = "als", kb: Knowle
                        "result": str(r.result), "result_note": str(r.result_note), "ref_ids": str(r.ref_ids)}
                       for r in trials.itertuples()]
         rows.append({"therapy_id": therapy_id, "name": str(t["name"]), "status": str(t["status"]),
-                     "status_note": str(t["status_note"]), "trials": trial_rows, "claims": claims,
+                     "approved_for": t["approved_for"], "status_note": str(t["status_note"]), "trials": trial_rows, "claims": claims,
                      "ref_ids": str(t["ref_ids"])})
     return pd.DataFrame(rows)
 
@@ -379,7 +379,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
     frame = treatment_frame(therapy_ids, disease, kb)
     rows = []
     for r in frame.itertuples():
-        status = f"{queries.therapy_status_tag_html(r.therapy_id, kb)}<br>{esc(r.status_note)}"
+        status = f"{status_tag_html(r.status, r.approved_for)}<br>{esc(r.status_note)}"
         trials = "<br>".join(
             f"<b>{esc(t['short_name'])}</b>: phase {esc(t['phase'])}"
             + (f", {t['n_enrolled']} people" if t["n_enrolled"] is not None else "")

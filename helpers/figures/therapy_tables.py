@@ -92,7 +92,7 @@ def cell_based_therapy_ids(kb: KnowledgeBase | None = None) -> set[str]:
 
 
 def _effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
-    effects = kb.therapy_effects.merge(kb.therapies[["therapy_id", "name", "status"]].astype({"status": str}),
+    effects = kb.therapy_effects.merge(kb.therapies[["therapy_id", "name", "status", "approved_for"]].astype({"status": str}),
                                        on="therapy_id")
     effects = effects.merge(kb.damage[["damage_id", "name"]].rename(columns={"name": "damage"}), on="damage_id")
     effects["level"] = effects["evidence_level"].astype(str)
@@ -119,7 +119,7 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
         link = (" Benefit is for the disease; that it acts through this kind of damage is a hypothesis."
                 if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else "")
         caveat = caveat_tags_html(e)
-        items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {caveat}{queries.therapy_status_tag_html(str(e['therapy_id']), kb)} "
+        items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {caveat}{status_tag_html(str(e['status']), e['approved_for'])} "
                      f"<b>{esc(e['name'])}</b> ({str(e['disease_id']).upper()}, {esc(e['damage'])}; "
                      f"claim about {aim}): {esc(e['note'])}{esc(link)}"
                      f"<br><small>{queries.cite(e['ref_ids'], kb, 'full')}</small></li>")

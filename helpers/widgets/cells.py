@@ -17,7 +17,7 @@ from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Html, attr, esc, table_html
 from ..figures.cells import POTENCY_ORDER, PotencyMapPlot, describe_potency_map, ordered_cell_types
-from ..style import evidence_badge_html
+from ..style import evidence_badge_html, status_tag_html
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 ALL = "all"
@@ -99,7 +99,7 @@ def _therapy_lines(cell_type_id: str, kb: KnowledgeBase) -> list[str]:
             if len(here):
                 best = str(here["evidence_level"].iloc[0])
                 parts.append(f"{disease.upper()}: {evidence_badge_html(best, labels[best])}")
-        lines.append(f"<li><b>{esc(str(t.name))}</b> {queries.therapy_status_tag_html(str(t.therapy_id), kb)}"
+        lines.append(f"<li><b>{esc(str(t.name))}</b> {status_tag_html(str(t.status), t.approved_for)}"
                      + (" — " + "; ".join(parts) if parts else "") + "</li>")
     return lines
 

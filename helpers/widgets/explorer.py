@@ -16,7 +16,8 @@ from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
 from ..figures.therapy_tables import describe_trial_landscape
-from ..style import ACTIVE_CONTROL_KEY, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_to_png
+from ..style import (ACTIVE_CONTROL_KEY, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_to_png,
+                     status_tag_html)
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
@@ -77,7 +78,7 @@ def effects_table_html(effects: pd.DataFrame, kb: KnowledgeBase, first_column: s
     body = []
     for row in effects.itertuples():
         first = row.therapy if first_column == "Therapy" else row.damage
-        body.append([str(first), str(row.mechanism), claim_evidence_html(row, labels), queries.therapy_status_tag_html(str(row.therapy_id), kb),
+        body.append([str(first), str(row.mechanism), claim_evidence_html(row, labels), status_tag_html(str(row.status), row.approved_for),
                      str(row.note), _trial_links(row.therapy_id, row.disease_id, kb), _refs_html(row.ref_ids, kb)])
     return table_html(headers, body)
 

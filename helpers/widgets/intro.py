@@ -9,7 +9,7 @@ import pandas as pd
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import esc
-from ..style import evidence_badge_html
+from ..style import evidence_badge_html, status_tag_html
 from .common import STYLE_LABEL, assemble, notice_html
 
 
@@ -34,7 +34,8 @@ def claims_at_level_html(level_id: str | None, kb: KnowledgeBase | None = None) 
         return head + notice_html("No therapy claim in the knowledge base has this level.")
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
-    items = "".join(f"<li><b>{esc(names[r.therapy_id])}</b> {queries.therapy_status_tag_html(r.therapy_id, kb)} → "
+    tags = {t.therapy_id: status_tag_html(str(t.status), t.approved_for) for t in kb.therapies.itertuples()}
+    items = "".join(f"<li><b>{esc(names[r.therapy_id])}</b> {tags[r.therapy_id]} → "
                     f"{esc(damage_names[r.damage_id])} ({r.disease_id.upper()}): {esc(r.note)}</li>"
                     for r in rows.itertuples())
     return head + f"<p>{len(rows)} therapy claim(s) in the knowledge base have this level:</p><ul>{items}</ul>"
