@@ -29,6 +29,11 @@ def _tick_labels(fig: Figure) -> tuple[set[int], set[int]]:
     return every, drawn
 
 
+def figure_strings(fig: Figure) -> list[str]:
+    """The text of every Text artist of a figure and of its figure legends (drawn or not)."""
+    return [t.get_text() for t in fig.findobj(Text)] + [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+
+
 def visible_texts(fig: Figure) -> list[Text]:
     """Every drawn, non-empty Text artist: titles, labels, tick labels, legend texts, annotations."""
     renderer = fig.canvas.get_renderer()

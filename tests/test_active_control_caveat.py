@@ -5,16 +5,15 @@ so "not better than teriflunomide" never reads like "no effect" (data/README.md,
 from __future__ import annotations
 
 import pytest
+from figure_layout import figure_strings
 
 from helpers import queries
 from helpers.data import load_knowledge_base
 from helpers.figures.biology import treatment_table_html
-from helpers.figures.evidence import evidence_map_figure
 from helpers.figures.therapy_tables import describe_evidence_map, effect_claims_html, evidence_map_full_figure
 from helpers.lesson import evidence_legend_html
 from helpers.style import ACTIVE_CONTROL_LABEL, ACTIVE_CONTROL_MARK, UNBLINDED_LABEL, caveat_tags_html
 from helpers.widgets.explorer import claim_evidence_html, evidence_map_html
-from matplotlib.text import Text
 
 TAG = f">{ACTIVE_CONTROL_LABEL}</span>"
 
@@ -22,13 +21,6 @@ TAG = f">{ACTIVE_CONTROL_LABEL}</span>"
 @pytest.fixture(scope="module")
 def kb():
     return load_knowledge_base()
-
-
-def _texts(fig) -> list[str]:
-    texts = [t.get_text() for t in fig.findobj(Text)]
-    for legend in fig.legends:
-        texts += [t.get_text() for t in legend.get_texts()]
-    return texts
 
 
 def test_the_caveat_follows_the_rule_from_the_trials_table(kb):
@@ -75,24 +67,14 @@ def test_the_ms_maps_mark_the_decisive_active_control_cells_and_say_so_in_words(
             ("fenebrutinib", "ms_smouldering")} <= pairs
     assert ("tolebrutinib", "ms_smouldering") not in pairs  # HERCULES was placebo-controlled
     assert not queries.active_control_pairs("als", kb)
-    texts = _texts(evidence_map_full_figure("ms", kb))
+    texts = figure_strings(evidence_map_full_figure("ms", kb))
     assert "R0" + ACTIVE_CONTROL_MARK in texts
     assert any(line.startswith(ACTIVE_CONTROL_MARK + " = against an active drug") for t in texts for line in t.splitlines())
-    assert ACTIVE_CONTROL_MARK not in "".join(_texts(evidence_map_full_figure("als", kb)))
+    assert ACTIVE_CONTROL_MARK not in "".join(figure_strings(evidence_map_full_figure("als", kb)))
     html = evidence_map_html(queries.evidence_matrix("ms", kb=kb), "ms", kb)
     assert "R0" + ACTIVE_CONTROL_MARK in html and ACTIVE_CONTROL_MARK + " = against an active drug" in html
     alt = describe_evidence_map("ms", kb)
     assert f"cells marked {ACTIVE_CONTROL_MARK}" in alt and "Evobrutinib" in alt.split(f"cells marked {ACTIVE_CONTROL_MARK}")[1]
-
-
-def test_the_map_figure_marks_exactly_the_cells_it_is_given(kb):
-    matrix = queries.evidence_matrix("als", kb=kb)
-    therapy, damage = next((t, d) for t in matrix.index for d in matrix.columns if isinstance(matrix.loc[t, d], str))
-    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
-    damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
-    labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
-    texts = _texts(evidence_map_figure(matrix, names, damage_names, labels, "t", active={(therapy, damage)}))
-    assert sum(t.endswith(ACTIVE_CONTROL_MARK) for t in texts) == 1
 
 
 # --------------------------------------------------------------------------- approval scope

@@ -8,6 +8,7 @@ import csv
 import shutil
 
 import pytest
+from figure_layout import figure_strings
 
 from helpers import queries
 from helpers.data import load_knowledge_base
@@ -17,9 +18,8 @@ from helpers.figures.evidence import evidence_map_figure
 from helpers.figures.therapy_tables import (describe_mechanism_evidence, effect_claims_html,
                                             evidence_map_full_figure, mechanism_evidence_figure)
 from helpers.lesson import evidence_legend_html
-from helpers.style import UNBLINDED_LABEL, UNBLINDED_MARK
+from helpers.style import ACTIVE_CONTROL_MARK, UNBLINDED_LABEL, UNBLINDED_MARK
 from helpers.widgets.explorer import claim_evidence_html, effects_table_html, evidence_map_html
-from matplotlib.text import Text
 
 TAG = f">{UNBLINDED_LABEL}</span>"
 
@@ -27,13 +27,6 @@ TAG = f">{UNBLINDED_LABEL}</span>"
 @pytest.fixture(scope="module")
 def kb():
     return load_knowledge_base()
-
-
-def _texts(fig) -> list[str]:
-    texts = [t.get_text() for t in fig.findobj(Text)]
-    for legend in fig.legends:
-        texts += [t.get_text() for t in legend.get_texts()]
-    return texts
 
 
 def test_the_caveat_follows_the_rule_from_the_trials_table(kb):
@@ -73,7 +66,7 @@ def test_the_legend_explains_the_caveat():
 
 
 def test_the_mechanism_chart_marks_the_segment_says_why_and_says_it_in_words(kb):
-    texts = _texts(mechanism_evidence_figure(kb))
+    texts = figure_strings(mechanism_evidence_figure(kb))
     assert "R+" + UNBLINDED_MARK in texts
     assert any(t.startswith(UNBLINDED_MARK + " = not blinded") for t in texts)
     assert "Trophic (growth-factor) support (only from a trial in which nobody was blinded)" \
@@ -101,21 +94,23 @@ def test_the_maps_mark_a_decisive_unblinded_cell_and_explain_it(kb, open_mist):
     assert not queries.unblinded_pairs("ms", kb)  # no decisive cell carries the caveat in the real data
     pairs = queries.unblinded_pairs("ms", open_mist)
     assert pairs == {("ahsct", "ms_t_cell_attack"), ("ahsct", "ms_bbb_relapse")}
-    texts = _texts(evidence_map_full_figure("ms", open_mist))
+    texts = figure_strings(evidence_map_full_figure("ms", open_mist))
     assert "R+" + UNBLINDED_MARK + "§" in texts  # MIST: nobody blinded (in this copy), and against active drugs
     assert any(line.startswith(UNBLINDED_MARK + " = not blinded") for t in texts for line in t.splitlines())
-    assert UNBLINDED_MARK not in "".join(_texts(evidence_map_full_figure("ms", kb)))
+    assert UNBLINDED_MARK not in "".join(figure_strings(evidence_map_full_figure("ms", kb)))
     html = evidence_map_html(queries.evidence_matrix("ms", kb=open_mist), "ms", open_mist)
     assert "R+" + UNBLINDED_MARK + "§" in html and UNBLINDED_MARK + " = not blinded" in html
     plain = evidence_map_html(queries.evidence_matrix("ms", kb=kb), "ms", kb)
     assert UNBLINDED_MARK not in plain
 
 
-def test_the_map_figure_marks_exactly_the_cells_it_is_given(kb):
+@pytest.mark.parametrize("caveat, mark", [("unblinded", UNBLINDED_MARK), ("active", ACTIVE_CONTROL_MARK)])
+def test_the_map_figure_marks_exactly_the_cells_it_is_given(kb, caveat, mark):
+    """Both caveats' map marks (this one and "against an active drug") go on the cells given, and only there."""
     matrix = queries.evidence_matrix("als", kb=kb)
     therapy, damage = next((t, d) for t in matrix.index for d in matrix.columns if isinstance(matrix.loc[t, d], str))
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
-    texts = _texts(evidence_map_figure(matrix, names, damage_names, labels, "t", unblinded={(therapy, damage)}))
-    assert sum(t.endswith(UNBLINDED_MARK) for t in texts) == 1
+    texts = figure_strings(evidence_map_figure(matrix, names, damage_names, labels, "t", **{caveat: {(therapy, damage)}}))
+    assert sum(t.endswith(mark) for t in texts) == 1
