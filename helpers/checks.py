@@ -181,6 +181,12 @@ def check_response(quiz_id: str, chosen: int | None, attempt: int = 1, confidenc
     return CheckResponse(f'<div role="status">{body}</div>', True, False, True)
 
 
+#: Said under a question that needs one of the lesson's tools, where the tools cannot run (the website).
+TOOL_NOTE = ("This question asks you to use one of this lesson's interactive tools, which run only in a live "
+             "notebook (the tool's own note on this page has the launch links). Here, answer from the lesson's text and "
+             "figures, then read the explanation.")
+
+
 def static_check_html(quiz_id: str, kb: KnowledgeBase | None = None) -> str:
     """The item as static HTML for the website (CONTRIBUTING.md, convention 1); usable without JavaScript."""
     item = check_item(quiz_id, kb)
@@ -190,9 +196,11 @@ def static_check_html(quiz_id: str, kb: KnowledgeBase | None = None) -> str:
     feedback = "\n".join(
         f'  <div class="series-check-feedback" data-option="{i}" data-correct="{"true" if i == item.correct else "false"}"'
         f" hidden>{esc(text)}</div>" for i, text in enumerate(item.feedback))
+    tool = (f'  <p class="series-check-tool">{esc(TOOL_NOTE)}</p>\n' if item.kind == "widget" else "")
     return (f'<div class="series-check" data-quiz-id="{qid}">\n'
             f"  <fieldset>\n"
             f'    <legend class="series-check-question">{esc(item.question)}</legend>\n'
+            f"{tool}"
             f"{radios}\n"
             f"  </fieldset>\n"
             f'  <button type="button" class="series-check-submit">Check my answer</button>\n'

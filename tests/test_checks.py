@@ -385,6 +385,18 @@ def test_static_markup_follows_the_contract(items, kb):
             assert classes.count(cls) == 1, (quiz_id, cls)
         assert "<script" not in markup and "<summary>Show the answer</summary>" in markup
         assert 'role="status" aria-live="polite"' in markup
+        # an item that needs a lesson's tool says, where no tool runs, that it needs one
+        assert classes.count("series-check-tool") == (item.kind == "widget"), quiz_id
+
+
+def test_static_markup_of_a_tool_item_says_the_tool_needs_a_live_notebook(items, kb):
+    tool_items = [q for q, item in items.items() if item.kind == "widget"]
+    assert len(tool_items) >= 10
+    for quiz_id in tool_items:
+        markup = checks.static_check_html(quiz_id, kb)
+        assert '<p class="series-check-tool">' in markup and "run only in a live notebook" in markup
+        # inside the fieldset, between the question and the options
+        assert markup.index("series-check-question") < markup.index("series-check-tool") < markup.index('type="radio"')
 
 
 def test_static_markup_escapes_data_text(kb):

@@ -34,6 +34,12 @@ def test_every_quiz_item_of_the_lesson_is_on_its_page_once(site, path):
     assert sorted(on_page) == _quiz_ids(path)
     assert len(set(on_page)) == len(on_page)
     assert "series-widget-note" not in "".join(re.findall(r'<div class="series-check".*?</details>', text, re.S))
+    # an item that needs one of the lesson's tools says so on the page, where the tools cannot run
+    quiz = load_knowledge_base().quiz
+    tool_items = quiz.loc[(quiz["lesson"] == int(path.name[:2])) & (quiz["kind"] == "widget"), "quiz_id"]
+    on_page_with_note = re.findall(r'<div class="series-check" data-quiz-id="([a-z0-9_]+)">\s*<fieldset>\s*'
+                                   r'<legend[^>]*>[^<]*</legend>\s*<p class="series-check-tool">', text, re.S)
+    assert sorted(on_page_with_note) == sorted(tool_items)
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
