@@ -579,9 +579,10 @@ ARTICLE_CLAIMS: tuple[ArticleClaim, ...] = (
     ArticleClaim(
         "stimulate_remyelination", "Studies have shown that stem cell-based therapies can stimulate remyelination",
         "Overstated",
-        "Remyelination by transplanted cells has been seen in animals only; the one positive randomized "
-        "remyelination trial in the knowledge base tested a drug (clemastine), and its effect was small.",
-        effect_ids=("e043", "e046")),
+        "Remyelination by transplanted cells has been seen in animals only; the favourable randomized "
+        "remyelination trials in the knowledge base tested drugs (clemastine, alone and, reported only at a "
+        "congress, with metformin), and their effects on a nerve-signal measure were small.",
+        effect_ids=("e043", "e046", "e071")),
     ArticleClaim(
         "hsct_reset", "HSC transplantation has been used in certain types of MS as a way to \u201creset\u201d the "
         "immune system and halt disease progression", "Right, but incomplete",
