@@ -22,9 +22,13 @@ def site():
     return built_site()
 
 
-def _quiz_ids(path) -> list[str]:
+def _quiz_ids(path, kind: str | None = None) -> list[str]:
+    """The lesson's quiz items (only those of ``kind``, when given)."""
     quiz = load_knowledge_base().quiz
-    return sorted(quiz.loc[quiz["lesson"] == int(path.name[:2]), "quiz_id"])
+    chosen = quiz["lesson"] == int(path.name[:2])
+    if kind is not None:
+        chosen &= quiz["kind"] == kind
+    return sorted(quiz.loc[chosen, "quiz_id"])
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
@@ -35,11 +39,9 @@ def test_every_quiz_item_of_the_lesson_is_on_its_page_once(site, path):
     assert len(set(on_page)) == len(on_page)
     assert "series-widget-note" not in "".join(re.findall(r'<div class="series-check".*?</details>', text, re.S))
     # an item that needs one of the lesson's tools says so on the page, where the tools cannot run
-    quiz = load_knowledge_base().quiz
-    tool_items = quiz.loc[(quiz["lesson"] == int(path.name[:2])) & (quiz["kind"] == "widget"), "quiz_id"]
     on_page_with_note = re.findall(r'<div class="series-check" data-quiz-id="([a-z0-9_]+)">\s*<fieldset>\s*'
                                    r'<legend[^>]*>[^<]*</legend>\s*<p class="series-check-tool">', text, re.S)
-    assert sorted(on_page_with_note) == sorted(tool_items)
+    assert sorted(on_page_with_note) == _quiz_ids(path, kind="widget")
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
