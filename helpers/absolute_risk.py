@@ -64,13 +64,15 @@ def risk_difference_ci95(first: Group, second: Group) -> tuple[float, float, flo
     return diff, diff - 1.96 * se, diff + 1.96 * se
 
 
-def number_needed_to_treat(treated: Group, control: Group) -> float:
-    """People to treat for one fewer bad event (control risk minus treated risk, inverted).
+def number_needed_to_treat(treated: Group, control: Group, event_is_good: bool = False) -> float:
+    """People to treat for one fewer person with a bad event (or, with ``event_is_good``, one more
+    person with a good one): the absolute gain over the control group, inverted.
 
-    Returns ``math.inf`` when the treated group does no better.
+    Returns ``math.inf`` when the treated group does no better. With the groups swapped it is the
+    number needed to harm.
     """
-    reduction = control.share - treated.share
-    return math.inf if reduction <= 0 else 1 / reduction
+    gain = treated.share - control.share if event_is_good else control.share - treated.share
+    return math.inf if gain <= 0 else 1 / gain
 
 
 def _fact(kb, fact_id: str) -> tuple[float, str]:
@@ -111,7 +113,9 @@ def describe_comparison(kb, comparison: str) -> str:
     95% confidence interval, and the number needed to treat when the treated group did better."""
     treated, control = comparison_groups(kb, comparison)
     spec = COMPARISONS[comparison]
-    diff, low, high = risk_difference_ci95(treated, control)
+    interval = risk_difference_ci95(treated, control)
+    diff, low, high = interval
+
     def source(g: Group) -> str:
         return f"{g.events} of {g.n}" if g.events is not None else f"{g.per_100:.0f}% of {g.n}"
 
@@ -126,21 +130,24 @@ def describe_comparison(kb, comparison: str) -> str:
                  f"interval from {amount(low)} to {amount(high)} in 100 (our calculation from the "
                  "published numbers" + ("; it treats everyone as followed for the same time, so it is rougher "
                                         "than it looks)." if spec.get("unequal_follow_up") else ")."))
-    parts.append(interval_verdict(treated, control, spec))
+    parts.append(interval_verdict(treated, control, spec, interval))
     return " ".join(parts)
 
 
-def interval_verdict(treated: Group, control: Group, spec: dict) -> str:
+def interval_verdict(treated: Group, control: Group, spec: dict,
+                     interval: tuple[float, float, float] | None = None) -> str:
     """The sentence after the interval: the number needed to treat (or to harm) when the 95%
     interval excludes zero, else that the result fits no effect. ``spec`` is a :data:`COMPARISONS`
     entry: ``event`` names the event, ``event_is_good`` says whether more of it is better, and
-    ``unequal_follow_up`` makes the number a rough one."""
-    diff, low, high = risk_difference_ci95(treated, control)
+    ``unequal_follow_up`` makes the number a rough one. ``interval`` is
+    :func:`risk_difference_ci95` of the two groups, when the caller has it already."""
+    diff, low, high = interval if interval is not None else risk_difference_ci95(treated, control)
     if low <= 0 <= high:
         return "The interval includes zero: the result fits no effect at all, a small harm or a modest benefit."
     good = bool(spec.get("event_is_good"))
-    helped = (diff > 0) == good
-    people = 1 / abs(diff)
+    to_treat = number_needed_to_treat(treated, control, good)
+    helped = to_treat != math.inf
+    people = to_treat if helped else number_needed_to_treat(control, treated, good)  # else: to harm
     one = "one more person who" if diff > 0 else "one fewer person who"
     when = " during follow-up" if spec.get("unequal_follow_up") else ""
     rough = " (a rough figure, because follow-up differed between people)" if spec.get("unequal_follow_up") else ""

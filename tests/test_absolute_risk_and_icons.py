@@ -57,7 +57,12 @@ def test_the_verdict_follows_the_interval_and_the_kind_of_event(treated, control
 
 
 def test_a_worse_treatment_has_no_number_needed_to_treat():
-    assert ar.number_needed_to_treat(ar.Group("a", 0.5, 10), ar.Group("b", 0.4, 10)) == math.inf
+    worse, better = ar.Group("a", 0.5, 10), ar.Group("b", 0.4, 10)
+    assert ar.number_needed_to_treat(worse, better) == math.inf
+    assert ar.number_needed_to_treat(better, worse, event_is_good=True) == math.inf
+    # swapped, the same function gives the number needed to harm
+    assert ar.number_needed_to_treat(better, worse) == pytest.approx(10)
+    assert ar.number_needed_to_treat(worse, better, event_is_good=True) == pytest.approx(10)
 
 
 def test_bad_inputs_name_the_problem(kb):
