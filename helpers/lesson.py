@@ -73,8 +73,9 @@ def evidence_legend_html() -> str:
                                       "hypothesis.")],
               [unblinded_tag_html(), Html(f"{esc(UNBLINDED_MEANING)} In the evidence maps and the mechanism chart "
                                           f"the same caveat is an asterisk ({UNBLINDED_MARK}) after the code.")],
-              [caveat_tag_html("active_control"), Html(f"{esc(ACTIVE_CONTROL_MEANING)} In the evidence maps the same "
-                                                       f"caveat is a section sign ({ACTIVE_CONTROL_MARK}) after the code.")]]
+              [caveat_tag_html("active_control"), Html(f"{esc(ACTIVE_CONTROL_MEANING)} In the evidence maps and the "
+                                                       f"mechanism chart the same caveat is a section sign "
+                                                       f"({ACTIVE_CONTROL_MARK}) after the code.")]]
     status = [[status_tag_html(s), STATUS_MEANINGS[s]] for s in STATUS_LABELS]
     return table_html(["Badge or tag", "What it means"], caption="Evidence badges and status tags used in every lesson",
                       groups=[("Treatment claims: how strong the test was, and what it found", rows("therapy") + marks),

@@ -58,7 +58,7 @@ def test_both_caveats_can_stand_together_and_missing_columns_mean_none():
 def test_the_legend_explains_it():
     legend = evidence_legend_html()
     assert TAG in legend and "which does not show that it has no effect" in legend
-    assert f"section sign ({ACTIVE_CONTROL_MARK}) after the code" in legend
+    assert f"mechanism chart the same caveat is a section sign ({ACTIVE_CONTROL_MARK}) after the code" in legend
 
 
 def test_the_ms_maps_mark_the_decisive_active_control_cells_and_say_so_in_words(kb):
@@ -75,6 +75,18 @@ def test_the_ms_maps_mark_the_decisive_active_control_cells_and_say_so_in_words(
     assert "R0" + ACTIVE_CONTROL_MARK in html and ACTIVE_CONTROL_MARK + " = against an active drug" in html
     alt = describe_evidence_map("ms", kb)
     assert f"cells marked {ACTIVE_CONTROL_MARK}" in alt and "Evobrutinib" in alt.split(f"cells marked {ACTIVE_CONTROL_MARK}")[1]
+
+
+def test_the_mechanism_chart_marks_mists_segments_and_says_so_in_words(kb):
+    from helpers.figures.therapy_tables import caveat_segments, describe_mechanism_evidence, mechanism_evidence_figure
+
+    assert caveat_segments("active_control", kb) == {("immune_reset", "rct_benefit"), ("immune_reset", "surrogate_benefit")}
+    texts = figure_strings(mechanism_evidence_figure(kb))
+    assert {"R+" + ACTIVE_CONTROL_MARK, "S+" + ACTIVE_CONTROL_MARK} <= set(texts)
+    assert any(line.startswith(ACTIVE_CONTROL_MARK + " = against an active drug") for t in texts for line in t.splitlines())
+    assert "Immune reset (aHSCT) (only against other effective drugs, not placebo)" in describe_mechanism_evidence(kb)
+    with pytest.raises(ValueError, match="valid: unblinded, active_control"):
+        caveat_segments("open", kb)
 
 
 # --------------------------------------------------------------------------- approval scope

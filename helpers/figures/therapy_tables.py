@@ -20,9 +20,9 @@ from matplotlib.patches import Patch
 from .. import models, queries
 from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
-from ..style import (ACTIVE_CONTROL_MARK, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS, UNBLINDED_KEY, UNBLINDED_MARK,
-                     evidence_badge_html,
-                     figure_style, status_tag_html, caveat_tags_html)
+from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CAVEATS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS,
+                     UNBLINDED_KEY, UNBLINDED_MARK, caveat_tags_html, evidence_badge_html, figure_style,
+                     status_tag_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
@@ -219,14 +219,19 @@ def mechanism_evidence_counts(kb: KnowledgeBase | None = None, cell_based_only: 
     return counts
 
 
-def unblinded_segments(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> set[tuple[str, str]]:
+def caveat_segments(caveat: str, kb: KnowledgeBase | None = None,
+                    cell_based_only: bool = True) -> set[tuple[str, str]]:
     """(mechanism_id, evidence level) segments of :func:`mechanism_evidence_counts` that hold a
-    favourable result from open-label randomized trials only (the ``unblinded`` caveat)."""
+    claim with ``caveat``: ``unblinded`` (a favourable result from open-label randomized trials
+    only) or ``active_control`` (every randomized trial behind it compared the treatment with
+    another effective one, not with placebo)."""
+    if caveat not in CAVEATS:
+        raise ValueError(f"unknown caveat {caveat!r}; valid: {', '.join(CAVEATS)}")
     kb = _kb(kb)
     effects = kb.therapy_effects
     if cell_based_only:
         effects = effects[effects["therapy_id"].isin(cell_based_therapy_ids(kb))]
-    hit = effects[effects["unblinded"].astype(bool)]
+    hit = effects[effects[caveat].astype(bool)]
     return set(zip(hit["mechanism_id"].astype(str), hit["evidence_level"].astype(str)))
 
 
@@ -235,11 +240,13 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
 
     Each segment carries its level's short code (as in the evidence map), so colour is not the
     only cue; a segment holding a result from a trial in which nobody was blinded adds the caveat
-    mark. Mechanisms without claims are kept (an empty bar is a finding).
+    mark, and one holding a result from trials against an active drug only, not placebo, the
+    section sign. Mechanisms without claims are kept (an empty bar is a finding).
     """
     kb = _kb(kb)
     counts = mechanism_evidence_counts(kb, cell_based_only)
-    unblinded = unblinded_segments(kb, cell_based_only)
+    unblinded = caveat_segments("unblinded", kb, cell_based_only)
+    active = caveat_segments("active_control", kb, cell_based_only)
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
     labels = _labels(kb)
     y = np.arange(len(counts.index))
@@ -255,7 +262,8 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
                     label=textwrap.fill(f"{EVIDENCE_CODES[level]} = {labels[level]}", 52))
             for yi, (start, width) in enumerate(zip(left, values)):
                 if width:
-                    mark = UNBLINDED_MARK if (counts.index[yi], level) in unblinded else ""
+                    segment = (counts.index[yi], level)
+                    mark = (UNBLINDED_MARK if segment in unblinded else "") + (ACTIVE_CONTROL_MARK if segment in active else "")
                     ax.text(start + width / 2, yi, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=9,
                             fontweight="bold", color=EVIDENCE_TEXT_COLOURS[level])
             left += values
@@ -273,8 +281,12 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
         # a figure title, left-aligned to the figure: an axes title starts after the long row labels and ran off
         fig.suptitle(f"Mechanisms and the evidence behind them ({who})", x=0.01, ha="left", fontsize=15)
         handles, _ = ax.get_legend_handles_labels()
-        if unblinded:  # its segments are counted claims, so each is drawn
-            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label=textwrap.fill(UNBLINDED_KEY, 52)))
+        # its segments are counted claims, so each is drawn; as in the evidence maps, one entry without a
+        # symbol holds a line per mark (two blank symbols would look like one meaning)
+        marks = [textwrap.fill(key, 52) for segments, key in ((unblinded, UNBLINDED_KEY), (active, ACTIVE_CONTROL_KEY))
+                 if segments]
+        if marks:
+            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label="\n".join(marks)))
         fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)
     return fig
 
@@ -285,10 +297,16 @@ def describe_mechanism_evidence(kb: KnowledgeBase | None = None, cell_based_only
     counts = mechanism_evidence_counts(kb, cell_based_only)
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
     total = int(counts.to_numpy().sum())
-    unblinded = unblinded_segments(kb, cell_based_only)
-    positive = [names[m] + (" (only from a trial in which nobody was blinded)"
-                            if all((m, lvl) in unblinded for lvl in FAVOURABLE_LEVELS if counts.loc[m, lvl]) else "")
-                for m in counts.index if counts.loc[m, list(FAVOURABLE_LEVELS)].sum() > 0]
+    caveats = {"unblinded": "only from a trial in which nobody was blinded",
+               "active_control": "only against other effective drugs, not placebo"}
+    segments = {caveat: caveat_segments(caveat, kb, cell_based_only) for caveat in caveats}
+
+    def positive_name(m: str) -> str:
+        held = [words for caveat, words in caveats.items()
+                if all((m, lvl) in segments[caveat] for lvl in FAVOURABLE_LEVELS if counts.loc[m, lvl])]
+        return names[m] + (f" ({'; '.join(held)})" if held else "")
+
+    positive = [positive_name(m) for m in counts.index if counts.loc[m, list(FAVOURABLE_LEVELS)].sum() > 0]
     failed = [names[m] for m in counts.index if counts.loc[m, list(NO_BENEFIT_LEVELS)].sum() > 0]
     empty = [names[m] for m in counts.index if counts.loc[m].sum() == 0]
     who = "cell-based therapies" if cell_based_only else "all therapies"
