@@ -67,8 +67,8 @@ def evidence_legend_html() -> str:
         return [[evidence_badge_html(r.level_id, f"{EVIDENCE_CODES[r.level_id]} {r.label}"), r.description]
                 for r in levels.itertuples() if r.applies_to == applies_to and r.level_id in EVIDENCE_COLOURS]
 
-    marks = [["† after a code", Html("A favourable result is shown for the disease (a clinical benefit, R+, or a "
-                                      "favourable surrogate result, S+), but that the treatment works through "
+    marks = [["† after a code", Html("A favourable result is shown (a clinical benefit for the disease, R+, or a "
+                                      "favourable result on a surrogate measure, S+), but that the treatment works through "
                                       "<em>this</em> kind of damage is not shown in people: that link is a "
                                       "hypothesis.")],
               [unblinded_tag_html(), Html(f"{esc(UNBLINDED_MEANING)} In the evidence maps and the mechanism chart "

@@ -40,6 +40,16 @@ def link_is_hypothesis(direction, mechanism_link):
         return (direction.astype(str) == "benefit") & (mechanism_link.astype(str) != "shown")
     return str(direction) == "benefit" and str(mechanism_link) != "shown"
 
+def hypothesis_note(design: str) -> str:
+    """The sentence after a claim whose favourable result does not show action on its damage
+    (:func:`link_is_hypothesis`): a clinical result is benefit for the disease; a surrogate one
+    (S+) is not even that, so it must not be called benefit for the disease."""
+    if str(design) == "rct_surrogate":
+        return ("The favourable result is on a surrogate measure, not on the disease itself; that it acts through "
+                "this kind of damage is a hypothesis.")
+    return "Benefit is for the disease; that it acts through this kind of damage is a hypothesis."
+
+
 _TABLE_KEYS = {
     "disease": ("diseases", "disease_id", "name"),
     "damage": ("damage", "damage_id", "name"),
@@ -316,19 +326,23 @@ def untreated_damage(disease: str, above: str = "lab", kb: KnowledgeBase | None 
 
 # --------------------------------------------------------------------------- citations
 def _reference_links(row) -> list[tuple[str, str]]:
+    """Links for one reference: its DOI and PubMed record; else the web page of the work cited (an
+    article, a report, a press release), unless that page is only a copy of its registry record;
+    then the trial registry record, which names the trial but is not the work cited."""
     links = []
     if str(row["doi"]) not in ("", "<NA>"):
         links.append((f"doi:{row['doi']}", f"https://doi.org/{row['doi']}"))
     if str(row["pmid"]) not in ("", "<NA>"):
         links.append((f"PMID {row['pmid']}", f"https://pubmed.ncbi.nlm.nih.gov/{row['pmid']}/"))
-    if str(row["registry_id"]) not in ("", "<NA>"):
-        registry = str(row["registry_id"])
+    registry = str(row["registry_id"]) if str(row["registry_id"]) not in ("", "<NA>") else ""
+    page = str(row["url"]) if str(row["url"]) not in ("", "<NA>") else ""
+    if not links and page and not (registry and registry.lower() in page.lower()):
+        links.append(("web page", page))
+    if registry:
         url = (f"https://clinicaltrials.gov/study/{registry}" if registry.startswith("NCT")
                else f"https://www.isrctn.com/{registry}" if registry.startswith("ISRCTN")
                else f"https://www.clinicaltrialsregister.eu/ctr-search/search?query={registry}")
         links.append((registry, url))
-    if not links and str(row["url"]) not in ("", "<NA>"):
-        links.append(("web page", str(row["url"])))
     return links
 
 
@@ -339,10 +353,10 @@ UNNAMED_AUTHORS = ("opinion article", "author names not", "author list not")
 def _short_who(row) -> str:
     authors = str(row["authors"])
     if authors.lower().startswith(UNNAMED_AUTHORS):
-        title = str(row["title"])
-        return f"“{title[:45].rstrip()}…”" if len(title) > 45 else f"“{title}”"
-    first = re.split(r"[,;]", authors)[0].split(" (")[0].strip()
-    return first + (" et al." if re.search(r"[,;]", authors) else "")
+        return f"“{row['title']}”"  # whole: a cut title reads badly, aloud too
+    names = re.sub(r"\s*\([^)]*\)", "", authors)  # "(company press release, via ...)" names no one
+    first = re.split(r"[,;]", names)[0].strip()
+    return first + (" et al." if re.search(r"[,;]", names) else "")
 
 
 def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str = "<br>") -> str:

@@ -16,7 +16,7 @@ import pytest
 from tools.notebook_tools import ROOT, lesson_notebooks
 
 sys.path.insert(0, str(ROOT / "tools"))
-from lesson_times import Load, measure  # noqa: E402
+from lesson_times import SERIES_HOURS, Load, measure, series_hours  # noqa: E402
 
 TOLERANCE_MIN = 5
 RANGE = re.compile(r"(\d+)–(\d+)")
@@ -77,3 +77,10 @@ def test_the_method_counts_what_it_says():
     low, high = Load(prose=600).minutes()
     assert (low, high) == (3.0, 4.0)
     assert load.rounded("core")[0] <= load.rounded()[0] and load.rounded("core")[1] < load.rounded()[1]
+
+
+def test_the_readme_states_the_whole_series_time_as_measured():
+    low, high = series_hours([measure(p) for p in lesson_notebooks()])
+    stated = SERIES_HOURS.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert stated == [f"00 to 09 in order, about {low} to {high} hours"], \
+        f"README states {stated}; measured about {low} to {high} hours: run python tools/lesson_times.py --apply"

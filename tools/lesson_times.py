@@ -134,6 +134,17 @@ def readme_time(load: LessonLoad) -> str:
     return f"{lo}–{hi} min" if (lo, hi) == (clo, chi) else f"{clo}–{chi} min core; {lo}–{hi} with deep dives"
 
 
+SERIES_HOURS = re.compile(r"00 to 09 in order, about \d+ to \d+ hours")
+
+
+def series_hours(loads: list[LessonLoad]) -> tuple[int, int]:
+    """The whole series in hours, as the README states it: from every lesson's core path at the
+    quicker pace to every lesson with its deep dives at the slower one, rounded to whole hours."""
+    low = sum(load.rounded("core")[0] for load in loads)
+    high = sum(load.rounded()[1] for load in loads)
+    return round(low / 60), round(high / 60)
+
+
 def apply(paths: list[Path]) -> None:
     """Write the measured times into each lesson's box, the README's lesson table and the guide
     (text only: outputs are untouched, so no re-execution is needed)."""
@@ -153,6 +164,8 @@ def apply(paths: list[Path]) -> None:
         prefix = f"| {path.name[:2]} | ["
         lines = [ln[:ln.rstrip(" |").rindex("|") + 1] + f" {readme_time(load)} |" if ln.startswith(prefix) else ln
                  for ln in lines]
+    low, high = series_hours([measure(path) for path in paths])
+    lines = [SERIES_HOURS.sub(f"00 to 09 in order, about {low} to {high} hours", ln) for ln in lines]
     readme.write_text("\n".join(lines), encoding="utf-8")
     from tools.guide import refresh_guide
 

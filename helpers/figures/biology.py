@@ -358,7 +358,7 @@ def treatment_frame(therapy_ids: Sequence[str], disease: str = "als", kb: Knowle
                                       kind="stable")
         claims = [{"effect_id": e.effect_id, "evidence_level": str(e.evidence_level), "strength": int(e.strength),
                    "note": str(e.note), "ref_ids": str(e.ref_ids), "action": str(e.action),
-                   "mechanism_link": str(e.mechanism_link), "direction": str(e.direction),
+                   "mechanism_link": str(e.mechanism_link), "direction": str(e.direction), "design": str(e.design),
                    "unblinded": bool(e.unblinded), "active_control": bool(e.active_control)}
                   for e in effects.itertuples()]
         trial_rows = [{"trial_id": r.trial_id, "short_name": _plain_trial_name(str(r.short_name)),
@@ -388,7 +388,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
         claims = "<br>".join(
             f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} "
             + caveat_tags_html(c) + f"{esc(c['note'])} "
-            + ("<i>(Benefit is for the disease; action through this kind of damage is a hypothesis.)</i> "
+            + (f"<i>({esc(queries.hypothesis_note(c['design']))})</i> "
                if queries.link_is_hypothesis(c["direction"], c["mechanism_link"]) else "")
             + f"<small>({queries.cite(c['ref_ids'], kb, 'short')})</small>" for c in r.claims) or "—"
         rows.append([Html(f"<b>{esc(r.name)}</b>"), Html(status), Html(claims), Html(trials)])

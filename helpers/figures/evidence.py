@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
-from ..style import (DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, UNBLINDED_KEY, UNBLINDED_MARK,
+from ..style import (DAGGER_KEY, DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, UNBLINDED_KEY, UNBLINDED_MARK,
                      ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK,
                      figure_style)
 
@@ -115,8 +115,7 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
                          label=f"{EVIDENCE_CODES[lvl]} = {level_labels.get(lvl, lvl)}") for lvl in shown]
         handles.append(Patch(facecolor="#FFFFFF", edgecolor="#333333", label="blank = no claim in the knowledge base"))
         filled = {(t, d) for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])}
-        marks = [key for cells, key in ((unlinked, "† = favourable result (R+ or S+) for the disease; action on this "
-                                                   "damage not shown in people"),
+        marks = [key for cells, key in ((unlinked, DAGGER_KEY),
                                         (unblinded, UNBLINDED_KEY), (active, ACTIVE_CONTROL_KEY)) if filled & set(cells)]
         if marks:  # one entry without a symbol, a line per mark (two blank symbols would look like one meaning)
             handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label="\n".join(marks)))

@@ -20,26 +20,48 @@ DESIGN_SHORT = {"rct_clinical": "RCT,\nclinical\nendpoint", "rct_surrogate": "RC
 DIRECTION_MARKERS = {"benefit": ("^", "benefit"), "no_benefit": ("v", "no benefit"), "harm": ("X", "harm"),
                      "unclear": ("o", "benefit unknown"), "untested": ("s", "not tested in people")}
 CELL_KINDS = ("cell_therapy", "unproven_product")
+DESIGN_WORDS = {"rct_clinical": "a randomized trial", "rct_surrogate": "a randomized trial (surrogate endpoint)",
+                "uncontrolled": "an early, uncontrolled study", "lab": "animal or cell studies", "idea": "no study"}
 
 
 def evidence_standing(kb: KnowledgeBase) -> pd.DataFrame:
     """One row per therapy and disease: its decisive claim (strongest design, then largest trial).
 
-    Columns: therapy_id, name, disease_id, cell_based, status, design, direction, evidence_level,
-    n_people. Sorted cell therapies first, then by strength of design.
+    Columns: therapy_id, name, disease_id, cell_based, status, approved_for (where and for whom an
+    approval holds, or empty), design, direction, evidence_level, n_people, and harms: (design,
+    evidence level) of any *other* claim for the pair that found harm, strongest design first (a
+    harm signal from a weaker study must not hide behind a favourable decisive result). Sorted
+    cell therapies first, then by strength of design.
     """
-    decisive = queries.decisive_claims(kb.therapy_effects, per=("therapy_id", "disease_id"))
-    frame = decisive.merge(kb.therapies[["therapy_id", "name", "kind", "status"]], on="therapy_id")
+    effects = kb.therapy_effects
+    decisive = queries.decisive_claims(effects, per=("therapy_id", "disease_id"))
+    harms = effects[(effects["direction"].astype(str) == "harm") & ~effects["effect_id"].isin(decisive["effect_id"])]
+    found = {key: sorted(set(zip(group["design"].astype(str), group["evidence_level"].astype(str))),
+                         key=lambda pair: DESIGNS.index(pair[0]))
+             for key, group in harms.groupby(["therapy_id", "disease_id"], observed=True)}
+    frame = decisive.merge(kb.therapies[["therapy_id", "name", "kind", "status", "approved_for"]], on="therapy_id")
+    frame["approved_for"] = frame["approved_for"].astype("string").fillna("")
+    frame["harms"] = [found.get((t, d), []) for t, d in zip(frame["therapy_id"], frame["disease_id"])]
     frame["name"] = frame["name"].astype(str)
     # aHSCT is a procedure built on stem cells: it counts as cell-based.
     frame["cell_based"] = frame["kind"].astype(str).isin(CELL_KINDS) | frame["therapy_id"].isin(
         kb.therapies.loc[kb.therapies["cell_type_id"].notna(), "therapy_id"])
     frame = frame.sort_values(["cell_based", "strength", "n_people", "name"], ascending=[False, False, False, True],
                               kind="stable")
-    columns = ["therapy_id", "name", "disease_id", "cell_based", "status", "design", "direction", "evidence_level",
-               "n_people"]
+    columns = ["therapy_id", "name", "disease_id", "cell_based", "status", "approved_for", "design", "direction",
+               "evidence_level", "n_people", "harms"]
     return frame[columns].astype({"status": str, "design": str, "direction": str, "evidence_level": str})\
         .reset_index(drop=True)
+
+
+#: Statuses whose scope (``approved_for``) matters to a reader: an approval or a guideline's use.
+SCOPED_STATUSES = ("full_approval", "conditional_approval", "guideline_procedure")
+
+
+def status_text(status: str, approved_for: str) -> str:
+    """The status as the chart prints it: an approval that holds only for some people or places
+    says "(limits apply)"; the text alternative names the limits."""
+    return STATUS_LABELS[status] + (" (limits apply)" if approved_for and status in SCOPED_STATUSES else "")
 
 
 def _short_name(name: str, limit: int = 46) -> str:
@@ -58,12 +80,16 @@ def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
         fig = Figure(figsize=(11.0, 0.34 * sum(heights) + 2.8), layout="constrained")
         axes = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": heights})
         for ax, (title, group) in zip(axes, groups):
-            labels = [f"{_short_name(r.name)} ({r.disease_id.upper()}) · {STATUS_LABELS[r.status]}"
+            labels = [f"{_short_name(r.name)} ({r.disease_id.upper()}) · {status_text(r.status, r.approved_for)}"
                       for r in group.itertuples()]
             for y, r in enumerate(group.itertuples()):
                 marker, _ = DIRECTION_MARKERS[r.direction]
                 ax.scatter(x_of[r.design], y, marker=marker, s=95, color=EVIDENCE_COLOURS[r.evidence_level],
                            edgecolors="#222222", linewidths=1.0, zorder=3)
+                for design, level in r.harms:  # a harm signal beside the decisive result, never hidden by it
+                    x = x_of[design] + (0.22 if design == r.design else 0.0)
+                    ax.scatter(x, y, marker=DIRECTION_MARKERS["harm"][0], s=95, color=EVIDENCE_COLOURS[level],
+                               edgecolors="#222222", linewidths=1.0, zorder=3)
             ax.set_yticks(range(len(group)), labels, fontsize=10)
             ax.set_ylim(len(group) - 0.5, -0.5)
             ax.set_xlim(-0.5, len(DESIGNS) - 0.5)
@@ -89,9 +115,18 @@ def describe_evidence_standing(kb: KnowledgeBase) -> str:
         benefit = group[(group["design"] == "rct_clinical") & (group["direction"] == "benefit")]
         failed = group[(group["design"] == "rct_clinical") & (group["direction"] == "no_benefit")]
         parts.append(f"{label}: {len(group)} treatment-disease pairs; benefit on a clinical endpoint in a randomized "
-                     f"trial for {len(benefit)} ({', '.join(_short_name(n) for n in benefit['name']) or 'none'}); "
+                     f"trial for {len(benefit)} ({', '.join(n for n in benefit['name']) or 'none'}); "
                      f"a randomized trial on a clinical endpoint found no benefit for {len(failed)} "
-                     f"({', '.join(_short_name(n) for n in failed['name']) or 'none'}); the others have only weaker "
+                     f"({', '.join(n for n in failed['name']) or 'none'}); the others have only weaker "
                      "designs behind them.")
+    harmed = standing[standing["harms"].map(len) > 0]
+    if len(harmed):
+        parts.append("A harm marker beside the main result: " + "; ".join(
+            f"{r.name} ({r.disease_id.upper()}), harm seen in {' and '.join(DESIGN_WORDS[d] for d, _ in r.harms)}"
+            for r in harmed.itertuples()) + ".")
+    scoped = standing[(standing["approved_for"] != "") & standing["status"].isin(SCOPED_STATUSES)]
+    if len(scoped):
+        parts.append("Where approvals and guidelines apply (limits apply): " + "; ".join(
+            f"{r.name} ({r.disease_id.upper()}): {r.approved_for}" for r in scoped.itertuples()) + ".")
     return ("Dot chart with one row per treatment and disease, placed at the design of its strongest test, "
             "the marker shape showing what it found, and the regulatory status after the name. " + " ".join(parts))

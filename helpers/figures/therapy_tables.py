@@ -116,7 +116,7 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
         e = effects.loc[effect_id]
         aim = {"slows": "slowing further damage", "repairs": "repairing damage done",
                "symptoms": "relieving symptoms"}[str(e["action"])]
-        link = (" Benefit is for the disease; that it acts through this kind of damage is a hypothesis."
+        link = (" " + queries.hypothesis_note(e["design"])
                 if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else "")
         caveat = caveat_tags_html(e)
         items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {caveat}{status_tag_html(str(e['status']), e['approved_for'])} "

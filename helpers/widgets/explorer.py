@@ -16,7 +16,7 @@ from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
 from ..figures.therapy_tables import describe_trial_landscape
-from ..style import (ACTIVE_CONTROL_KEY, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_to_png,
+from ..style import (ACTIVE_CONTROL_KEY, DAGGER_KEY, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_to_png,
                      status_tag_html)
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
@@ -261,8 +261,8 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     shown = [lvl for lvl in EVIDENCE_CODES if lvl in set(matrix.stack().astype(str))]
     legend = " ".join(f"{evidence_badge_html(lvl, EVIDENCE_CODES[lvl] + ' = ' + labels[lvl])}" for lvl in shown)
     return (f'{table}<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>'
-            + ('<br><span>† = favourable result (R+ or S+) for the disease; that it works through <em>this</em> damage is not '
-               'shown in people (a lower, separate level)</span>' if unlinked & set(matrix.stack().index) else "")
+            + (f'<br><span>{esc(DAGGER_KEY)} (a lower, separate level)</span>'
+               if unlinked & set(matrix.stack().index) else "")
             + (f'<br><span>{esc(UNBLINDED_KEY)}</span>' if unblinded & set(matrix.stack().index) else "")
             + (f'<br><span>{esc(ACTIVE_CONTROL_KEY)}</span>' if active & set(matrix.stack().index) else "")
             + '</p>')
