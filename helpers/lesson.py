@@ -68,7 +68,7 @@ def evidence_legend_html() -> str:
                 for r in levels.itertuples() if r.applies_to == applies_to and r.level_id in EVIDENCE_COLOURS]
 
     marks = [["† after a code", Html("A favourable result is shown (a clinical benefit for the disease, R+, or a "
-                                      "favourable result on a surrogate measure, S+), but that the treatment works through "
+                                      "favourable result on a surrogate or secondary endpoint, S+), but that the treatment works through "
                                       "<em>this</em> kind of damage is not shown in people: that link is a "
                                       "hypothesis.")],
               [unblinded_tag_html(), Html(f"{esc(UNBLINDED_MEANING)} In the evidence maps and the mechanism chart "

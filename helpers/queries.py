@@ -42,11 +42,11 @@ def link_is_hypothesis(direction, mechanism_link):
 
 def hypothesis_note(design: str) -> str:
     """The sentence after a claim whose favourable result does not show action on its damage
-    (:func:`link_is_hypothesis`): a clinical result is benefit for the disease; a surrogate one
-    (S+) is not even that, so it must not be called benefit for the disease."""
+    (:func:`link_is_hypothesis`): a clinical result (R+) is benefit for the disease; a result on a
+    surrogate or secondary endpoint (S+) does not show even that, so it must not be called so."""
     if str(design) == "rct_surrogate":
-        return ("The favourable result is on a surrogate measure, not on the disease itself; that it acts through "
-                "this kind of damage is a hypothesis.")
+        return ("The favourable result is on a surrogate or secondary endpoint, so benefit for the disease is not "
+                "shown; that it acts through this kind of damage is a hypothesis.")
     return "Benefit is for the disease; that it acts through this kind of damage is a hypothesis."
 
 
@@ -336,7 +336,10 @@ def _reference_links(row) -> list[tuple[str, str]]:
         links.append((f"PMID {row['pmid']}", f"https://pubmed.ncbi.nlm.nih.gov/{row['pmid']}/"))
     registry = str(row["registry_id"]) if str(row["registry_id"]) not in ("", "<NA>") else ""
     page = str(row["url"]) if str(row["url"]) not in ("", "<NA>") else ""
-    if not links and page and not (registry and registry.lower() in page.lower()):
+    copy = registry and (registry.lower() in page.lower()
+                         or re.match(r"https?://(?:www\.)?([^/]+)", page) is not None
+                         and re.match(r"https?://(?:www\.)?([^/]+)", page).group(1).lower().endswith(REGISTRY_COPY_HOSTS))
+    if not links and page and not copy:
         links.append(("web page", page))
     if registry:
         url = (f"https://clinicaltrials.gov/study/{registry}" if registry.startswith("NCT")
@@ -346,6 +349,12 @@ def _reference_links(row) -> list[tuple[str, str]]:
     return links
 
 
+#: An authors field that lists people begins "Surname AB" (initials after the family name).
+PERSON = re.compile(r"^[^\W\d][\w'’.-]*(?: [\w'’.-]+)*? [A-Z]{1,3}(?:[,;]|$| et al)")
+#: Web hosts that only copy trial registry records: such a page is not linked as the work itself.
+REGISTRY_COPY_HOSTS = ("clinicaltrials.gov", "apps.who.int", "isrctn.com", "clinicaltrialsregister.eu",
+                       "ctv.veeva.com", "meddatax.com", "api.ai-analytics.org", "centerwatch.com", "trials.co")
+
 #: How an authors field begins when it names no person (a short citation then names the work).
 UNNAMED_AUTHORS = ("opinion article", "author names not", "author list not")
 
@@ -354,9 +363,12 @@ def _short_who(row) -> str:
     authors = str(row["authors"])
     if authors.lower().startswith(UNNAMED_AUTHORS):
         return f"“{row['title']}”"  # whole: a cut title reads badly, aloud too
-    names = re.sub(r"\s*\([^)]*\)", "", authors)  # "(company press release, via ...)" names no one
-    first = re.split(r"[,;]", names)[0].strip()
-    return first + (" et al." if re.search(r"[,;]", names) else "")
+    names = re.sub(r"\s*\([^)]*\)", "", authors).strip()  # "(company press release, via ...)" names no one
+    if not PERSON.match(names):  # an organisation: its whole name, never "et al."
+        return names
+    people = [p for p in re.split(r"[,;]", names) if p.strip()]
+    first = people[0].strip()
+    return first + (" et al." if len(people) > 1 or "et al" in first else "")
 
 
 def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str = "<br>") -> str:

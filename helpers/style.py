@@ -105,8 +105,8 @@ ACTIVE_CONTROL_MEANING = ("Every randomized trial behind this result compared th
                           "shown to be better than that treatment, which does not show that it has no effect.")
 ACTIVE_CONTROL_MARK = "§"
 #: The key to the dagger in the evidence maps (figure and HTML table).
-DAGGER_KEY = ("† = favourable result (R+ for the disease, or S+ on a surrogate measure); that it works through this "
-              "damage is not shown in people")
+DAGGER_KEY = ("† = favourable result (R+ for the disease, or S+ on a surrogate or secondary endpoint); that it works "
+              "through this damage is not shown in people")
 ACTIVE_CONTROL_KEY = "§ = against an active drug, not placebo: R0§ means not shown to be better than that drug, not no effect"
 
 #: Every caveat, in display order: derived column of the therapy claims -> (label, meaning, CSS class).

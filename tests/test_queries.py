@@ -177,3 +177,37 @@ def test_rows_by_id_names_unknown_ids_and_where_to_look(kb):
         queries.rows_by_id(kb.trials, "trial_id", ["mist", "nope", "gone"], "trial", "trials.csv")
     with pytest.raises(ValueError, match=r"Unknown disease 'xx'; valid: als, ms"):
         queries.rows_by_id(kb.diseases, "disease_id", ["xx"], "disease", "diseases.csv", list_valid=True)
+
+
+# --------------------------------------------------------------------------- citations: whose, and which links
+def test_a_short_citation_gives_et_al_only_after_a_person():
+    kb = load_knowledge_base()
+    refs = kb.references.set_index("ref_id")
+    assert queries._short_who(refs.loc["burt_2021"]) == "Burt RK et al."
+    assert queries._short_who(refs.loc["steinbrook_2024"]) == "Steinbrook R"
+    # organisations are named whole, never "et al.", however many commas their names hold
+    assert queries._short_who(refs.loc["corestemchemon_2025_pactals"]) == "CorestemChemon Inc."
+    assert queries._short_who(refs.loc["nct07118319"]) == "XellSmart Bio-Pharmaceutical Co., Ltd."
+    assert queries._short_who(refs.loc["nct01640067"]) == "Azienda Ospedaliera Santa Maria, Terni"
+
+
+def test_the_cited_work_is_linked_and_a_copy_of_a_registry_record_is_not():
+    kb = load_knowledge_base()
+    refs = kb.references.set_index("ref_id")
+    labels = lambda ref_id: [label for label, _ in queries._reference_links(refs.loc[ref_id])]  # noqa: E731
+    assert labels("corestemchemon_2025") == ["web page", "NCT04745299"]   # the release itself, then the trial
+    assert labels("kappos_2018") == ["doi:10.1016/S0140-6736(18)30475-6", "PMID 29576505", "NCT01665144"]
+    assert labels("nct03477500") == ["NCT03477500"]                        # WHO copy of the record: not the work
+    assert labels("nct06765564") == ["NCT06765564"]                        # a copy on a host without the id in its URL
+    assert labels("cns10_cortex_record")[-1].startswith("NCT") and "web page" not in labels("cns10_cortex_record")
+
+
+def test_a_dagger_on_a_surrogate_or_secondary_result_is_never_called_benefit_for_the_disease():
+    from helpers.figures.therapy_tables import effect_claims_html
+
+    assert queries.hypothesis_note("rct_clinical").startswith("Benefit is for the disease")
+    for effect_id in ("e053", "e065"):  # Petrou's MSC trial (secondary endpoint), ezogabine (surrogate)
+        html = effect_claims_html([effect_id])
+        assert "on a surrogate or secondary endpoint, so benefit for the disease is not shown" in html
+        assert "Benefit is for the disease" not in html
+    assert "Benefit is for the disease" in effect_claims_html(["e027"])  # riluzole: R+ for ALS, link assumed

@@ -99,7 +99,8 @@ def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
         axes[-1].set_xlabel("Strongest test so far (RCT: randomized controlled trial)", loc="right", fontsize=11)
         handles = [axes[0].scatter([], [], marker=m, s=80, facecolor="white", edgecolors="#222222", label=label)
                    for m, label in DIRECTION_MARKERS.values()]
-        fig.legend(handles=handles, title="What it found (marker shape)", loc="outside lower center", ncols=5,
+        fig.legend(handles=handles, title="What it found (marker shape; an X beside another marker: harm seen in a "
+                                          "weaker study)", loc="outside lower center", ncols=5,
                    fontsize=10, title_fontsize=10)
         fig.suptitle("Where each treatment stands: design of its strongest test, and what it found",
                      x=0.01, ha="left", fontsize=14)
@@ -126,7 +127,7 @@ def describe_evidence_standing(kb: KnowledgeBase) -> str:
             for r in harmed.itertuples()) + ".")
     scoped = standing[(standing["approved_for"] != "") & standing["status"].isin(SCOPED_STATUSES)]
     if len(scoped):
-        parts.append("Where approvals and guidelines apply (limits apply): " + "; ".join(
+        parts.append("The limits of each approval or guideline marked \"limits apply\": " + "; ".join(
             f"{r.name} ({r.disease_id.upper()}): {r.approved_for}" for r in scoped.itertuples()) + ".")
     return ("Dot chart with one row per treatment and disease, placed at the design of its strongest test, "
             "the marker shape showing what it found, and the regulatory status after the name. " + " ".join(parts))
