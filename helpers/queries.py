@@ -16,6 +16,7 @@ column (``status``), shown beside the evidence.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -39,6 +40,7 @@ def link_is_hypothesis(direction, mechanism_link):
     if isinstance(direction, pd.Series):
         return (direction.astype(str) == "benefit") & (mechanism_link.astype(str) != "shown")
     return str(direction) == "benefit" and str(mechanism_link) != "shown"
+
 
 def hypothesis_note(design: str) -> str:
     """The sentence after a claim whose favourable result does not show action on its damage
@@ -336,9 +338,8 @@ def _reference_links(row) -> list[tuple[str, str]]:
         links.append((f"PMID {row['pmid']}", f"https://pubmed.ncbi.nlm.nih.gov/{row['pmid']}/"))
     registry = str(row["registry_id"]) if str(row["registry_id"]) not in ("", "<NA>") else ""
     page = str(row["url"]) if str(row["url"]) not in ("", "<NA>") else ""
-    copy = registry and (registry.lower() in page.lower()
-                         or re.match(r"https?://(?:www\.)?([^/]+)", page) is not None
-                         and re.match(r"https?://(?:www\.)?([^/]+)", page).group(1).lower().endswith(REGISTRY_COPY_HOSTS))
+    host = (urlsplit(page).hostname or "").lower()
+    copy = bool(registry) and (registry.lower() in page.lower() or host.endswith(REGISTRY_COPY_HOSTS))
     if not links and page and not copy:
         links.append(("web page", page))
     if registry:

@@ -152,8 +152,10 @@ def apply(paths: list[Path]) -> None:
 
     readme = ROOT / "README.md"
     lines = readme.read_text(encoding="utf-8").split("\n")
+    loads = []
     for path in paths:
         load = measure(path)
+        loads.append(load)
         raw = json.loads(path.read_text(encoding="utf-8"))
         for cell in raw["cells"]:
             if cell["cell_type"] == "markdown" and any("**Time**:" in ln for ln in cell["source"]):
@@ -164,7 +166,7 @@ def apply(paths: list[Path]) -> None:
         prefix = f"| {path.name[:2]} | ["
         lines = [ln[:ln.rstrip(" |").rindex("|") + 1] + f" {readme_time(load)} |" if ln.startswith(prefix) else ln
                  for ln in lines]
-    low, high = series_hours([measure(path) for path in paths])
+    low, high = series_hours(loads)
     lines = [SERIES_HOURS.sub(f"00 to 09 in order, about {low} to {high} hours", ln) for ln in lines]
     readme.write_text("\n".join(lines), encoding="utf-8")
     from tools.guide import refresh_guide

@@ -21,9 +21,9 @@ from .. import models, queries
 from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
 from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CAVEATS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS,
-                     UNBLINDED_KEY, UNBLINDED_MARK, caveat_tags_html, evidence_badge_html, figure_style,
+                     UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_style,
                      status_tag_html)
-from .evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
+from .evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
 
@@ -262,8 +262,7 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
                     label=textwrap.fill(f"{EVIDENCE_CODES[level]} = {labels[level]}", 52))
             for yi, (start, width) in enumerate(zip(left, values)):
                 if width:
-                    segment = (counts.index[yi], level)
-                    mark = (UNBLINDED_MARK if segment in unblinded else "") + (ACTIVE_CONTROL_MARK if segment in active else "")
+                    mark = map_mark((counts.index[yi], level), frozenset(), unblinded, active)
                     ax.text(start + width / 2, yi, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=9,
                             fontweight="bold", color=EVIDENCE_TEXT_COLOURS[level])
             left += values

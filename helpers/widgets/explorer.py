@@ -259,12 +259,12 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
                        row_th_style=f"{cell_style};text-align:left;font-weight:600;min-width:200px",
                        caption_style="text-align:left;font-size:17px;font-weight:700;padding:4px 0")
     shown = [lvl for lvl in EVIDENCE_CODES if lvl in set(matrix.stack().astype(str))]
+    filled = set(matrix.stack().index)  # the (therapy, damage) cells that hold a claim
     legend = " ".join(f"{evidence_badge_html(lvl, EVIDENCE_CODES[lvl] + ' = ' + labels[lvl])}" for lvl in shown)
     return (f'{table}<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>'
-            + (f'<br><span>{esc(DAGGER_KEY)} (a lower, separate level)</span>'
-               if unlinked & set(matrix.stack().index) else "")
-            + (f'<br><span>{esc(UNBLINDED_KEY)}</span>' if unblinded & set(matrix.stack().index) else "")
-            + (f'<br><span>{esc(ACTIVE_CONTROL_KEY)}</span>' if active & set(matrix.stack().index) else "")
+            + (f'<br><span>{esc(DAGGER_KEY)} (a lower, separate level)</span>' if unlinked & filled else "")
+            + (f'<br><span>{esc(UNBLINDED_KEY)}</span>' if unblinded & filled else "")
+            + (f'<br><span>{esc(ACTIVE_CONTROL_KEY)}</span>' if active & filled else "")
             + '</p>')
 
 
