@@ -36,7 +36,7 @@ def _row_labels(fig) -> list[str]:
 # ----------------------------------------------------------------------------- trial figures
 @pytest.mark.parametrize("build", [
     lambda kb: evidence.trial_landscape_figure(tt.cell_trials(kb), "Cell-therapy trials in the knowledge base"),
-    lambda kb: tt.cell_trial_overview_figure(kb)], ids=["landscape (lesson 07)", "overview (lesson 07)"])
+    lambda kb: tt.cell_trial_overview_figure(kb)], ids=["landscape (trial browser)", "overview (lesson 07)"])
 def test_every_cell_trial_in_the_data_appears(kb, build):
     fig = build(kb)
     labels = _row_labels(fig)
