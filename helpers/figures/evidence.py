@@ -160,7 +160,7 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
     """Labelled dot plot: one row per trial, a dot at its number of participants (log scale).
 
     Every trial appears. Marker *shape* = result (also printed in words beside the row), filled
-    marker = participants enrolled, open marker = planned size (trial not finished); colour only
+    marker = participants enrolled, open marker = planned size (the number enrolled is not known: trial ongoing, or not reported); colour only
     repeats the disease, which the row label also names (labels stay black for contrast). A trial without a reported size has no
     dot and says "size not given". ``order``: ``"year"`` (start year, unknown last) or ``"design"``
     (MS then ALS; randomized, later phases and larger trials first).
@@ -217,7 +217,7 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
         handles += [Line2D([], [], linestyle="", marker="h", color=OKABE_ITO["black"], markerfacecolor=OKABE_ITO["black"],
                            markersize=9, label="filled (any shape): participants enrolled"),
                     Line2D([], [], linestyle="", marker="h", color=OKABE_ITO["black"], markerfacecolor="#FFFFFF",
-                           markeredgewidth=1.8, markersize=9, label="open: planned size (not finished)")]
+                           markeredgewidth=1.8, markersize=9, label="open: planned size, not the number enrolled")]
         handles += [Line2D([], [], linestyle="", marker="h", color=DISEASE_COLOURS[d], markersize=9,
                            label=f"{d.upper()} (also named in the row label)")
                     for d in DISEASE_COLOURS if d in set(rows["disease_id"].astype(str))]

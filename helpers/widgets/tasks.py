@@ -128,7 +128,7 @@ TASKS = {t.task_id: t for t in (
         "p09_power", 9, "How big must a trial be?",
         "In the teaching model of lesson 07, a treatment truly slows ALS decline by 25%. About how many patients "
         "per arm does a randomized trial need to detect it in 80% of trials (80% power)?",
-        tuple(f"About {n} per arm" + (" (the size of STEMS)" if n == 10 else "") for n in POWER_OPTIONS),
+        tuple(f"About {n} per arm" + (" (STEMS treated 12 people, in one group)" if n == 10 else "") for n in POWER_OPTIONS),
         ("With 10 per arm, a real effect of this size is missed in most trials.",
          "That size is enough only for a much larger effect.",
          "Yes: decline varies so much between people that a moderate effect needs a trial of this size.",
