@@ -102,8 +102,13 @@ STATUS_MEANINGS = {
 }
 
 
-def evidence_legend() -> HTML:
-    return HTML(evidence_legend_html())
+def evidence_legend(collapsed: bool = False) -> HTML:
+    """The evidence legend. ``collapsed``: folded into a <details> that the reader opens, for lessons
+    that repeat the legend from lesson 00 as a reminder rather than teaching it."""
+    if not collapsed:
+        return HTML(evidence_legend_html())
+    return HTML("<details><summary><b>Evidence badges and status tags</b> (the legend from lesson 00): "
+                f"open to read it again</summary>{evidence_legend_html()}</details>")
 
 
 def check_question(quiz_id: str):

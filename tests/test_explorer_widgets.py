@@ -138,11 +138,17 @@ def test_evidence_map_cell_details(kb):
 
 
 def test_trial_browser_every_combination(kb):
+    """Every combination of the five filters for cell therapies (the default), and of disease, design
+    and result for the other two kinds (cell types and phases are what cell trials differ in)."""
     widget = explorer.trial_browser()
     c, out = widget.controls, widget.outputs
-    names = ["disease", "cell_type", "phase", "design", "result"]
+    assert c["kind"].value == "cell"  # the series' subject first; drug trials on request
+    names = ["disease", "cell_type", "phase", "design", "result", "kind"]
+    every = [_values(c[n]) for n in names[:5]]
+    fewer = [_values(c["disease"]), [explorer.ANY], [explorer.ANY], _values(c["design"]), _values(c["result"])]
     combos = 0
-    for values in itertools.product(*(_values(c[n]) for n in names)):
+    for values in itertools.chain(itertools.product(*every, ["cell"]),
+                                  itertools.product(*fewer, ["other", explorer.ANY])):
         for name, value in zip(names, values):
             c[name].value = value
         trials = explorer.trial_browser_data(*values, kb=kb)
@@ -154,6 +160,21 @@ def test_trial_browser_every_combination(kb):
             assert out["table"].value.count("<tr>") == len(trials) + 1
         combos += 1
     assert combos >= 100
+
+
+def test_trial_browser_kinds_split_the_trials(kb):
+    from helpers.figures.therapy_tables import cell_trials
+
+    cell = explorer.trial_browser_data(kind="cell", kb=kb)
+    other = explorer.trial_browser_data(kind="other", kb=kb)
+    assert set(cell["trial_id"]) == set(cell_trials(kb)["trial_id"])
+    assert not set(cell["trial_id"]) & set(other["trial_id"])
+    assert len(cell) + len(other) == len(kb.trials) == len(explorer.trial_browser_data(kb=kb))
+    # lesson 07's task 1: randomized ALS trials of cells; the one that met a primary endpoint of benefit is Oh's
+    task = explorer.trial_browser_data(disease="als", design="randomized", kind="cell", kb=kb)
+    assert set(task.loc[task["result"] == "met", "trial_id"]) == {"oh_msc_p2"}
+    with pytest.raises(ValueError, match="Unknown kind"):
+        explorer.trial_browser_data(kind="cells", kb=kb)
 
 
 def test_trial_browser_filters_match_query(kb):

@@ -190,3 +190,46 @@ def test_without_a_kernel_each_task_shows_its_questions_and_answers_in_details()
     assert page.count("<details>") == 6 and "evidence-surrogate_benefit" in page
     page = static(cells.become_task())
     assert page.count("<details>") == len(cells.BECOME_PAIRS) and "No." in page and "Yes." in page
+
+
+def test_without_a_kernel_each_task_names_a_lesson_section_that_shows_its_figure():
+    """A website reader cannot run the model: the answer names where the same figure is drawn, and that
+    section's stored output holds exactly the picture the task would draw."""
+    import base64
+    import json
+    import re
+
+    from helpers.style import figure_to_png
+    from tools.notebook_tools import lesson_notebooks
+
+    notebooks = {path.name[:2]: path for path in lesson_notebooks()}
+    for task_id, task in tasks.TASKS.items():
+        where = re.fullmatch(r"lesson (\d\d), section .*“(.+)”\)?", task.figure_shown_in)
+        assert where, f"{task_id}: figure_shown_in must read 'lesson NN, section … “title”'"
+        assert task.figure_shown_in in tasks.static_task_html(task_id)
+        cells = json.loads(notebooks[where.group(1)].read_text(encoding="utf-8"))["cells"]
+        heading = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+                   and any(line.startswith("#") and where.group(2) in line for line in "".join(c["source"]).splitlines())]
+        assert len(heading) == 1, f"{task_id}: section “{where.group(2)}” not found once"
+        after = heading[0] + 1
+        end = next((i for i in range(after, len(cells)) if cells[i]["cell_type"] == "markdown"
+                    and "".join(cells[i]["source"]).lstrip().startswith("## ")), len(cells))
+        stored = json.dumps([c.get("outputs", []) for c in cells[after:end]])
+        _, _, make_figure = tasks.run_task(task_id)
+        assert base64.b64encode(figure_to_png(make_figure())).decode() in stored, task_id
+
+
+def test_no_prediction_task_is_preceded_by_its_answer():
+    """A "What to notice" line states what a figure shows; right before a prediction it gives the answer away."""
+    import json
+
+    from tools.notebook_tools import lesson_notebooks
+
+    spoiled = []
+    for path in lesson_notebooks():
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for before, cell in zip(cells, cells[1:]):
+            if cell["cell_type"] == "code" and "predict_then_check(" in "".join(cell["source"]) \
+                    and "What to notice" in "".join(before["source"]):
+                spoiled.append(f"{path.name}: {cell['id']}")
+    assert spoiled == []

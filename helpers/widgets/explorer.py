@@ -15,7 +15,7 @@ from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
-from ..figures.therapy_tables import describe_trial_landscape
+from ..figures.therapy_tables import cell_based_therapy_ids, describe_trial_landscape
 from ..style import (ACTIVE_CONTROL_KEY, DAGGER_KEY, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_to_png,
                      status_tag_html)
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
@@ -343,19 +343,31 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
 
 # --------------------------------------------------------------------------- trial browser
 DESIGNS = (("any design", ANY), ("randomized", "randomized"), ("not randomized", "not_randomized"))
+#: Which treatments' trials the browser lists: cell therapies first (the series' subject), the drug
+#: and other trials kept beside them for comparison.
+KINDS = (("cell therapies", "cell"), ("drugs and other treatments", "other"), ("all treatments", ANY))
 
 
 def trial_browser_data(disease: str = ANY, cell_type: str = ANY, phase: str = ANY, design: str = ANY,
-                       result: str = ANY, kb: KnowledgeBase | None = None) -> pd.DataFrame:
-    """Trials matching the browser's filters (pure); ``"any"`` means no filter."""
+                       result: str = ANY, kind: str = ANY, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """Trials matching the browser's filters (pure); ``"any"`` means no filter. ``kind``: ``"cell"``
+    for trials of cell therapies (:func:`~helpers.figures.therapy_tables.cell_based_therapy_ids`),
+    ``"other"`` for the rest (drugs, antisense, other procedures)."""
     kb = kb or load_knowledge_base()
     randomized = {ANY: None, "randomized": True, "not_randomized": False}
     if design not in randomized:
         raise ValueError(f"Unknown design {design!r}; valid: {', '.join(randomized)}")
-    return queries.trials(disease=None if disease == ANY else disease,
-                          cell_type=None if cell_type == ANY else cell_type,
-                          phase=None if phase == ANY else phase, randomized=randomized[design],
-                          result=None if result == ANY else result, kb=kb)
+    kinds = [value for _, value in KINDS]
+    if kind not in kinds:
+        raise ValueError(f"Unknown kind {kind!r}; valid: {', '.join(kinds)}")
+    frame = queries.trials(disease=None if disease == ANY else disease,
+                           cell_type=None if cell_type == ANY else cell_type,
+                           phase=None if phase == ANY else phase, randomized=randomized[design],
+                           result=None if result == ANY else result, kb=kb)
+    if kind != ANY:
+        is_cell = frame["therapy_id"].isin(cell_based_therapy_ids(kb))
+        frame = frame[is_cell if kind == "cell" else ~is_cell].reset_index(drop=True)
+    return frame
 
 
 def trial_table_html(trials: pd.DataFrame, kb: KnowledgeBase | None = None) -> str:
@@ -389,7 +401,8 @@ def _trial_png(trial_ids: tuple[str, ...], key: tuple) -> bytes:
 
 
 def trial_browser() -> widgets.VBox:
-    """Filter the clinical trials; see a table and a figure of size against start year."""
+    """Filter the clinical trials (cell therapies by default; the drug trials beside them on request);
+    see a table and a figure of size against start year."""
     from ..data import data_version
 
     kb = load_knowledge_base()
@@ -403,13 +416,14 @@ def trial_browser() -> widgets.VBox:
                                                            if p in set(kb.trials["phase"].astype(str))],
                                      value=ANY, description="Phase:", style=STYLE_LABEL)
     design_control = widgets.Dropdown(options=DESIGNS, value=ANY, description="Design:", style=STYLE_LABEL)
+    kind_control = widgets.Dropdown(options=KINDS, value="cell", description="Treatment:", style=STYLE_LABEL)
     result_control = widgets.Dropdown(options=any_option + [(r.replace("_", " "), r) for r in kb.trials["result"].cat.categories
                                                             if r in set(kb.trials["result"].astype(str))],
                                       value=ANY, description="Result:", style=STYLE_LABEL)
     image = FigureImage()
     table = widgets.HTML()
     controls = {"disease": disease_control, "cell_type": cell_control, "phase": phase_control,
-                "design": design_control, "result": result_control}
+                "design": design_control, "result": result_control, "kind": kind_control}
 
     def update(*_):
         trials = trial_browser_data(*(c.value for c in controls.values()), kb=kb)
@@ -421,5 +435,5 @@ def trial_browser() -> widgets.VBox:
     for control in controls.values():
         control.observe(update, names="value")
     children = [widgets.HBox([disease_control, cell_control, phase_control]),
-                widgets.HBox([design_control, result_control]), image, table]
+                widgets.HBox([kind_control, design_control, result_control]), image, table]
     return assemble(children, controls, {"image": image, "table": table}, "trial_browser", title="Trial browser")

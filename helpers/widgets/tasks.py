@@ -35,6 +35,8 @@ class PredictTask:
     button: str
     #: Runs the model: returns (index of the right option, what the model shows, figure factory).
     run: Callable[[], tuple[int, str, Callable]]
+    #: Where a reader without a kernel (the website) finds the same figure, drawn by the same function.
+    figure_shown_in: str = ""
 
 
 # ------------------------------------------------------------------------------- the three tasks
@@ -105,7 +107,7 @@ TASKS = {t.task_id: t for t in (
          "That is MS, which attacks myelin inside the brain and spinal cord; ALS destroys the motor neurons.",
          "The muscles weaken and shrink because they lose their nerve supply; the disease kills the motor "
          "neurons that drive them."),
-        "Show the pathway", _als_pathway),
+        "Show the pathway", _als_pathway, "lesson 01, section “Where the two diseases strike”"),
     PredictTask(
         "p03_conduction", 3, "A demyelinated optic nerve",
         "The teaching model of lesson 01 takes an optic nerve fibre and removes part of the myelin from 30% of "
@@ -123,7 +125,7 @@ TASKS = {t.task_id: t for t in (
          "retina and brain, which the model keeps fixed.",
          "Block needs too little myelin to carry the current across an internode; at 40% the safety factor stays "
          "above 1. Try lowering the myelin left in the explorer below."),
-        "Run the model", _conduction),
+        "Run the model", _conduction, "lesson 01, section 3 (“Myelin and saltatory conduction”)"),
     PredictTask(
         "p09_power", 9, "How big must a trial be?",
         "In the teaching model of lesson 07, a treatment truly slows ALS decline by 25%. About how many patients "
@@ -133,7 +135,7 @@ TASKS = {t.task_id: t for t in (
          "That size is enough only for a much larger effect.",
          "Yes: decline varies so much between people that a moderate effect needs a trial of this size.",
          "That size is needed for a smaller effect; for a 25% slowing fewer patients suffice."),
-        "Run the model", _power),
+        "Run the model", _power, "lesson 07, section 6 (“Why small uncontrolled studies mislead”)"),
 )}
 
 
@@ -197,4 +199,7 @@ def static_task_html(task_id: str) -> str:
             f"{esc(task.question)}</p><ol type=\"A\">{options}</ol><p>Decide first, then open the answer. "
             "In a running notebook you run the model yourself.</p><details><summary>Show what the model shows"
             f"</summary><p><b>{esc(task.options[right])}.</b> {esc(task.why[right])}</p>"
-            f"<p><i>{esc(result)}</i></p></details></div>")
+            f"<p><i>{esc(result)}</i></p>"
+            + (f"<p>The figure needs a running notebook; the same figure is shown in {esc(task.figure_shown_in)}.</p>"
+               if task.figure_shown_in else "")
+            + "</details></div>")
