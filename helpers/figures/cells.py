@@ -662,7 +662,7 @@ def article_claims_html(claims: Iterable[str] | None = None, kb: KnowledgeBase |
                           f"{''.join(evidence)}</ul>"),
                      Html(f"<b>{esc(claim.verdict)}</b>")])
     return table_html(["The article says", "What the evidence says", "Verdict"], body,
-                      "Claims of the source article, checked against the knowledge base", css_class="article-claims")
+                      "Claims of the promotional article, checked against the knowledge base", css_class="article-claims")
 
 
 def article_claims(claims: Iterable[str] | None = None, kb: KnowledgeBase | None = None) -> HTML:
