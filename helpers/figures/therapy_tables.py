@@ -274,7 +274,7 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
         ax.set_yticks(y, [names[m] for m in counts.index])
         ax.invert_yaxis()
         ax.set_xlim(0, max(float(left.max()), 1.0) * 1.04)  # the longest bar ends inside the axes, visibly
-        ax.set_xlabel("Number of claims in the knowledge base")
+        ax.set_xlabel("Number of claims in the knowledge base (a count, not a strength)")
         ax.xaxis.get_major_locator().set_params(integer=True)
         who = "cell-based therapies" if cell_based_only else "all therapies"
         # a figure title, left-aligned to the figure: an axes title starts after the long row labels and ran off
