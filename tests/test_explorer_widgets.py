@@ -162,6 +162,17 @@ def test_trial_browser_every_combination(kb):
     assert combos >= 100
 
 
+def test_trial_browser_greys_out_cell_type_for_drug_trials(kb):
+    widget = explorer.trial_browser()
+    c = widget.controls
+    c["cell_type"].value = _values(c["cell_type"])[1]
+    c["kind"].value = "other"
+    assert c["cell_type"].disabled and c["cell_type"].value == explorer.ANY
+    assert "No trial" not in widget.outputs["table"].value
+    c["kind"].value = "cell"
+    assert not c["cell_type"].disabled
+
+
 def test_trial_browser_kinds_split_the_trials(kb):
     from helpers.figures.therapy_tables import cell_trials
 

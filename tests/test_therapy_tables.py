@@ -223,6 +223,11 @@ def test_describe_trial_landscape_counts(kb):
     assert f"{len(cell)} test cell-based therapies" in text
     small = kb.trials.iloc[:3]
     assert f"all {len(small)} trials" in tt.describe_trial_landscape(small, kb)
+    only_cells = tt.cell_trials(kb)
+    text = tt.describe_trial_landscape(only_cells, kb)
+    assert f"all {len(only_cells)} trials" in text and "all test cell-based therapies" in text
+    planned = int((only_cells["size_kind"].astype(str) == "planned").sum())
+    assert f"{planned} planned size{'' if planned == 1 else 's'} shown" in text
 
 
 def test_power_summary_matches_the_model():

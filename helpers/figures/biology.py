@@ -491,8 +491,10 @@ def describe_alsfrs_course(n_patients: int = 30, months: int = 18, seed: int = m
     c = alsfrs_course(n_patients, months, seed, params)
     rates = -c["true_slopes"]
     fast, slow = int((rates > 1.5).sum()), int((rates < 0.5).sum())
+    left = int((~c["observed"][:, -1]).sum())
     return (f"Teaching-model figure: {n_patients} simulated people start at {c['baseline']:.0f} of 48 ALSFRS-R points "
             f"and decline along noisy, roughly straight lines around an average of {-c['mean_slope']:.2f} points a "
             f"month; their personal rates range from {rates.min():.2f} to {rates.max():.2f} points a month, and "
             f"{fast} of them {'loses' if fast == 1 else 'lose'} more than 1.5 points a month while {slow} "
-            f"{'loses' if slow == 1 else 'lose'} less than 0.5.")
+            f"{'loses' if slow == 1 else 'lose'} less than 0.5; {left} of them {'leaves' if left == 1 else 'leave'} the study "
+            f"before month {months}, where {'its line stops' if left == 1 else 'their lines stop'}.")

@@ -597,9 +597,12 @@ def describe_trial_landscape(trials: pd.DataFrame, kb: KnowledgeBase | None = No
     met = cell_rct[cell_rct["result"].astype(str) == "met"]
     sized = trials.dropna(subset=["n_enrolled"])
     planned = int((sized["size_kind"].astype(str) == "planned").sum())
+    cells = ("all test cell-based therapies" if len(cell) == len(trials) and len(trials) > 1
+             else f"{len(cell)} test{'s' if len(cell) == 1 else ''} cell-based therapies")
     text = (f"Dot plot of all {len(trials)} trials, one row each in order of start year, by number of participants "
-            f"({planned} planned sizes shown as open markers, {len(trials) - len(sized)} without a reported size); "
-            f"{len(cell)} test cell-based therapies, {len(cell_rct)} of them randomized, {len(cell_p3)} at phase 3; "
+            f"({planned} planned size{'' if planned == 1 else 's'} shown as open markers, "
+            f"{len(trials) - len(sized)} without a reported size); "
+            f"{cells}, {len(cell_rct)} of them randomized, {len(cell_p3)} at phase 3; "
             f"randomized cell trials that met their primary endpoint: {', '.join(met['short_name']) or 'none'}")
     if len(sized):
         largest = sized.loc[sized["n_enrolled"].astype(int).idxmax()]

@@ -431,6 +431,13 @@ def trial_browser() -> widgets.VBox:
                    describe_trial_landscape(trials, kb))
         table.value = trial_table_html(trials, kb)
 
+    def on_kind(change):
+        # drug trials have no cell type: the menu is set to "any" and greyed out while they are listed
+        cell_control.disabled = change["new"] == "other"
+        if cell_control.disabled:
+            cell_control.value = ANY
+
+    kind_control.observe(on_kind, names="value")
     update()
     for control in controls.values():
         control.observe(update, names="value")

@@ -107,7 +107,7 @@ TASKS = {t.task_id: t for t in (
          "That is MS, which attacks myelin inside the brain and spinal cord; ALS destroys the motor neurons.",
          "The muscles weaken and shrink because they lose their nerve supply; the disease kills the motor "
          "neurons that drive them."),
-        "Show the pathway", _als_pathway, "lesson 01, section “Where the two diseases strike”"),
+        "Show the pathway", _als_pathway, "lesson 01, section 1 (“Where the two diseases strike”)"),
     PredictTask(
         "p03_conduction", 3, "A demyelinated optic nerve",
         "The teaching model of lesson 01 takes an optic nerve fibre and removes part of the myelin from 30% of "
