@@ -99,8 +99,11 @@ def explorer_latencies(quick: bool) -> dict[str, list[float]]:
 
     w = explorer.trial_browser()
     c = w.controls
-    names = ["disease", "cell_type", "phase", "design", "result"]
-    combos = list(itertools.product(*(values(c[n]) for n in names)))
+    names = ["disease", "cell_type", "phase", "design", "result", "kind"]
+    # every filter for cell therapies (the default); disease, design and result for the other kinds
+    fewer = [values(c["disease"]), [explorer.ANY], [explorer.ANY], values(c["design"]), values(c["result"])]
+    combos = (list(itertools.product(*(values(c[n]) for n in names[:5]), ["cell"]))
+              + list(itertools.product(*fewer, ["other", explorer.ANY])))
     times = []
     for combo in combos[:: 7 if quick else 1]:
         for name, value in zip(names, combo):
