@@ -434,13 +434,14 @@ def trial_browser() -> widgets.VBox:
     def on_kind(change):
         # drug trials have no cell type: the menu is set to "any" and greyed out while they are listed
         cell_control.disabled = change["new"] == "other"
-        if cell_control.disabled:
-            cell_control.value = ANY
+        if cell_control.disabled and cell_control.value != ANY:
+            cell_control.value = ANY  # the cell-type menu's own observer redraws, once
+        else:
+            update()
 
-    kind_control.observe(on_kind, names="value")
     update()
     for control in controls.values():
-        control.observe(update, names="value")
+        control.observe(on_kind if control is kind_control else update, names="value")
     children = [widgets.HBox([disease_control, cell_control, phase_control]),
                 widgets.HBox([kind_control, design_control, result_control]), image, table]
     return assemble(children, controls, {"image": image, "table": table}, "trial_browser", title="Trial browser")
