@@ -279,6 +279,12 @@ def active_control_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[t
     return _decisive_pairs(disease, kb, lambda d: d["active_control"].astype(bool))
 
 
+def repair_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
+    """(therapy_id, damage_id) pairs whose decisive claim is about repairing damage already done
+    (``action`` is ``repairs``), not about slowing further damage."""
+    return _decisive_pairs(disease, kb, lambda d: d["action"].astype(str) == "repairs")
+
+
 def trials(disease: str | None = None, cell_type: str | None = None, phase: str | None = None,
            randomized: bool | None = None, result: str | None = None, therapy: str | None = None,
            kb: KnowledgeBase | None = None) -> pd.DataFrame:

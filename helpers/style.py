@@ -108,6 +108,13 @@ ACTIVE_CONTROL_MARK = "§"
 DAGGER_KEY = ("† = favourable result (R+ for the disease, or S+ on a surrogate or secondary endpoint); that it works "
               "through this damage is not shown in people")
 ACTIVE_CONTROL_KEY = "§ = against an active drug, not placebo: R0§ means not shown to be better than that drug, not no effect"
+#: What a claim is about (``action`` in therapy_effects.csv), in the words every view uses.
+CLAIM_AIMS = {"slows": "slowing further damage", "repairs": "repairing damage already done",
+              "symptoms": "relieving symptoms"}
+#: The words under a code in an evidence-map cell whose decisive claim is about repair, and their key.
+REPAIR_LABEL = "aims to repair"
+REPAIR_KEY = ("aims to repair = a claim about repairing damage already done (myelin, lost neurons); "
+              "every other claim is about slowing further damage")
 
 #: Every caveat, in display order: derived column of the therapy claims -> (label, meaning, CSS class).
 CAVEATS = {"unblinded": (UNBLINDED_LABEL, UNBLINDED_MEANING, "caveat-unblinded"),

@@ -19,7 +19,7 @@ from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
 from ..style import (DAGGER_KEY, DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, UNBLINDED_KEY, UNBLINDED_MARK,
-                     ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK,
+                     ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, REPAIR_KEY, REPAIR_LABEL,
                      figure_style)
 
 #: Short codes printed in evidence-map cells (so the map reads without colour).
@@ -55,14 +55,17 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
                         level_labels: dict[str, str], title: str,
                         unlinked: set[tuple[str, str]] = frozenset(),
                         unblinded: set[tuple[str, str]] = frozenset(),
-                        active: set[tuple[str, str]] = frozenset()) -> Figure:
+                        active: set[tuple[str, str]] = frozenset(),
+                        repair: set[tuple[str, str]] = frozenset()) -> Figure:
     """Heat map of therapies (rows) × damage (columns), one colour and code per evidence level.
 
     ``matrix`` is :func:`helpers.queries.evidence_matrix` output; empty cells mean "no claim
     in the knowledge base", drawn white. Cells in ``unlinked`` (benefit for the disease, action
     on that damage not shown in people) get a dagger after their code; cells in ``unblinded``
     (a favourable result from open-label trials only) get an asterisk, cells in ``active`` (trials
-    against an active drug only) a section sign (:func:`map_mark`).
+    against an active drug only) a section sign (:func:`map_mark`). Cells in ``repair`` (the claim
+    is about repairing damage already done, not about slowing further damage) carry the words
+    :data:`~helpers.style.REPAIR_LABEL` under their code.
     """
     levels = list(EVIDENCE_COLOURS)
     codes = np.full(matrix.shape, -1)
@@ -94,9 +97,14 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         for (r, c), code in np.ndenumerate(codes):
             if code >= 0:
                 level = levels[code]
-                mark = map_mark((matrix.index[r], matrix.columns[c]), unlinked, unblinded, active)
-                ax.text(c, r, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=10, fontweight="bold",
-                        color=EVIDENCE_TEXT_COLOURS[level])
+                pair = (matrix.index[r], matrix.columns[c])
+                mark = map_mark(pair, unlinked, unblinded, active)
+                lift = 0.14 if pair in repair else 0.0  # rows run downwards: the code moves up, the words go below
+                ax.text(c, r - lift, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=10,
+                        fontweight="bold", color=EVIDENCE_TEXT_COLOURS[level])
+                if pair in repair:
+                    ax.text(c, r + 0.24, REPAIR_LABEL, ha="center", va="center", fontsize=8, fontstyle="italic",
+                            color=EVIDENCE_TEXT_COLOURS[level])
         ax.set_xticks(range(matrix.shape[1]), headers, fontsize=9)
         ax.set_yticks(range(matrix.shape[0]), row_labels, fontsize=11)
         ax.tick_params(axis="x", labeltop=True, labelbottom=False, length=0)
@@ -115,8 +123,8 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
                          label=f"{EVIDENCE_CODES[lvl]} = {level_labels.get(lvl, lvl)}") for lvl in shown]
         handles.append(Patch(facecolor="#FFFFFF", edgecolor="#333333", label="blank = no claim in the knowledge base"))
         filled = {(t, d) for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])}
-        marks = [key for cells, key in ((unlinked, DAGGER_KEY),
-                                        (unblinded, UNBLINDED_KEY), (active, ACTIVE_CONTROL_KEY)) if filled & set(cells)]
+        marks = [key for cells, key in ((unlinked, DAGGER_KEY), (unblinded, UNBLINDED_KEY),
+                                        (active, ACTIVE_CONTROL_KEY), (repair, REPAIR_KEY)) if filled & set(cells)]
         if marks:  # one entry without a symbol, a line per mark (two blank symbols would look like one meaning)
             handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label="\n".join(marks)))
         fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)

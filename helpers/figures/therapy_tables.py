@@ -20,8 +20,8 @@ from matplotlib.patches import Patch
 from .. import models, queries
 from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
-from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CAVEATS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, GREYS,
-                     UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_style,
+from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CAVEATS, CLAIM_AIMS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS,
+                     GREYS, REPAIR_LABEL, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_style,
                      status_tag_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
@@ -114,8 +114,7 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
     items = []
     for effect_id in effect_ids:
         e = effects.loc[effect_id]
-        aim = {"slows": "slowing further damage", "repairs": "repairing damage done",
-               "symptoms": "relieving symptoms"}[str(e["action"])]
+        aim = CLAIM_AIMS[str(e["action"])]
         link = (" " + queries.hypothesis_note(e["design"])
                 if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else "")
         caveat = caveat_tags_html(e)
@@ -369,7 +368,7 @@ def evidence_map_full_figure(disease: str, kb: KnowledgeBase | None = None) -> F
     disease_name = str(kb.diseases.set_index("disease_id").loc[disease_id, "name"])
     return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}",
                                queries.unlinked_pairs(disease_id, kb), queries.unblinded_pairs(disease_id, kb),
-                               queries.active_control_pairs(disease_id, kb))
+                               queries.active_control_pairs(disease_id, kb), queries.repair_pairs(disease_id, kb))
 
 
 def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
@@ -394,8 +393,34 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
     if active:
         text += (f"; cells marked {ACTIVE_CONTROL_MARK} (compared only with another effective drug, not with placebo) "
                  f"in the rows of: {', '.join(active)}")
+    text += repair_summary(matrix, disease_id, kb)
     text += f"; columns with no claim at all: {', '.join(empty)}" if empty else "; every column has at least one claim"
     return text + "."
+
+
+def repair_summary(matrix: pd.DataFrame, disease_id: str, kb: KnowledgeBase) -> str:
+    """The clause of an evidence map's text alternative about the cells marked "aims to repair": how
+    many, the strongest favourable result among them, and whether any has a clinical benefit."""
+    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    cells = [(t, d) for t, d in sorted(queries.repair_pairs(disease_id, kb))
+             if t in matrix.index and d in matrix.columns and pd.notna(matrix.loc[t, d])]
+    if not cells:
+        return "; no cell is a claim about repairing damage already done, every claim is about slowing further damage"
+    levels = {cell: str(matrix.loc[cell]) for cell in cells}
+    text = (f"; {len(cells)} {'cell is' if len(cells) == 1 else 'cells are'} marked \"{REPAIR_LABEL}\" (a claim about "
+            f"repairing damage already done; every other cell is about slowing further damage)")
+    favourable = [lvl for lvl in ("rct_benefit", "surrogate_benefit") if lvl in levels.values()]
+
+    def who(level: str) -> str:  # the therapies with a repair cell at this level, in therapies.csv order
+        ids = {t for (t, _), lvl in levels.items() if lvl == level}
+        return ", ".join(names[t] for t in names if t in ids)
+
+    if "rct_benefit" in favourable:
+        return text + f", with a benefit on a clinical endpoint in a randomized trial for: {who('rct_benefit')}"
+    text += "; none has a benefit on a clinical endpoint in a randomized trial"
+    if favourable:
+        text += f", and the best favourable result is {EVIDENCE_CODES[favourable[0]]}, for: {who(favourable[0])}"
+    return text
 
 
 def untreated_damage_frame(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> pd.DataFrame:

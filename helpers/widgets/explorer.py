@@ -15,9 +15,9 @@ from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
-from ..figures.therapy_tables import cell_based_therapy_ids, describe_trial_landscape
-from ..style import (ACTIVE_CONTROL_KEY, DAGGER_KEY, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_to_png,
-                     status_tag_html)
+from ..figures.therapy_tables import cell_based_therapy_ids, describe_trial_landscape, repair_summary
+from ..style import (ACTIVE_CONTROL_KEY, CLAIM_AIMS, DAGGER_KEY, REPAIR_KEY, REPAIR_LABEL, UNBLINDED_KEY, caveat_tags_html,
+                     evidence_badge_html, figure_to_png, status_tag_html)
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
@@ -36,7 +36,6 @@ def _min_level_options(kb: KnowledgeBase) -> list[tuple[str, str]]:
         (f"at least: {label}", design) for label, design in zip(designs["label"], designs["design"]) if design != "idea"]
 
 
-ACTION_LABELS = {"slows": "slows further damage", "repairs": "repairs damage done", "symptoms": "relieves symptoms"}
 LINK_NOTES = {
     "shown": "",
     "lab": " Action on this damage seen in the lab only.",
@@ -48,12 +47,12 @@ def claim_evidence_html(row, labels: dict[str, str]) -> str:
     """Badge for a claim's evidence, its size, and (separately) what the claim is about."""
     level = str(row.evidence_level)
     size = f" · {int(row.n_people)} people" if int(row.n_people) > 0 else ""
-    aim = ACTION_LABELS[str(row.action)]
+    aim = CLAIM_AIMS[str(row.action)]
     link = LINK_NOTES[str(row.mechanism_link)] if str(row.direction) == "benefit" else ""
     tags = caveat_tags_html(row).rstrip()
     caveat = f" {tags}" if tags else ""
     return Html(f"{evidence_badge_html(level, f'{EVIDENCE_CODES[level]} {labels[level]}')}{caveat}{esc(size)}"
-                f"<br><small>Claim: {esc(aim)}.{esc(link)}</small>")
+                f"<br><small>Claim about {esc(aim)}.{esc(link)}</small>")
 
 
 def _refs_html(ref_ids: str, kb: KnowledgeBase) -> str:
@@ -203,7 +202,8 @@ def evidence_map_figure_for(disease: str, min_evidence: str = ANY, kinds: str = 
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     title = f"Evidence map: {_disease_name(kb, disease)}"
     return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, queries.unlinked_pairs(disease, kb),
-                               queries.unblinded_pairs(disease, kb), queries.active_control_pairs(disease, kb))
+                               queries.unblinded_pairs(disease, kb), queries.active_control_pairs(disease, kb),
+                               queries.repair_pairs(disease, kb))
 
 
 @lru_cache(maxsize=256)
@@ -241,6 +241,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     unlinked = queries.unlinked_pairs(disease, kb)
     unblinded = queries.unblinded_pairs(disease, kb)
     active = queries.active_control_pairs(disease, kb)
+    repair = queries.repair_pairs(disease, kb)
     rows = []
     for therapy in matrix.index:
         cells = [therapy_names[therapy]]
@@ -251,7 +252,9 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
             else:
                 level = str(level)
                 mark = map_mark((therapy, damage), unlinked, unblinded, active)
-                cells.append(Cell(f"{EVIDENCE_CODES[level]}{mark}", f"background:{EVIDENCE_COLOURS[level]};"
+                words = (f'<br><small style="font-weight:400;font-style:italic">{esc(REPAIR_LABEL)}</small>'
+                         if (therapy, damage) in repair else "")
+                cells.append(Cell(Html(f"{esc(EVIDENCE_CODES[level] + mark)}{words}"), f"background:{EVIDENCE_COLOURS[level]};"
                                   f"color:{EVIDENCE_TEXT_COLOURS[level]};font-weight:700", title=labels[level]))
         rows.append(cells)
     table = table_html(["Therapy"] + [Cell(damage_names[d], "font-weight:600;font-size:13px") for d in matrix.columns],
@@ -265,6 +268,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
             + (f'<br><span>{esc(DAGGER_KEY)} (a lower, separate level)</span>' if unlinked & filled else "")
             + (f'<br><span>{esc(UNBLINDED_KEY)}</span>' if unblinded & filled else "")
             + (f'<br><span>{esc(ACTIVE_CONTROL_KEY)}</span>' if active & filled else "")
+            + (f'<br><span>{esc(REPAIR_KEY)}</span>' if repair & filled else "")
             + '</p>')
 
 
@@ -280,7 +284,8 @@ def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeB
             f"{filled} cells hold a claim.")
     if empty:
         text += " No therapy shown addresses: " + "; ".join(empty) + "."
-    return f"<p>{esc(text)}</p>"
+    repair = repair_summary(matrix, queries.resolve("disease", disease, kb), kb).removeprefix("; ")
+    return f"<p>{esc(text)} {esc(repair[0].upper() + repair[1:])}.</p>"
 
 
 def evidence_cell_html(disease: str, therapy: str | None, damage: str | None, kb: KnowledgeBase | None = None) -> str:

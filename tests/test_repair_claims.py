@@ -1,0 +1,118 @@
+"""Slowing further damage and repairing damage already done are kept apart wherever claims are
+shown: a map cell whose decisive claim is about repair carries the words "aims to repair" (figure,
+HTML map and both text alternatives), and every claim display says what the claim is about."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pandas as pd
+import pytest
+from figure_layout import figure_strings
+
+from helpers import queries
+from helpers.data import load_knowledge_base
+from helpers.figures.evidence import evidence_map_figure
+from helpers.figures.therapy_tables import describe_evidence_map, effect_claims_html, evidence_map_full_figure
+from helpers.style import REPAIR_KEY, REPAIR_LABEL
+from helpers.widgets.explorer import (claim_evidence_html, evidence_map_data, evidence_map_html,
+                                      evidence_map_summary_html)
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+def _filled(matrix: pd.DataFrame) -> set[tuple[str, str]]:
+    return {(t, d) for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])}
+
+
+@pytest.mark.parametrize("disease", ["als", "ms"])
+def test_repair_pairs_are_the_cells_whose_decisive_claim_is_about_repair(kb, disease):
+    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == disease]
+    expected = set()
+    for (therapy, damage), claims in effects.groupby(["therapy_id", "damage_id"], observed=True):
+        strongest = claims.sort_values(**queries.DECISIVE_ORDER, kind="stable").iloc[0]
+        if strongest["action"] == "repairs":
+            expected.add((therapy, damage))
+    assert queries.repair_pairs(disease, kb) == expected
+    assert expected, "both diseases have claims about repair in the knowledge base"
+
+
+@pytest.mark.parametrize("disease", ["als", "ms"])
+def test_both_maps_mark_every_repair_cell_and_only_those(kb, disease):
+    matrix = queries.evidence_matrix(disease, kb=kb)
+    repair = queries.repair_pairs(disease, kb) & _filled(matrix)
+    texts = figure_strings(evidence_map_full_figure(disease, kb))
+    assert texts.count(REPAIR_LABEL) == len(repair) > 0
+    assert any(REPAIR_KEY in t for t in texts)
+    html = evidence_map_html(matrix, disease, kb)
+    assert html.count(f">{REPAIR_LABEL}</small>") == len(repair)
+    assert REPAIR_KEY in html
+
+
+def test_the_map_figure_marks_exactly_the_cell_it_is_given_and_keys_it_only_then(kb):
+    matrix = queries.evidence_matrix("als", kb=kb)
+    cell = sorted(_filled(matrix))[0]
+    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+    labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
+    marked = figure_strings(evidence_map_figure(matrix, names, damage_names, labels, "t", repair={cell}))
+    assert marked.count(REPAIR_LABEL) == 1 and any(REPAIR_KEY in t for t in marked)
+    plain = figure_strings(evidence_map_figure(matrix, names, damage_names, labels, "t"))
+    assert REPAIR_LABEL not in plain and not any(REPAIR_KEY in t for t in plain)
+
+
+def test_no_repair_claim_has_a_clinical_benefit_which_the_lessons_say(kb):
+    """Lesson 06 ("Today's treatments slow damage; none repairs it") rests on this; if a repair claim
+    ever reaches R+, the lessons and this test must change together."""
+    repair = kb.therapy_effects[kb.therapy_effects["action"] == "repairs"]
+    assert not (repair["evidence_level"].astype(str) == "rct_benefit").any()
+    for disease in ("als", "ms"):
+        assert "none has a benefit on a clinical endpoint in a randomized trial" in describe_evidence_map(disease, kb)
+    assert 'the best favourable result is S+, for: Clemastine' in describe_evidence_map("ms", kb)
+    # lesson 06, "Look for aims to repair": in ALS only ideas and uncontrolled studies; opicinumab failed (R0)
+    als = queries.evidence_matrix("als", kb=kb)
+    assert {str(als.loc[cell]) for cell in queries.repair_pairs("als", kb)} == {"idea", "early_unclear"}
+    ms = queries.evidence_matrix("ms", kb=kb)
+    assert str(ms.loc[("opicinumab", "ms_failed_remyelination")]) == "rct_no_benefit"
+    assert ("opicinumab", "ms_failed_remyelination") in queries.repair_pairs("ms", kb)
+
+
+@pytest.fixture
+def repaired(tmp_path, kb):
+    """A copy of the data in which natalizumab's relapse claim (R+) is recorded as a repair claim."""
+    target = tmp_path / "data"
+    shutil.copytree(kb.data_dir, target)
+    path = target / "therapy_effects.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    for row in rows[1:]:
+        if row[header.index("therapy_id")] == "natalizumab" and row[header.index("damage_id")] == "ms_bbb_relapse":
+            row[header.index("action")] = "repairs"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return load_knowledge_base(target)
+
+
+def test_the_text_alternatives_follow_the_data(kb, repaired):
+    text = describe_evidence_map("ms", repaired)
+    assert "with a benefit on a clinical endpoint in a randomized trial for: Natalizumab" in text
+    assert "none has a benefit" not in text
+    summary = evidence_map_summary_html(queries.evidence_matrix("ms", kb=repaired), "ms", repaired)
+    assert "for: Natalizumab" in summary
+    count = len(queries.repair_pairs("ms", kb))
+    assert f"{count} cells are marked" in evidence_map_summary_html(evidence_map_data("ms", kb=kb), "ms", kb)
+
+
+def test_every_claim_display_says_what_the_claim_is_about(kb):
+    effects = kb.therapy_effects.set_index("effect_id")
+    labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
+    opicinumab = next(effects.loc[["e047"]].itertuples())  # a failed repair claim: "about", never "repairs"
+    assert "Claim about repairing damage already done." in claim_evidence_html(opicinumab, labels)
+    assert "claim about repairing damage already done" in effect_claims_html(["e047"], kb)
+    natalizumab = effects.index[(effects["therapy_id"] == "natalizumab")][0]
+    assert "claim about slowing further damage" in effect_claims_html([natalizumab], kb)
