@@ -280,9 +280,15 @@ def active_control_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[t
 
 
 def repair_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
-    """(therapy_id, damage_id) pairs whose decisive claim is about repairing damage already done
-    (``action`` is ``repairs``), not about slowing further damage."""
-    return _decisive_pairs(disease, kb, lambda d: d["action"].astype(str) == "repairs")
+    """(therapy_id, damage_id) pairs with a claim about repairing damage already done (``action`` is
+    ``repairs``) at the evidence level the map shows for the pair: a repair claim as strong as the
+    decisive claim, so two equally strong claims, one about repair, mark the cell whatever their order."""
+    kb = _kb(kb)
+    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
+    shown = decisive_claims(effects).set_index(["therapy_id", "damage_id"])["evidence_level"].astype(str)
+    repair = effects[effects["action"].astype(str) == "repairs"]
+    return {(str(t), str(d)) for t, d, level in zip(repair["therapy_id"], repair["damage_id"], repair["evidence_level"])
+            if shown.get((t, d)) == str(level)}
 
 
 def trials(disease: str | None = None, cell_type: str | None = None, phase: str | None = None,

@@ -111,10 +111,10 @@ ACTIVE_CONTROL_KEY = "§ = against an active drug, not placebo: R0§ means not s
 #: What a claim is about (``action`` in therapy_effects.csv), in the words every view uses.
 CLAIM_AIMS = {"slows": "slowing further damage", "repairs": "repairing damage already done",
               "symptoms": "relieving symptoms"}
-#: The words under a code in an evidence-map cell whose decisive claim is about repair, and their key.
-REPAIR_LABEL = "aims to repair"
-REPAIR_KEY = ("aims to repair = a claim about repairing damage already done (myelin, lost neurons); "
-              "every other claim is about slowing further damage")
+#: The words under a code in an evidence-map cell with a claim about repair, and their key.
+REPAIR_LABEL = "repair claim"
+REPAIR_KEY = ("repair claim = a claim about repairing damage already done (new myelin, new oligodendrocytes or "
+              "neurons), whatever its code found; every other claim is about slowing further damage")
 
 #: Every caveat, in display order: derived column of the therapy claims -> (label, meaning, CSS class).
 CAVEATS = {"unblinded": (UNBLINDED_LABEL, UNBLINDED_MEANING, "caveat-unblinded"),

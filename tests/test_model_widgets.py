@@ -161,6 +161,19 @@ def test_conduction_key_says_why_no_current_triangle_shows(conduction, settings,
     conduction.controls["fibre"].value = "myelinated"
 
 
+@pytest.mark.parametrize("settings, title", [
+    ({"fibre": "myelinated", "diameter": 1.0, "fraction": 30, "remaining": 40}, "Optic nerve: delay, no block"),
+    ({"fibre": "myelinated", "diameter": 1.0, "fraction": 50, "remaining": 15}, "Optic nerve: delay and block"),
+    ({"fibre": "unmyelinated"}, "Optic nerve: no myelin"),
+])
+def test_the_latency_panel_promises_a_block_only_when_it_draws_one(conduction, settings, title):
+    _set(conduction, repair="none", **settings)
+    plot = conduction.renderer.plot
+    assert plot.ax_l.get_title(loc="left") == title
+    assert plot.block_span.get_visible() == title.endswith("delay and block")
+    conduction.controls["fibre"].value = "myelinated"
+
+
 def test_conduction_is_deterministic(conduction):
     _set(conduction, fibre="myelinated", diameter=1.0, fraction=40, remaining=50, repair="none")
     first = _shown(conduction)

@@ -99,11 +99,11 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
                 level = levels[code]
                 pair = (matrix.index[r], matrix.columns[c])
                 mark = map_mark(pair, unlinked, unblinded, active)
-                lift = 0.14 if pair in repair else 0.0  # rows run downwards: the code moves up, the words go below
+                lift = 0.15 if pair in repair else 0.0  # rows run downwards: the code moves up, the words go below
                 ax.text(c, r - lift, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=10,
                         fontweight="bold", color=EVIDENCE_TEXT_COLOURS[level])
                 if pair in repair:
-                    ax.text(c, r + 0.24, REPAIR_LABEL, ha="center", va="center", fontsize=8, fontstyle="italic",
+                    ax.text(c, r + 0.23, REPAIR_LABEL, ha="center", va="center", fontsize=9.5,
                             color=EVIDENCE_TEXT_COLOURS[level])
         ax.set_xticks(range(matrix.shape[1]), headers, fontsize=9)
         ax.set_yticks(range(matrix.shape[0]), row_labels, fontsize=11)
@@ -126,7 +126,8 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         marks = [key for cells, key in ((unlinked, DAGGER_KEY), (unblinded, UNBLINDED_KEY),
                                         (active, ACTIVE_CONTROL_KEY), (repair, REPAIR_KEY)) if filled & set(cells)]
         if marks:  # one entry without a symbol, a line per mark (two blank symbols would look like one meaning)
-            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label="\n".join(marks)))
+            lines = [textwrap.fill(key, 120, subsequent_indent="    ") for key in marks]  # narrow maps stay on canvas
+            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label="\n".join(lines)))
         fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)
     return fig
 

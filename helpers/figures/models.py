@@ -102,7 +102,7 @@ class ConductionPlot:
             ax_l.set_ylim(p["vep_p100_latency_ms"] - 3, p["vep_p100_latency_ms"] + 40)
             ax_l.set_xlabel("Internodes that lost myelin (%)")
             ax_l.set_ylabel("Model VEP P100 latency (ms)")
-            ax_l.set_title("Optic nerve: delay and block", fontsize=13, loc="left")
+            self.l_title = ax_l.set_title(self.TITLE_BLOCK, fontsize=13, loc="left")
             ax_l.legend(loc="upper left", fontsize=9, framealpha=0.9)
 
             # --- bottom: chain of internodes
@@ -149,6 +149,7 @@ class ConductionPlot:
                                         f"on above {top:.0f} ms" if above else "")
             blocked_curve = not bool(np.all(demy.arrives[1:]))
             self.block_span.set_visible(blocked_curve)
+            self.l_title.set_text(self.TITLE_BLOCK if blocked_curve else self.TITLE_DELAY)  # promise only what is drawn
             if not bool(now.arrives):
                 self.block_text.set_text(self.BLOCKED_NOW)
             elif blocked_curve:
@@ -163,6 +164,7 @@ class ConductionPlot:
                 line.set_data([], [])
             self._set_now_label(self.NOW_UNMYELINATED)
             self.block_span.set_visible(False)
+            self.l_title.set_text(self.TITLE_NONE)
             self.block_text.set_text(self.UNMYELINATED)
             self.block_text.set_visible(True)
             self.offscale_text.set_text("")
@@ -173,6 +175,10 @@ class ConductionPlot:
     # The latency panel's messages, and where its key and text box go: where no curve runs. Sizes are in
     # fractions of the panel, measured on the laid-out figure with a margin; tests/test_model_widgets.py
     # checks the real drawing.
+    # the panel's title names what it shows: delay only, or delay and block (never a block that is not drawn)
+    TITLE_DELAY = "Optic nerve: delay, no block"
+    TITLE_BLOCK = "Optic nerve: delay and block"
+    TITLE_NONE = "Optic nerve: no myelin"
     BLOCKED_NOW = "Conduction block:\nthe signal does not arrive"
     BLOCKED_CURVE = "Demyelinated: blocked\nRemyelinated: conducts again"
     UNMYELINATED = "Unmyelinated fibre:\nno myelin to lose"
@@ -236,7 +242,7 @@ class ConductionPlot:
     def dynamic_artists(self) -> list:
         """Artists that change with the settings (redrawn on every widget update)."""
         return [self.v_healthy_pt, self.v_now_pt, self.block_span, self.l_demy, self.l_remy, self.l_now,
-                self.ax_l.get_legend(), self.block_text, self.offscale_text, self.chain_collection, *self.chain_texts]
+                self.ax_l.get_legend(), self.block_text, self.offscale_text, self.l_title, self.chain_collection, *self.chain_texts]
 
     def _draw_chain(self, fraction_demyelinated, myelin_remaining, remyelinated, myelinated) -> None:
         ax = self.ax_c

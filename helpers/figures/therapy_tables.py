@@ -399,7 +399,7 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
 
 
 def repair_summary(matrix: pd.DataFrame, disease_id: str, kb: KnowledgeBase) -> str:
-    """The clause of an evidence map's text alternative about the cells marked "aims to repair": how
+    """The clause of an evidence map's text alternative about the cells marked "repair claim": how
     many, the strongest favourable result among them, and whether any has a clinical benefit."""
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     cells = [(t, d) for t, d in sorted(queries.repair_pairs(disease_id, kb))

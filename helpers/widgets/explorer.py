@@ -252,7 +252,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
             else:
                 level = str(level)
                 mark = map_mark((therapy, damage), unlinked, unblinded, active)
-                words = (f'<br><small style="font-weight:400;font-style:italic">{esc(REPAIR_LABEL)}</small>'
+                words = (f'<br><small style="font-weight:400">{esc(REPAIR_LABEL)}</small>'
                          if (therapy, damage) in repair else "")
                 cells.append(Cell(Html(f"{esc(EVIDENCE_CODES[level] + mark)}{words}"), f"background:{EVIDENCE_COLOURS[level]};"
                                   f"color:{EVIDENCE_TEXT_COLOURS[level]};font-weight:700", title=labels[level]))
