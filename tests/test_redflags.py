@@ -286,3 +286,18 @@ def test_guide_cites_only_references_in_the_knowledge_base(kb, guide_text):
     assert len(cited) > 20  # the guide really does cite its sources
     unknown = sorted(cited - set(kb.references["ref_id"]))
     assert unknown == [], f"docs/instructor_guide.md cites ids missing from data/references.csv: {unknown}"
+
+
+def test_the_side_by_side_lists_each_adverts_own_flags_and_names_bad_ids(kb):
+    html = redflags.advert_comparison_html("advert_e", "advert_b", kb)
+    flags = kb.red_flags.set_index("flag_id")
+    left = redflags.advert_flag_ids("advert_e", kb)
+    assert left and not redflags.advert_flag_ids("advert_b", kb)
+    for flag_id in flags.index:  # every flag of the left advert is named, and no other
+        assert (f"<b>{flags.loc[flag_id, 'name']}</b>" in html) == (flag_id in left), flag_id
+    assert f"{len(left)} red flags:" in html and "No red flag" in html
+    for advert_id in ("advert_e", "advert_b"):  # both texts and both explanations are shown
+        advert = kb.clinic_adverts.set_index("advert_id").loc[advert_id]
+        assert redflags.esc(advert["text"]) in html and redflags.esc(advert["explanation"]) in html
+    with pytest.raises(ValueError, match="valid: advert_a"):
+        redflags.advert_comparison_html("advert_z", "advert_b", kb)

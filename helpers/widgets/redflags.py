@@ -215,6 +215,29 @@ def static_red_flags_html(advert_ids=None, kb: KnowledgeBase | None = None) -> s
     return f'<div class="series-red-flag-static">{"".join(parts)}</div>'
 
 
+def advert_comparison_html(left: str, right: str, kb: KnowledgeBase | None = None) -> str:
+    """Two adverts side by side, each with the red flags it shows listed under it (or "none") and
+    what it offers instead: a worked comparison after the exercise, readable without a kernel."""
+    kb = _kb(kb)
+    adverts = [_advert(a, kb) for a in (left, right)]  # unknown ids raise, naming the valid ones
+
+    def verdict(advert) -> Html:
+        flags = advert_flag_ids(str(advert["advert_id"]), kb)
+        head = (f"<p><b>{len(flags)} red flag{'s' if len(flags) != 1 else ''}:</b></p>" + _flag_items(flags, kb)
+                if flags else "<p><b>No red flag</b> from the checklist.</p>")
+        return Html(head + f"<p><b>In short:</b> {esc(str(advert['explanation']))}</p>")
+
+    return table_html([str(a["title"]) for a in adverts],
+                      [[Html(advert_html(str(a["advert_id"]), kb)) for a in adverts], [verdict(a) for a in adverts]],
+                      "Side by side: an advert and an honest trial notice, with the red flags of each",
+                      td_style="vertical-align:top;padding:6px;border-bottom:1px solid #ccc;width:50%")
+
+
+def advert_comparison(left: str = "advert_e", right: str = "advert_b") -> HTML:
+    """:func:`advert_comparison_html` as a displayable object."""
+    return HTML(advert_comparison_html(left, right))
+
+
 # --------------------------------------------------------------------------- the widget
 def red_flag_checker(advert_id: str | None = None) -> widgets.VBox:
     """Choose an advert, read it, tick the red flags you see, press Check, read the feedback.
