@@ -69,19 +69,24 @@ def test_motor_pathway_als_marks_both_motor_neurons():
         assert (len(crosses) == 2) is expected, "ALS must mark both cell bodies with an X (not colour alone)"
 
 
-def test_motor_pathway_ms_removes_only_cns_myelin():
+def test_motor_pathway_ms_strips_only_cns_myelin_and_draws_it_thin_not_as_gaps():
     healthy, ms = bio.motor_pathway_figure(None), bio.motor_pathway_figure("ms")
-    assert len(_artists(ms, "cns_myelin")) < len(_artists(healthy, "cns_myelin"))
+    kept, lost = _artists(ms, "cns_myelin"), _artists(ms, "cns_myelin_lost")
+    assert lost and len(kept) + len(lost) == len(_artists(healthy, "cns_myelin"))  # no segment simply vanishes
+    assert not _artists(healthy, "cns_myelin_lost")
     assert len(_artists(ms, "pns_myelin")) == len(_artists(healthy, "pns_myelin"))
     blue = to_hex(DISEASE_COLOURS["ms"])
-    assert all(to_hex(p.get_facecolor()) == blue for p in _artists(ms, "cns_myelin"))
+    assert all(to_hex(p.get_facecolor()) == blue for p in kept)
     assert not any(to_hex(p.get_facecolor()) == blue for p in _artists(ms, "pns_myelin"))
-    assert "gaps" in _texts(ms)
+    for segment in lost:  # thinner than intact myelin, pale, dashed: three cues, not colour alone
+        assert segment.get_width() < min(p.get_width() for p in kept) / 2
+        assert to_hex(segment.get_facecolor()) == to_hex(bio.MS_MYELIN_LOST) and segment.get_linestyle() == "--"
+    assert "pale and thin" in _texts(ms) and "gaps" not in _texts(ms)
 
 
 def test_motor_pathway_description_follows_the_highlight():
     assert "dying" in bio.describe_motor_pathway("als") and "dying" not in bio.describe_motor_pathway(None)
-    assert "gaps" in bio.describe_motor_pathway("ms") and "gaps" not in bio.describe_motor_pathway("als")
+    assert "pale and thin" in bio.describe_motor_pathway("ms") and "stripped" not in bio.describe_motor_pathway("als")
     with pytest.raises(ValueError, match="highlight"):
         bio.motor_pathway_figure("parkinson")
     with pytest.raises(ValueError):

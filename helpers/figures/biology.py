@@ -47,10 +47,12 @@ PATHWAY_LABELS = (
     "Central nervous system (CNS)", "Peripheral nervous system (PNS)",
 )
 
+#: Stripped myelin in the MS pathway: the light blue of thinned myelin in the conduction figure.
+MS_MYELIN_LOST = OKABE_ITO["sky_blue"]
 _PATHWAY_NOTES = {
     None: "One motor pathway: two motor neurons in series, then the muscle.",
     "als": "ALS: upper AND lower motor neurons degenerate (marked ×),\nso muscles lose their nerve supply and waste.",
-    "ms": "MS: immune attacks strip myelin inside the CNS (gaps);\nmyelin made by Schwann cells outside the CNS is not its target.",
+    "ms": "MS: immune attacks strip myelin inside the CNS (pale, thin stretches);\nmyelin made by Schwann cells outside the CNS is not its target.",
 }
 
 
@@ -63,10 +65,11 @@ def motor_pathway_figure(highlight: str | None = None) -> Figure:
     """Schematic of one motor pathway: upper motor neuron → lower motor neuron → muscle.
 
     ``highlight`` is ``None`` (healthy), ``"als"`` (both motor neurons marked as dying, in the
-    ALS colour) or ``"ms"`` (gaps in the CNS myelin, in the MS colour; peripheral myelin
-    intact). Colour is never the only cue: dying cells carry an × and lost myelin is drawn
-    as gaps with a label. Artists carry ``gid`` values (``umn_soma``, ``lmn_soma``,
-    ``cns_myelin``, ``pns_myelin``, ``nmj``) so tests can find them. Not to scale: a real
+    ALS colour) or ``"ms"`` (CNS myelin in the MS colour, with stretches lost; peripheral myelin
+    intact). Colour is never the only cue: dying cells carry an × and lost myelin is drawn pale,
+    thin and outlined with a dashed line, with a label (not as gaps, which a learner would take for
+    the nodes between internodes). Artists carry ``gid`` values (``umn_soma``, ``lmn_soma``,
+    ``cns_myelin``, ``cns_myelin_lost``, ``pns_myelin``, ``nmj``) so tests can find them. Not to scale: a real
     lower motor neuron axon can be about a metre long.
     """
     _check_highlight(highlight)
@@ -98,16 +101,21 @@ def motor_pathway_figure(highlight: str | None = None) -> Figure:
         ax.annotate("Upper motor neuron\n(cell body in the motor cortex)", xy=(2.45, 8.5), xytext=(4.6, 8.55),
                     fontsize=11, va="center", arrowprops={"arrowstyle": "->", "color": GREYS["dark"]})
 
-        # CNS myelin (oligodendrocytes): segments along the upper motor neuron axon; gaps in MS
+        # CNS myelin (oligodendrocytes): segments along the upper motor neuron axon; in MS some are
+        # stripped: drawn pale and thin with a dashed outline, as in the conduction figure
         cns_segments = np.arange(7.55, 3.2, -0.62)
         lost = {1, 2, 4} if ms else set()
-        kept = [y for i, y in enumerate(cns_segments) if i not in lost]
         myelin_colour = DISEASE_COLOURS["ms"] if ms else GREYS["dark"]
-        for y in kept:
-            ax.add_patch(Rectangle((2.1, y - 0.45), 0.2, 0.45, facecolor=myelin_colour, edgecolor=OKABE_ITO["black"],
-                                   lw=0.6, gid="cns_myelin", zorder=3))
-        ax.annotate("Myelin made by oligodendrocytes" + ("\n(gaps: myelin lost in MS)" if ms else ""),
-                    xy=(2.3, cns_segments[3] - 0.2), xytext=(4.6, 6.6), fontsize=11, va="center",
+        for i, y in enumerate(cns_segments):
+            if i in lost:
+                ax.add_patch(Rectangle((2.165, y - 0.45), 0.07, 0.45, facecolor=MS_MYELIN_LOST, edgecolor=myelin_colour,
+                                       lw=0.8, ls="--", gid="cns_myelin_lost", zorder=3))
+            else:
+                ax.add_patch(Rectangle((2.1, y - 0.45), 0.2, 0.45, facecolor=myelin_colour,
+                                       edgecolor=OKABE_ITO["black"], lw=0.6, gid="cns_myelin", zorder=3))
+        ax.annotate("Myelin made by oligodendrocytes" + ("\n(pale and thin: myelin lost in MS)" if ms else ""),
+                    xy=(2.24, cns_segments[2] - 0.2) if ms else (2.3, cns_segments[3] - 0.2),  # MS: at a lost stretch
+                    xytext=(4.6, 6.6), fontsize=11, va="center",
                     arrowprops={"arrowstyle": "->", "color": GREYS["dark"]})
 
         # --- lower motor neuron: cell body in the spinal cord, axon out to the muscle
@@ -137,7 +145,7 @@ def motor_pathway_figure(highlight: str | None = None) -> Figure:
         if als:
             for x, y in ((2.2, 8.42), (2.35, 2.45)):
                 ax.plot([x], [y], marker="X", ms=17, color="white", mec=OKABE_ITO["black"], mew=1.5, zorder=6)
-        ax.text(10.9, 10.35, _PATHWAY_NOTES[highlight], ha="right", va="top", fontsize=11,
+        ax.text(10.9, 10.35, _PATHWAY_NOTES[highlight], ha="right", va="top", fontsize=11, multialignment="left",
                 bbox={"facecolor": "white", "edgecolor": DISEASE_COLOURS.get(highlight or "", GREYS["dark"]),
                       "lw": 2 if highlight else 1, "pad": 5})
     return fig
@@ -153,8 +161,8 @@ def describe_motor_pathway(highlight: str | None = None) -> str:
     if highlight == "als":
         return base + "; in ALS both the upper and the lower motor neuron are marked as dying."
     if highlight == "ms":
-        return (base + "; in MS the myelin inside the central nervous system has gaps where it was lost, while the "
-                "Schwann-cell myelin outside is intact.")
+        return (base + "; in MS some stretches of the myelin inside the central nervous system are stripped (drawn "
+                "pale and thin), while the Schwann-cell myelin outside is intact.")
     return base + "."
 
 
