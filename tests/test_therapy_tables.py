@@ -202,7 +202,9 @@ def test_every_route_the_data_allows_has_a_plain_language_label():
 
 
 def test_trial_cases_show_words_not_data_codes(kb):
-    text = tt.trial_cases_html(list(kb.trials["trial_id"]), kb)
+    trials = kb.trials.copy()  # no trial in the data has an unstated phase today; give one such a phase
+    trials.loc[trials.index[0], "phase"] = "not_stated"
+    text = tt.trial_cases_html(list(kb.trials["trial_id"]), dataclasses.replace(kb, trials=trials))
     assert "not_stated" not in text and "phase not stated" in text
     assert "spinal fluid and muscles" in text and "intrathecal intramuscular" not in text
 
