@@ -113,8 +113,8 @@ CLAIM_AIMS = {"slows": "slowing further damage", "repairs": "repairing damage al
               "symptoms": "relieving symptoms"}
 #: The words under a code in an evidence-map cell with a claim about repair, and their key.
 REPAIR_LABEL = "repair claim"
-REPAIR_KEY = ("repair claim = a claim about repairing damage already done (new myelin, new oligodendrocytes or "
-              "neurons), whatever its code found; every other claim is about slowing further damage")
+REPAIR_KEY = ("repair claim = the claim shown is about repairing damage already done (new myelin, new "
+              "oligodendrocytes or neurons), whatever its code found; in unmarked cells it is about slowing further damage")
 
 #: Every caveat, in display order: derived column of the therapy claims -> (label, meaning, CSS class).
 CAVEATS = {"unblinded": (UNBLINDED_LABEL, UNBLINDED_MEANING, "caveat-unblinded"),

@@ -407,8 +407,8 @@ def repair_summary(matrix: pd.DataFrame, disease_id: str, kb: KnowledgeBase) -> 
     if not cells:
         return "; no cell is a claim about repairing damage already done, every claim is about slowing further damage"
     levels = {cell: str(matrix.loc[cell]) for cell in cells}
-    text = (f"; {len(cells)} {'cell is' if len(cells) == 1 else 'cells are'} marked \"{REPAIR_LABEL}\" (a claim about "
-            f"repairing damage already done; every other cell is about slowing further damage)")
+    text = (f"; {len(cells)} {'cell is' if len(cells) == 1 else 'cells are'} marked \"{REPAIR_LABEL}\" (the claim shown is "
+            f"about repairing damage already done; in every other cell it is about slowing further damage)")
     favourable = [lvl for lvl in ("rct_benefit", "surrogate_benefit") if lvl in levels.values()]
 
     def who(level: str) -> str:  # the therapies with a repair cell at this level, in therapies.csv order
