@@ -285,10 +285,33 @@ def repair_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str
     decisive claim, so two equally strong claims, one about repair, mark the cell whatever their order."""
     kb = _kb(kb)
     effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
-    shown = decisive_claims(effects).set_index(["therapy_id", "damage_id"])["evidence_level"].astype(str)
+    return _repair_pairs(effects, decisive_claims(effects))
+
+
+def _repair_pairs(effects: pd.DataFrame, decisive: pd.DataFrame) -> set[tuple[str, str]]:
+    shown = decisive.set_index(["therapy_id", "damage_id"])["evidence_level"].astype(str)
     repair = effects[effects["action"].astype(str) == "repairs"]
     return {(str(t), str(d)) for t, d, level in zip(repair["therapy_id"], repair["damage_id"], repair["evidence_level"])
             if shown.get((t, d)) == str(level)}
+
+
+def map_marks(disease: str, kb: KnowledgeBase | None = None) -> dict[str, set[tuple[str, str]]]:
+    """Every mark of one disease's evidence map from a single pass over its decisive claims (a map
+    update needs all four): ``unlinked`` (:func:`unlinked_pairs`), ``unblinded``
+    (:func:`unblinded_pairs`), ``active`` (:func:`active_control_pairs`) and ``repair``
+    (:func:`repair_pairs`)."""
+    kb = _kb(kb)
+    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
+    decisive = decisive_claims(effects)
+
+    def pairs(mask) -> set[tuple[str, str]]:
+        hit = decisive[mask]
+        return set(zip(hit["therapy_id"].astype(str), hit["damage_id"].astype(str)))
+
+    return {"unlinked": pairs(link_is_hypothesis(decisive["direction"], decisive["mechanism_link"])),
+            "unblinded": pairs(decisive["unblinded"].astype(bool)),
+            "active": pairs(decisive["active_control"].astype(bool)),
+            "repair": _repair_pairs(effects, decisive)}
 
 
 def trials(disease: str | None = None, cell_type: str | None = None, phase: str | None = None,

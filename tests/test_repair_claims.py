@@ -139,3 +139,10 @@ def test_every_claim_display_says_what_the_claim_is_about(kb):
     assert "claim about repairing damage already done" in effect_claims_html(["e047"], kb)
     natalizumab = effects.index[(effects["therapy_id"] == "natalizumab")][0]
     assert "claim about slowing further damage" in effect_claims_html([natalizumab], kb)
+
+
+@pytest.mark.parametrize("disease", ["als", "ms"])
+def test_map_marks_are_the_four_mark_queries_in_one_pass(kb, disease):
+    assert queries.map_marks(disease, kb) == {
+        "unlinked": queries.unlinked_pairs(disease, kb), "unblinded": queries.unblinded_pairs(disease, kb),
+        "active": queries.active_control_pairs(disease, kb), "repair": queries.repair_pairs(disease, kb)}

@@ -366,9 +366,9 @@ def evidence_map_full_figure(disease: str, kb: KnowledgeBase | None = None) -> F
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     disease_name = str(kb.diseases.set_index("disease_id").loc[disease_id, "name"])
+    marks = queries.map_marks(disease_id, kb)
     return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}",
-                               queries.unlinked_pairs(disease_id, kb), queries.unblinded_pairs(disease_id, kb),
-                               queries.active_control_pairs(disease_id, kb), queries.repair_pairs(disease_id, kb))
+                               marks["unlinked"], marks["unblinded"], marks["active"], marks["repair"])
 
 
 def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
@@ -398,11 +398,14 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
     return text + "."
 
 
-def repair_summary(matrix: pd.DataFrame, disease_id: str, kb: KnowledgeBase) -> str:
+def repair_summary(matrix: pd.DataFrame, disease_id: str, kb: KnowledgeBase,
+                   repair: set[tuple[str, str]] | None = None) -> str:
     """The clause of an evidence map's text alternative about the cells marked "repair claim": how
-    many, the strongest favourable result among them, and whether any has a clinical benefit."""
+    many, the strongest favourable result among them, and whether any has a clinical benefit
+    (``repair`` is :func:`helpers.queries.repair_pairs` for the disease, if the caller has it)."""
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
-    cells = [(t, d) for t, d in sorted(queries.repair_pairs(disease_id, kb))
+    repair = queries.repair_pairs(disease_id, kb) if repair is None else repair
+    cells = [(t, d) for t, d in sorted(repair)
              if t in matrix.index and d in matrix.columns and pd.notna(matrix.loc[t, d])]
     if not cells:
         return "; no cell is a claim about repairing damage already done, every claim is about slowing further damage"

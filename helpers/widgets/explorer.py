@@ -201,9 +201,9 @@ def evidence_map_figure_for(disease: str, min_evidence: str = ANY, kinds: str = 
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     title = f"Evidence map: {_disease_name(kb, disease)}"
-    return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, queries.unlinked_pairs(disease, kb),
-                               queries.unblinded_pairs(disease, kb), queries.active_control_pairs(disease, kb),
-                               queries.repair_pairs(disease, kb))
+    marks = queries.map_marks(disease, kb)
+    return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, marks["unlinked"], marks["unblinded"],
+                               marks["active"], marks["repair"])
 
 
 @lru_cache(maxsize=256)
@@ -219,13 +219,15 @@ def evidence_map_png(disease: str, min_evidence: str = ANY, kinds: str = "all") 
     return _evidence_map_png(disease, min_evidence, kinds, data_version(kb.data_dir))
 
 
-def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None) -> str:
+def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None,
+                      marks: dict[str, set[tuple[str, str]]] | None = None) -> str:
     """The evidence map as an HTML heat-map table (pure).
 
     Each cell has the evidence colour *and* its short code and label as text, so the map works
     on a projector, with a screen reader and without colour vision; rendering takes a few
     milliseconds, so the widget updates instantly. The static figure for notebooks and the
-    HTML version of the series is :func:`helpers.figures.evidence.evidence_map_figure`.
+    HTML version of the series is :func:`helpers.figures.evidence.evidence_map_figure`. ``marks``
+    is :func:`helpers.queries.map_marks` for the disease, if the caller already has it.
     """
     from ..figures.evidence import EVIDENCE_CODES
     from ..style import EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS
@@ -238,15 +240,13 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     cell_style = "border:1px solid #888;padding:3px 4px;text-align:center;min-width:56px;line-height:1.25"
-    unlinked = queries.unlinked_pairs(disease, kb)
-    unblinded = queries.unblinded_pairs(disease, kb)
-    active = queries.active_control_pairs(disease, kb)
-    repair = queries.repair_pairs(disease, kb)
+    marks = marks if marks is not None else queries.map_marks(disease, kb)
+    unlinked, unblinded, active, repair = marks["unlinked"], marks["unblinded"], marks["active"], marks["repair"]
+    values = matrix.to_numpy(dtype=object)  # one conversion, not a .loc lookup per cell
     rows = []
-    for therapy in matrix.index:
+    for therapy, row in zip(matrix.index, values):
         cells = [therapy_names[therapy]]
-        for damage in matrix.columns:
-            level = matrix.loc[therapy, damage]
+        for damage, level in zip(matrix.columns, row):
             if pd.isna(level):
                 cells.append(Cell(Html('<span style="color:#767676">·</span>'), "background:#FFFFFF"))
             else:
@@ -261,8 +261,10 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
                        rows, title, row_headers=True, wide=False, th_style=cell_style, td_style=cell_style,
                        row_th_style=f"{cell_style};text-align:left;font-weight:600;min-width:200px",
                        caption_style="text-align:left;font-size:17px;font-weight:700;padding:4px 0")
-    shown = [lvl for lvl in EVIDENCE_CODES if lvl in set(matrix.stack().astype(str))]
-    filled = set(matrix.stack().index)  # the (therapy, damage) cells that hold a claim
+    stacked = matrix.stack()  # the (therapy, damage) cells that hold a claim, and their levels
+    present = set(stacked.astype(str))
+    shown = [lvl for lvl in EVIDENCE_CODES if lvl in present]
+    filled = set(stacked.index)
     legend = " ".join(f"{evidence_badge_html(lvl, EVIDENCE_CODES[lvl] + ' = ' + labels[lvl])}" for lvl in shown)
     return (f'{table}<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>'
             + (f'<br><span>{esc(DAGGER_KEY)} (a lower, separate level)</span>' if unlinked & filled else "")
@@ -272,8 +274,10 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
             + '</p>')
 
 
-def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None) -> str:
-    """Text alternative for the evidence map: what is filled, and what no therapy reaches."""
+def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None,
+                              repair: set[tuple[str, str]] | None = None) -> str:
+    """Text alternative for the evidence map: what is filled, what no therapy reaches, and the repair
+    claims (``repair`` is :func:`helpers.queries.repair_pairs` for the disease, if the caller has it)."""
     kb = kb or load_knowledge_base()
     if matrix.empty or matrix.notna().sum().sum() == 0:
         return notice_html("No claim passes these filters. Lower the minimum evidence or include more therapy kinds.")
@@ -284,8 +288,8 @@ def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeB
             f"{filled} cells hold a claim.")
     if empty:
         text += " No therapy shown addresses: " + "; ".join(empty) + "."
-    repair = repair_summary(matrix, queries.resolve("disease", disease, kb), kb).removeprefix("; ")
-    return f"<p>{esc(text)} {esc(repair[0].upper() + repair[1:])}.</p>"
+    clause = repair_summary(matrix, queries.resolve("disease", disease, kb), kb, repair).removeprefix("; ")
+    return f"<p>{esc(text)} {esc(clause[0].upper() + clause[1:])}.</p>"
 
 
 def evidence_cell_html(disease: str, therapy: str | None, damage: str | None, kb: KnowledgeBase | None = None) -> str:
@@ -318,14 +322,20 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
     summary = widgets.HTML()
     details = widgets.HTML()
 
+    marks_by_disease = {}  # the map's marks do not depend on the filters: one query per disease
+
     def update_map(*_):
         matrix = evidence_map_data(disease_control.value, level_control.value, kinds_control.value, kb)
-        heat_map.value = evidence_map_html(matrix, disease_control.value, kb)
-        summary.value = evidence_map_summary_html(matrix, disease_control.value, kb)
+        if disease_control.value not in marks_by_disease:
+            marks_by_disease[disease_control.value] = queries.map_marks(disease_control.value, kb)
+        marks = marks_by_disease[disease_control.value]
+        heat_map.value = evidence_map_html(matrix, disease_control.value, kb, marks)
+        summary.value = evidence_map_summary_html(matrix, disease_control.value, kb, marks["repair"])
         therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
         damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
+        filled = matrix.notna().to_numpy()
         pairs = [(f"{therapy_names[t]} × {damage_names[d]}", f"{t}|{d}")
-                 for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])]
+                 for i, t in enumerate(matrix.index) for j, d in enumerate(matrix.columns) if filled[i, j]]
         cell_control.options = [("(choose a filled cell)", "")] + pairs
         cell_control.value = ""
         update_details()
