@@ -251,40 +251,52 @@ def evidence_matrix(disease: str, min_evidence: str | None = None,
     return matrix
 
 
-def _decisive_pairs(disease: str, kb: KnowledgeBase | None, keep) -> set[tuple[str, str]]:
-    """(therapy_id, damage_id) pairs of one disease whose decisive claim passes ``keep`` (a function
-    from the decisive claims to a boolean mask)."""
-    kb = _kb(kb)
-    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
-    decisive = decisive_claims(effects)
-    hit = decisive[keep(decisive)]
-    return set(zip(hit["therapy_id"].astype(str), hit["damage_id"].astype(str)))
+def _disease_effects(disease: str, kb: KnowledgeBase) -> pd.DataFrame:
+    return kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
+
+
+def _pairs(claims: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(claims["therapy_id"].astype(str), claims["damage_id"].astype(str)))
+
+
+#: The caveat marks of the evidence maps: each a test on the decisive claims (a boolean mask).
+_CAVEAT_MARKS = {
+    "unlinked": lambda d: link_is_hypothesis(d["direction"], d["mechanism_link"]),
+    "unblinded": lambda d: d["unblinded"].astype(bool),
+    "active": lambda d: d["active_control"].astype(bool),
+}
+
+
+def _decisive_pairs(disease: str, kb: KnowledgeBase | None, mark: str) -> set[tuple[str, str]]:
+    """(therapy_id, damage_id) pairs of one disease whose decisive claim carries ``mark`` (a key of
+    :data:`_CAVEAT_MARKS`)."""
+    decisive = decisive_claims(_disease_effects(disease, _kb(kb)))
+    return _pairs(decisive[_CAVEAT_MARKS[mark](decisive)])
 
 
 def unlinked_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
     """(therapy_id, damage_id) pairs whose decisive claim shows benefit for the disease while the
     action on that damage is only assumed or seen in the lab (riluzole and excitotoxicity)."""
-    return _decisive_pairs(disease, kb, lambda d: link_is_hypothesis(d["direction"], d["mechanism_link"]))
+    return _decisive_pairs(disease, kb, "unlinked")
 
 
 def unblinded_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
     """(therapy_id, damage_id) pairs whose decisive claim is a favourable result from open-label
     randomized trials only (nobody blinded; the ``unblinded`` column of the therapy claims)."""
-    return _decisive_pairs(disease, kb, lambda d: d["unblinded"].astype(bool))
+    return _decisive_pairs(disease, kb, "unblinded")
 
 
 def active_control_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
     """(therapy_id, damage_id) pairs whose decisive claim is a randomized result from trials that all
     compared the treatment with another effective treatment (the ``active_control`` column)."""
-    return _decisive_pairs(disease, kb, lambda d: d["active_control"].astype(bool))
+    return _decisive_pairs(disease, kb, "active")
 
 
 def repair_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
     """(therapy_id, damage_id) pairs with a claim about repairing damage already done (``action`` is
     ``repairs``) at the evidence level the map shows for the pair: a repair claim as strong as the
     decisive claim, so two equally strong claims, one about repair, mark the cell whatever their order."""
-    kb = _kb(kb)
-    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
+    effects = _disease_effects(disease, _kb(kb))
     return _repair_pairs(effects, decisive_claims(effects))
 
 
@@ -300,18 +312,10 @@ def map_marks(disease: str, kb: KnowledgeBase | None = None) -> dict[str, set[tu
     update needs all four): ``unlinked`` (:func:`unlinked_pairs`), ``unblinded``
     (:func:`unblinded_pairs`), ``active`` (:func:`active_control_pairs`) and ``repair``
     (:func:`repair_pairs`)."""
-    kb = _kb(kb)
-    effects = kb.therapy_effects[kb.therapy_effects["disease_id"] == resolve("disease", disease, kb)]
+    effects = _disease_effects(disease, _kb(kb))
     decisive = decisive_claims(effects)
-
-    def pairs(mask) -> set[tuple[str, str]]:
-        hit = decisive[mask]
-        return set(zip(hit["therapy_id"].astype(str), hit["damage_id"].astype(str)))
-
-    return {"unlinked": pairs(link_is_hypothesis(decisive["direction"], decisive["mechanism_link"])),
-            "unblinded": pairs(decisive["unblinded"].astype(bool)),
-            "active": pairs(decisive["active_control"].astype(bool)),
-            "repair": _repair_pairs(effects, decisive)}
+    marks = {name: _pairs(decisive[keep(decisive)]) for name, keep in _CAVEAT_MARKS.items()}
+    return marks | {"repair": _repair_pairs(effects, decisive)}
 
 
 def trials(disease: str | None = None, cell_type: str | None = None, phase: str | None = None,

@@ -4,7 +4,6 @@ HTML map and both text alternatives), and every claim display says what the clai
 
 from __future__ import annotations
 
-import csv
 import shutil
 
 import pandas as pd
@@ -18,6 +17,8 @@ from helpers.figures.therapy_tables import describe_evidence_map, effect_claims_
 from helpers.style import REPAIR_KEY, REPAIR_LABEL
 from helpers.widgets.explorer import (claim_evidence_html, evidence_map_data, evidence_map_html,
                                       evidence_map_summary_html)
+from test_data import _rows, _set, _write  # noqa: PLC2701 (the same spreadsheet-like edits)
+from test_data_damage import _row_of  # noqa: PLC2701
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +50,10 @@ def test_the_mark_does_not_depend_on_the_order_of_equally_strong_claims(kb, tmp_
     target = tmp_path / "data"
     shutil.copytree(kb.data_dir, target)
     path = target / "therapy_effects.csv"
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+    rows = _rows(path)
     ids = [row[0] for row in rows]
     rows[ids.index("e010")], rows[ids.index("e011")] = rows[ids.index("e011")], rows[ids.index("e010")]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+    _write(path, rows)
     assert ("nsi566", "als_lmn_loss") in queries.repair_pairs("als", load_knowledge_base(target))
 
 
@@ -106,18 +105,10 @@ def test_no_repair_claim_has_a_clinical_benefit_which_the_lessons_say(kb):
 
 @pytest.fixture
 def repaired(tmp_path, kb):
-    """A copy of the data in which natalizumab's relapse claim (R+) is recorded as a repair claim."""
+    """A copy of the data in which natalizumab's relapse claim (R+, e049) is recorded as a repair claim."""
     target = tmp_path / "data"
     shutil.copytree(kb.data_dir, target)
-    path = target / "therapy_effects.csv"
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    header = rows[0]
-    for row in rows[1:]:
-        if row[header.index("therapy_id")] == "natalizumab" and row[header.index("damage_id")] == "ms_bbb_relapse":
-            row[header.index("action")] = "repairs"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+    _set(target, "therapy_effects", _row_of(target, "therapy_effects", "effect_id", "e049"), "action", "repairs")
     return load_knowledge_base(target)
 
 

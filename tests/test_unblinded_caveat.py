@@ -4,7 +4,6 @@ like a blinded one (data/README.md, rule 14)."""
 
 from __future__ import annotations
 
-import csv
 import shutil
 
 import pytest
@@ -20,6 +19,8 @@ from helpers.figures.therapy_tables import (describe_mechanism_evidence, effect_
 from helpers.lesson import evidence_legend_html
 from helpers.style import ACTIVE_CONTROL_MARK, UNBLINDED_LABEL, UNBLINDED_MARK
 from helpers.widgets.explorer import claim_evidence_html, effects_table_html, evidence_map_html
+from test_data import _set  # noqa: PLC2701 (the same spreadsheet-like edits)
+from test_data_damage import _row_of  # noqa: PLC2701
 
 TAG = f">{UNBLINDED_LABEL}</span>"
 
@@ -78,15 +79,7 @@ def open_mist(tmp_path, kb):
     """A copy of the data in which MIST is recorded as fully open-label (no blinded rater)."""
     target = tmp_path / "data"
     shutil.copytree(kb.data_dir, target)
-    path = target / "trials.csv"
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    column = rows[0].index("blinding")
-    for row in rows[1:]:
-        if row[0] == "mist":
-            row[column] = "open"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+    _set(target, "trials", _row_of(target, "trials", "trial_id", "mist"), "blinding", "open")
     return load_knowledge_base(target)
 
 

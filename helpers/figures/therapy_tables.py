@@ -388,12 +388,12 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
             f"{disease_id.upper()}, {int(filled.to_numpy().sum())} cells filled; benefit on a clinical endpoint "
             f"in a randomized trial in the rows of: {', '.join(strong) or 'none'}; no benefit in a randomized "
             f"trial in the rows of: {', '.join(failed) or 'none'}")
-    active = sorted({names[t] for t, d in queries.active_control_pairs(disease_id, kb) if t in matrix.index},
-                    key=list(names.values()).index)
+    marks = queries.map_marks(disease_id, kb)
+    active = sorted({names[t] for t, d in marks["active"] if t in matrix.index}, key=list(names.values()).index)
     if active:
         text += (f"; cells marked {ACTIVE_CONTROL_MARK} (compared only with another effective drug, not with placebo) "
                  f"in the rows of: {', '.join(active)}")
-    text += repair_summary(matrix, disease_id, kb)
+    text += repair_summary(matrix, disease_id, kb, marks["repair"])
     text += f"; columns with no claim at all: {', '.join(empty)}" if empty else "; every column has at least one claim"
     return text + "."
 
