@@ -72,8 +72,8 @@ def explorer_latencies(quick: bool) -> dict[str, list[float]]:
     from helpers.widgets import explorer
     from helpers.widgets.intro import evidence_level_explorer
 
-    def values(control):
-        return [v for _, v in control.options]
+    from widget_combinations import TRIAL_BROWSER_CONTROLS, trial_browser_combinations
+    from widget_combinations import option_values as values
 
     results: dict[str, list[float]] = {}
     w = explorer.therapy_explorer()
@@ -99,14 +99,10 @@ def explorer_latencies(quick: bool) -> dict[str, list[float]]:
 
     w = explorer.trial_browser()
     c = w.controls
-    names = ["disease", "cell_type", "phase", "design", "result", "kind"]
-    # every filter for cell therapies (the default); disease, design and result for the other kinds
-    fewer = [values(c["disease"]), [explorer.ANY], [explorer.ANY], values(c["design"]), values(c["result"])]
-    combos = (list(itertools.product(*(values(c[n]) for n in names[:5]), ["cell"]))
-              + list(itertools.product(*fewer, ["other", explorer.ANY])))
+    combos = trial_browser_combinations(c)  # the walk that tests/test_explorer_widgets.py checks
     times = []
     for combo in combos[:: 7 if quick else 1]:
-        for name, value in zip(names, combo):
+        for name, value in zip(TRIAL_BROWSER_CONTROLS, combo):
             if c[name].value != value:
                 times.append(timed(lambda: setattr(c[name], "value", value)))
     results["trial browser"] = times

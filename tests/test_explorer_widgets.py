@@ -13,15 +13,13 @@ from helpers import queries
 from helpers.data import load_knowledge_base
 from helpers.widgets import explorer
 from helpers.widgets.intro import claims_at_level_html, evidence_level_explorer
+from widget_combinations import TRIAL_BROWSER_CONTROLS, trial_browser_combinations
+from widget_combinations import option_values as _values
 
 
 @pytest.fixture(scope="module")
 def kb():
     return load_knowledge_base()
-
-
-def _values(dropdown):
-    return [value for _, value in dropdown.options]
 
 
 def test_therapy_explorer_every_combination(kb):
@@ -143,13 +141,9 @@ def test_trial_browser_every_combination(kb):
     widget = explorer.trial_browser()
     c, out = widget.controls, widget.outputs
     assert c["kind"].value == "cell"  # the series' subject first; drug trials on request
-    names = ["disease", "cell_type", "phase", "design", "result", "kind"]
-    every = [_values(c[n]) for n in names[:5]]
-    fewer = [_values(c["disease"]), [explorer.ANY], [explorer.ANY], _values(c["design"]), _values(c["result"])]
     combos = 0
-    for values in itertools.chain(itertools.product(*every, ["cell"]),
-                                  itertools.product(*fewer, ["other", explorer.ANY])):
-        for name, value in zip(names, values):
+    for values in trial_browser_combinations(c):
+        for name, value in zip(TRIAL_BROWSER_CONTROLS, values):
             c[name].value = value
         trials = explorer.trial_browser_data(*values, kb=kb)
         assert out["table"].value == explorer.trial_table_html(trials, kb)
