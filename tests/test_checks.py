@@ -209,9 +209,11 @@ def _check_q05_06(item, kb):
     effects = kb.therapy_effects[(kb.therapy_effects["damage_id"] == "als_lmn_loss")
                                  & (kb.therapy_effects["evidence_level"] == "rct_benefit")]
     assert set(effects["therapy_id"]) & cells == {"lenzumestrocel"}
-    assert _codes(kb, "nurown", "als_lmn_loss") == {"R0"}
-    assert "R+" not in _codes(kb, "nsi566", "als_lmn_loss")
-    return _option(item, "Lenzumestrocel")
+    assert _codes(kb, "lenzumestrocel", "als_lmn_loss") >= {"R+", "R0"}  # the two badges the item reads together
+    lenzu = kb.therapy_effects[(kb.therapy_effects["therapy_id"] == "lenzumestrocel")
+                               & (kb.therapy_effects["evidence_level"] == "rct_benefit")]
+    assert lenzu["unblinded"].all()  # the 'not blinded' tag the question names
+    return _option(item, "Not shown")
 
 
 def _check_q06_06(item, kb):

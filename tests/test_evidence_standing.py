@@ -54,3 +54,36 @@ def test_limited_approvals_say_so_in_the_chart_and_name_the_limits_in_words(kb):
     assert "Tolebrutinib (BTK inhibitor) (MS): non-relapsing secondary progressive MS only; EU" in text
     assert "not the US" in text and "Clemastine fumarate (as a remyelinating drug) (MS), harm seen in an early" in text
     assert "…" not in text  # names are whole in the text alternative
+
+
+def test_the_text_says_when_randomized_trials_of_one_treatment_disagree(kb):
+    """The figure shows one marker per treatment, the larger trial's; the text alternative names the
+    treatments whose other randomized trials on a clinical measure found the opposite (edaravone's
+    selected-group trial, lenzumestrocel's phase 2, tolebrutinib's trials in other forms of MS)."""
+    text = overview.describe_evidence_standing(kb)
+    assert "for 1 of these (Edaravone) another randomized trial found benefit, and the figure shows the larger" in text
+    assert "(Lenzumestrocel (Neuronata-R)) another randomized trial found benefit" in text
+    assert "(Tolebrutinib (BTK inhibitor)) another randomized trial found none" in text
+    assert "(Riluzole)" not in text  # no disagreement: no caveat
+
+
+def test_an_added_opposite_result_makes_the_caveat_appear(kb, tmp_path):
+    """Edit the data as an instructor would: a failed randomized trial for riluzole (invented for the test)."""
+    import shutil
+
+    from test_data import _rows, _write  # noqa: PLC2701 (the same spreadsheet-like edits)
+
+    data_copy = tmp_path / "data"
+    shutil.copytree(kb.data_dir, data_copy)
+    path = data_copy / "therapy_effects.csv"
+    rows = _rows(path)
+    header, body = rows[0], rows[1:]
+    riluzole = next(r for r in body if r[header.index("therapy_id")] == "riluzole")
+    copy = list(riluzole)
+    copy[header.index("effect_id")] = "e999"
+    copy[header.index("direction")] = "no_benefit"
+    _write(path, [header, *body, copy])
+    from helpers.data import load_knowledge_base
+
+    text = overview.describe_evidence_standing(load_knowledge_base(data_copy))
+    assert "for 2 of these (Tolebrutinib (BTK inhibitor), Riluzole) another randomized trial found none" in text

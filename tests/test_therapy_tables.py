@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from helpers import models, queries
 from helpers.data import load_knowledge_base
 from helpers.figures import therapy_tables as tt
+from helpers.style import DAGGER_KEY
 from helpers.style import REPAIR_LABEL
 
 
@@ -332,3 +333,20 @@ def test_describe_cell_trial_overview_counts(kb):
     assert f"{len(rct)} randomized" in text
     for name in rct.loc[rct["result"].astype(str) == "met", "short_name"]:
         assert name in text
+
+
+def test_the_gap_tables_carry_the_same_caveat_marks_as_the_maps(kb):
+    """A favourable result listed under 'damage no therapy has been shown to act on' is there because
+    its action on that damage is not shown: the table says so with the dagger, keyed below it, and a
+    result from unblinded trials carries its tag, as in the maps and claim lists."""
+    for disease in ("als", "ms"):
+        frame = tt.untreated_damage_frame(disease, kb=kb)
+        text = tt.untreated_damage_html(disease, kb=kb)
+        effects = kb.therapy_effects.set_index("effect_id")
+        favourable = [e for ids in frame["effect_ids"] for e in ids if effects.loc[e, "direction"] == "benefit"]
+        assert favourable, disease  # the check below must see some
+        assert text.count("</span>† ") >= len(favourable)  # every favourable claim here has its link unshown
+        assert DAGGER_KEY in html.unescape(text)
+        unblinded = [e for ids in frame["effect_ids"] for e in ids if bool(effects.loc[e, "unblinded"])]
+        assert text.count("caveat-unblinded") == len(unblinded)
+    assert "caveat-unblinded" in tt.untreated_damage_html("als", kb=kb)  # lenzumestrocel's open-label phase 2

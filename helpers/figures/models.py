@@ -101,7 +101,7 @@ class ConductionPlot:
             # fixed scale, so that settings can be compared by eye (and the widget redraws faster)
             ax_l.set_ylim(p["vep_p100_latency_ms"] - 3, p["vep_p100_latency_ms"] + 40)
             ax_l.set_xlabel("Internodes that lost myelin (%)")
-            ax_l.set_ylabel("Model VEP P100 latency (ms)")
+            ax_l.set_ylabel("Model visual signal delay,\nVEP P100 latency (ms)")
             self.l_title = ax_l.set_title(self.TITLE_BLOCK, fontsize=13, loc="left")
             ax_l.legend(loc="upper left", fontsize=9, framealpha=0.9)
 
@@ -325,7 +325,8 @@ def describe_conduction(fibre_diameter_um: float | None = None, fraction_demyeli
         return start + ("the safety factor falls below 1 and the impulse is blocked, so the signal does not arrive "
                         "(the plot shows latency rising with more demyelination, and recovery after remyelination).")
     lat = float(models.vep_p100_latency_ms(r.conduction_time_ms, r.healthy_time_ms, p))
-    return start + (f"it slows to {float(r.velocity_m_per_s):.1f} m/s and the model VEP P100 latency rises from "
+    return start + (f"it slows to {float(r.velocity_m_per_s):.1f} m/s and the model VEP P100 latency (how long the brain's "
+                    f"response to a visual pattern takes: the visual evoked potential) rises from "
                     f"{p['vep_p100_latency_ms']:.0f} to {lat:.1f} ms; the latency curve climbs as more internodes "
                     f"are affected, and remyelination brings it part of the way back.")
 
@@ -417,7 +418,7 @@ class MotorUnitPlot:
         self.s_thresh.set_ydata([100 * course.weakness_threshold] * 2)
         lost_at_onset = 1 - course.onset_fraction_remaining
         self.s_onset.set_data([100 * lost_at_onset], [100 * course.weakness_threshold])
-        self.s_text.set_text(f"Weakness is noticed only after\n{_pct(lost_at_onset)} of motor units are lost")
+        self.s_text.set_text(f"In this model, weakness is noticed only\nafter {_pct(lost_at_onset)} of motor units are lost")
         t = course.years
         self.t_strength.set_data(t, 100 * course.expected_strength)
         self.t_sim_strength.set_data(t, 100 * course.simulated_strength)
@@ -576,7 +577,7 @@ def power_curve_figure(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_pe
         ax.set_ylim(0, 102)
         ax.set_xlabel("Trial size (patients per arm)")
         ax.set_ylabel("Power: trials detecting the effect (%)")
-        ax.set_title("Bigger trials find smaller effects (teaching model)", loc="left")
+        ax.set_title("Smaller effects need bigger trials to detect (teaching model)", loc="left")
         ax.legend(fontsize=10, frameon=False, loc="lower right")
     return fig
 

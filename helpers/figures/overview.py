@@ -8,6 +8,8 @@ evidence.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -65,15 +67,30 @@ def status_text(status: str, approved_for: str) -> str:
 
 
 def _short_name(name: str, limit: int = 46) -> str:
-    name = name.split(" (")[0] if len(name) > limit else name
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+    """A name that fits the figure's labels: the whole name if short enough; else an abbreviation in
+    brackets that spells the name's initials ("... transplantation (aHSCT)" -> "aHSCT"); else the name
+    without its bracket; else cut with "…".
+
+    >>> _short_name("Autologous haematopoietic stem cell transplantation (aHSCT)")
+    'aHSCT'
+    >>> _short_name("Human fetal neural precursor cells, intrathecal (STEMS)")
+    'Human fetal neural precursor cells, intrathec…'
+    """
+    if len(name) <= limit:
+        return name
+    head, _, rest = name.partition(" (")
+    abbreviation = rest.rstrip(")")
+    initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", head)).lower()
+    if abbreviation and " " not in abbreviation and abbreviation.lower() == initials:
+        return abbreviation
+    return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
 def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
     """Dot chart: each treatment's strongest design (x) and what it found (marker), cell therapies apart."""
     standing = evidence_standing(kb)
     x_of = {design: i for i, design in enumerate(reversed(DESIGNS))}
-    groups = [("Cell-based treatments", standing[standing["cell_based"]]),
+    groups = [("Cell-based treatments (stem cells and other cells)", standing[standing["cell_based"]]),
               ("Drugs, antibodies and procedures", standing[~standing["cell_based"]])]
     heights = [max(len(g), 1) for _, g in groups]
     with figure_style():
@@ -110,16 +127,28 @@ def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
 def describe_evidence_standing(kb: KnowledgeBase) -> str:
     """Text alternative for :func:`evidence_standing_figure`, computed from the data."""
     standing = evidence_standing(kb)
+    effects = kb.therapy_effects
+    won = effects[(effects["design"].astype(str) == "rct_clinical") & (effects["direction"].astype(str) == "benefit")]
+    lost = effects[(effects["design"].astype(str) == "rct_clinical") & (effects["direction"].astype(str) == "no_benefit")]
+    also_won = set(zip(won["therapy_id"], won["disease_id"]))  # pairs where some randomized trial found benefit
+    also_lost = set(zip(lost["therapy_id"], lost["disease_id"]))  # ... and where some found none
     parts = []
     for cell_based, label in ((True, "Cell-based treatments"), (False, "Drugs, antibodies and procedures")):
         group = standing[standing["cell_based"] == cell_based]
         benefit = group[(group["design"] == "rct_clinical") & (group["direction"] == "benefit")]
         failed = group[(group["design"] == "rct_clinical") & (group["direction"] == "no_benefit")]
+        disputed = [r.name for r in failed.itertuples() if (r.therapy_id, r.disease_id) in also_won]
+        mixed = [r.name for r in benefit.itertuples() if (r.therapy_id, r.disease_id) in also_lost]
         parts.append(f"{label}: {len(group)} treatment-disease pairs; benefit on a clinical endpoint in a randomized "
-                     f"trial for {len(benefit)} ({', '.join(n for n in benefit['name']) or 'none'}); "
+                     f"trial for {len(benefit)} ({', '.join(n for n in benefit['name']) or 'none'})"
+                     + (f", although for {len(mixed)} of these ({', '.join(mixed)}) another randomized trial found "
+                        "none, and the figure shows the larger trial" if mixed else "")
+                     + "; "
                      f"a randomized trial on a clinical endpoint found no benefit for {len(failed)} "
-                     f"({', '.join(n for n in failed['name']) or 'none'}); the others have only weaker "
-                     "designs behind them.")
+                     f"({', '.join(n for n in failed['name']) or 'none'})"
+                     + (f", although for {len(disputed)} of these ({', '.join(disputed)}) another randomized trial "
+                        "found benefit, and the figure shows the larger trial" if disputed else "")
+                     + "; the others have only weaker designs behind them.")
     harmed = standing[standing["harms"].map(len) > 0]
     if len(harmed):
         parts.append("A harm marker beside the main result: " + "; ".join(

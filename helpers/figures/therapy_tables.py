@@ -21,7 +21,7 @@ from .. import models, queries
 from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
 from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CAVEATS, CLAIM_AIMS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS,
-                     GREYS, REPAIR_LABEL, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_style,
+                     DAGGER_KEY, GREYS, REPAIR_LABEL, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_style,
                      status_tag_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
@@ -430,7 +430,8 @@ def untreated_damage_frame(disease: str, above: str = "lab", kb: KnowledgeBase |
     """The damage :func:`helpers.queries.untreated_damage` finds, with every claim that does exist.
 
     One row per untreated damage (``damage.csv`` order): its name, the grade of the most strongly
-    tested claim (or ``None``), and every claim as ``(therapy, grade)``, strongest design first.
+    tested claim (or ``None``), every claim as ``(therapy, grade)``, strongest design first, and the
+    effect ids of those claims in the same order (``effect_ids``, for their caveat marks).
     """
     kb = _kb(kb)
     ids = queries.untreated_damage(disease, above, kb)
@@ -441,8 +442,9 @@ def untreated_damage_frame(disease: str, above: str = "lab", kb: KnowledgeBase |
         claims = effects[effects["damage_id"] == damage_id]
         order = list(zip(claims["name"], claims["level"]))
         best = order[0][1] if order else None
-        rows.append({"damage_id": damage_id, "damage": names[damage_id], "best_level": best, "claims": order})
-    return pd.DataFrame(rows, columns=["damage_id", "damage", "best_level", "claims"], dtype=object)
+        rows.append({"damage_id": damage_id, "damage": names[damage_id], "best_level": best, "claims": order,
+                     "effect_ids": list(claims["effect_id"])})
+    return pd.DataFrame(rows, columns=["damage_id", "damage", "best_level", "claims", "effect_ids"], dtype=object)
 
 
 def untreated_damage_html(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> str:
@@ -455,14 +457,22 @@ def untreated_damage_html(disease: str, above: str = "lab", kb: KnowledgeBase | 
     if frame.empty:
         return (f"<p>Every kind of damage in {disease_id.upper()} has a favourable claim from a design stronger than "
                 f"“{esc(label)}”.</p>")
+    effects = kb.therapy_effects.set_index("effect_id")
     rows = []
     for r in frame.itertuples():
-        claims = join(Html(f"{_badge(lvl, kb)} {esc(name)}") for name, lvl in r.claims) if r.claims \
-            else Html("<i>no claim at all in the knowledge base</i>")
+        # the same marks as the maps and claim lists: a favourable result here is listed because its
+        # action on this damage is not shown (†), and a result from unblinded trials says so
+        marked = []
+        for (name, lvl), effect_id in zip(r.claims, r.effect_ids):
+            e = effects.loc[effect_id]
+            dagger = "†" if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else ""
+            marked.append(Html(f"{_badge(lvl, kb)}{dagger} {caveat_tags_html(e)}{esc(name)}"))
+        claims = join(marked) if marked else Html("<i>no claim at all in the knowledge base</i>")
         rows.append([Html(f"<b>{esc(r.damage)}</b>"), claims])
-    return table_html(["Damage", "Every claim in the knowledge base (strongest design first)"], rows,
-                  f"{disease_id.upper()}: damage that no therapy has been shown, in people, to act on (by a design "
-                  f"stronger than “{label}”)")
+    table = table_html(["Damage", "Every claim in the knowledge base (strongest design first)"], rows,
+                       f"{disease_id.upper()}: damage that no therapy has been shown, in people, to act on (by a "
+                       f"design stronger than “{label}”)")
+    return table + f"<p><small>{esc(DAGGER_KEY)}: why a damage with such a claim still counts as a gap.</small></p>"
 
 
 def untreated_damage_table(disease: str, above: str = "lab", kb: KnowledgeBase | None = None) -> HTML:
@@ -599,13 +609,16 @@ def describe_cell_trial_overview(kb: KnowledgeBase | None = None) -> str:
     trials = cell_trials(kb)
     rct = trials[trials["randomized"] == "yes"]
     sized = rct.dropna(subset=["n_enrolled"])
-    largest = sized.loc[sized["n_enrolled"].astype(int).idxmax()] if len(sized) else None
+    enrolled = sized[sized["size_kind"].astype(str) == "enrolled"]  # a planned size is not yet a trial that ran
+    largest = enrolled.loc[enrolled["n_enrolled"].astype(int).idxmax()] if len(enrolled) else None
+    planned = sized[sized["size_kind"].astype(str) == "planned"]
     others = trials[trials["randomized"] != "yes"].dropna(subset=["n_enrolled"])
     met = rct[rct["result"].astype(str) == "met"]["short_name"]
     not_met = rct[rct["result"].astype(str) == "not_met"]["short_name"]
     text = (f"Dot plot of {len(trials)} cell-therapy trials by size, MS then ALS, randomized first: {len(rct)} randomized"
-            + (f" (largest with a reported size: {largest['short_name']}, {int(largest['n_enrolled'])} people"
-               f"{' planned' if str(largest['size_kind']) == 'planned' else ''})" if largest is not None else "")
+            + (f" (largest enrolled: {largest['short_name']}, {int(largest['n_enrolled'])} people"
+               + (f"; {len(planned)} more with only a planned size" if len(planned) else "") + ")"
+               if largest is not None else "")
             + f", of which {len(met)} met the primary endpoint ({', '.join(met) or 'none'}) and {len(not_met)} did "
               f"not ({', '.join(not_met) or 'none'}); {len(trials) - len(rct)} not randomized")
     if len(others):
