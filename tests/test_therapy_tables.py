@@ -104,17 +104,32 @@ def test_mechanism_evidence_counts_match_the_effects(kb):
         assert counts.loc[mechanism_id, level] == n
 
 
-def test_mechanism_evidence_figure_draws_one_bar_per_nonzero_count(kb):
+def test_mechanism_chart_draws_one_marker_per_claim_and_adds_nothing_up(kb):
+    """The chart must not count claims (lesson 00: ten weak studies do not add up to one strong one):
+    one marker per claim about a cell-based therapy, at its mechanism's row and its design's column;
+    no bars; the mechanisms without a claim are named, not drawn as empty rows."""
     fig = tt.mechanism_evidence_figure(kb)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
-    nonzero = int((tt.mechanism_evidence_counts(kb).to_numpy() > 0).sum())
-    assert sum(1 for p in ax.patches if p.get_width() > 0) == nonzero
-    assert ax.get_xlabel() and fig.get_suptitle()
-    empty = int((tt.mechanism_evidence_counts(kb).sum(axis=1) == 0).sum())
-    assert empty and sum("(no claim about a cell-based therapy)" == t.get_text() for t in ax.texts) == empty
+    cell = kb.therapy_effects[kb.therapy_effects["therapy_id"].isin(tt.cell_based_therapy_ids(kb))]
+    points = [c for c in ax.collections if len(c.get_offsets()) == 1]
+    assert len(points) == len(cell)
+    assert not [p for p in ax.patches if p.get_width() > 0]  # no bars
+    names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert rows == [names[m] for m in kb.mechanisms["mechanism_id"] if m in set(cell["mechanism_id"])]
+    columns = {round(float(c.get_offsets()[0][0])) for c in points}
+    assert columns <= set(range(5))
+    for c in points:  # each marker sits within its design's column
+        x, y = c.get_offsets()[0]
+        assert abs(x - round(x)) <= 0.45
+    empty = [names[m] for m in kb.mechanisms["mechanism_id"] if m not in set(cell["mechanism_id"])]
+    legend_text = "\n".join(t.get_text() for legend in fig.legends for t in legend.get_texts())
+    assert empty and all(name in legend_text for name in empty)
+    favourable = cell[cell["direction"] == "benefit"]
+    assert len([t for t in ax.texts if t.get_text()[:2] in ("R+", "S+")]) == len(favourable)
     text = tt.describe_mechanism_evidence(kb)
-    assert f"{int(tt.mechanism_evidence_counts(kb).to_numpy().sum())} claims" in text
+    assert f"{len(cell)} claims" in text and "nothing is added up" in text
 
 
 # --------------------------------------------------------------------------- routes

@@ -474,7 +474,7 @@ def alsfrs_course_figure(n_patients: int = 30, months: int = 18, seed: int = mod
             ax.plot(c["months"][seen], score[seen], color=GREYS["mid"], lw=0.9, alpha=0.8)
         ax.plot([], [], color=GREYS["mid"], lw=0.9, label="one simulated person")
         ax.plot(c["months"], np.clip(c["baseline"] + c["mean_slope"] * c["months"], 0, None),
-                color=DISEASE_COLOURS["als"], lw=3, label=f"average: {c['mean_slope']:+.2f} points/month")
+                color=DISEASE_COLOURS["als"], lw=3, label=f"average: loses {-c['mean_slope']:.2f} points a month")
         ax.set_xlim(0, c["months"][-1])
         ax.set_ylim(0, c["max"])
         ax.set_xlabel("Months since entering the study")
@@ -485,7 +485,8 @@ def alsfrs_course_figure(n_patients: int = 30, months: int = 18, seed: int = mod
         rates = -c["true_slopes"]
         ax_h.hist(rates, bins=np.arange(np.floor(rates.min() * 4) / 4, rates.max() + 0.25, 0.25),
                   color=DISEASE_COLOURS["als"], edgecolor=OKABE_ITO["black"], hatch="//")
-        ax_h.axvline(-c["mean_slope"], color=OKABE_ITO["black"], ls="--", lw=1.5, label="average")
+        ax_h.axvline(-c["mean_slope"], color=OKABE_ITO["black"], ls="--", lw=1.5,
+                     label=f"average ({-c['mean_slope']:.2f})")
         ax_h.set_xlabel("Points lost per month")
         ax_h.set_ylabel("Number of simulated people")
         ax_h.set_title("Personal rates of decline", loc="left", fontsize=13)

@@ -18,10 +18,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .. import models, queries
-from ..data import THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
+from ..data import DESIGNS, RANDOMIZED_DESIGNS, THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
 from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CAVEATS, CLAIM_AIMS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS,
-                     DAGGER_KEY, GREYS, REPAIR_LABEL, UNBLINDED_KEY, caveat_tags_html, evidence_badge_html, figure_style,
+                     DAGGER_KEY, GREYS, REPAIR_LABEL, UNBLINDED_KEY, UNBLINDED_MARK, caveat_tags_html, evidence_badge_html, figure_style,
                      status_tag_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
@@ -235,85 +235,115 @@ def caveat_segments(caveat: str, kb: KnowledgeBase | None = None,
 
 
 def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> Figure:
-    """Stacked horizontal bars: how many claims per mechanism sit at each evidence level.
+    """Dot chart: every claim, one marker each, by mechanism (rows) and the design of its test (columns).
 
-    Each segment carries its level's short code (as in the evidence map), so colour is not the
-    only cue; a segment holding a result from a trial in which nobody was blinded adds the caveat
-    mark, and one holding a result from trials against an active drug only, not placebo, the
-    section sign. Mechanisms without claims are kept (an empty bar is a finding).
+    The marker's shape says what the test found and its colour is the claim's evidence badge; a
+    favourable result carries its code, with the caveat mark of a result from trials in which nobody
+    was blinded, or against an active drug only. Nothing is summed: a row with many markers is a
+    mechanism tested often, not one tested well (lesson 00: ten weak studies do not add up to one
+    strong one). Mechanisms without a claim are named under the chart instead of drawn as empty rows.
     """
+    from .overview import DESIGN_SHORT, DIRECTION_MARKERS
+
     kb = _kb(kb)
-    counts = mechanism_evidence_counts(kb, cell_based_only)
-    unblinded = caveat_segments("unblinded", kb, cell_based_only)
-    active = caveat_segments("active_control", kb, cell_based_only)
+    effects = _mechanism_claims(kb, cell_based_only)
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
-    labels = _labels(kb)
-    y = np.arange(len(counts.index))
+    shown = [m for m in kb.mechanisms["mechanism_id"] if m in set(effects["mechanism_id"])]
+    empty = [names[m] for m in kb.mechanisms["mechanism_id"] if m not in shown]
+    x_of = {design: i for i, design in enumerate(reversed(DESIGNS))}
+    direction_order = {d: i for i, d in enumerate(DIRECTION_MARKERS)}
     with figure_style():
-        fig = Figure(figsize=(10.0, 1.4 + 0.5 * len(y)), layout="constrained")
+        fig = Figure(figsize=(10.0, 2.6 + 0.62 * len(shown)), layout="constrained")
         ax = fig.add_subplot()
-        left = np.zeros(len(y))
-        for level in counts.columns:
-            values = counts[level].to_numpy()
-            if values.sum() == 0:
-                continue
-            ax.barh(y, values, left=left, color=EVIDENCE_COLOURS[level], edgecolor="#333333",
-                    label=textwrap.fill(f"{EVIDENCE_CODES[level]} = {labels[level]}", 52))
-            for yi, (start, width) in enumerate(zip(left, values)):
-                if width:
-                    mark = map_mark((counts.index[yi], level), frozenset(), unblinded, active)
-                    ax.text(start + width / 2, yi, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=9,
-                            fontweight="bold", color=EVIDENCE_TEXT_COLOURS[level])
-            left += values
-        none = "no claim" if not cell_based_only else "no claim about a cell-based therapy"
-        for yi, total in enumerate(left):
-            if total == 0:  # say so, rather than leave a gap that looks like a missing bar
-                ax.text(0.1, yi, f"({none})", ha="left", va="center", fontsize=9.5, color=GREYS["dark"],
-                        style="italic")
-        ax.set_yticks(y, [names[m] for m in counts.index])
-        ax.invert_yaxis()
-        ax.set_xlim(0, max(float(left.max()), 1.0) * 1.04)  # the longest bar ends inside the axes, visibly
-        ax.set_xlabel("Number of claims in the knowledge base (a count, not a strength)")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        for y, mechanism in enumerate(shown):
+            rows = effects[effects["mechanism_id"] == mechanism]
+            for design, group in rows.groupby("design", observed=True, sort=False):
+                group = group.sort_values("direction", key=lambda d: d.map(direction_order), kind="stable")
+                offsets = (np.arange(len(group)) - (len(group) - 1) / 2) * 0.12  # side by side, centred
+                for dx, r in zip(offsets, group.itertuples()):
+                    x = x_of[str(design)] + dx
+                    ax.scatter(x, y, marker=DIRECTION_MARKERS[str(r.direction)][0], s=70,
+                               color=EVIDENCE_COLOURS[str(r.evidence_level)], edgecolors="#222222", linewidths=1.0,
+                               zorder=3)
+                    if str(r.direction) == "benefit":  # the few favourable results, with their caveats
+                        mark = (UNBLINDED_MARK if r.unblinded else "") + (ACTIVE_CONTROL_MARK if r.active_control else "")
+                        ax.annotate(EVIDENCE_CODES[str(r.evidence_level)] + mark, (x, y), xytext=(0, 8),
+                                    textcoords="offset points", ha="center", va="bottom", fontsize=9.5,
+                                    fontweight="bold")
+        ax.set_yticks(range(len(shown)), [names[m] for m in shown], fontsize=11)
+        ax.set_ylim(len(shown) - 0.4, -0.75)
+        ax.set_xlim(-0.5, len(DESIGNS) - 0.5)
+        ax.set_xticks(range(len(DESIGNS)), [DESIGN_SHORT[d] for d in reversed(DESIGNS)], fontsize=10)
+        ax.set_xlabel("How the claim was tested (RCT: randomized controlled trial); one marker per claim", loc="right",
+                      fontsize=11)
+        ax.grid(axis="x", color=GREYS["light"], zorder=0)
         who = "cell-based therapies" if cell_based_only else "all therapies"
-        # a figure title, left-aligned to the figure: an axes title starts after the long row labels and ran off
-        fig.suptitle(f"Mechanisms and the evidence behind them ({who})", x=0.01, ha="left", fontsize=15)
-        handles, _ = ax.get_legend_handles_labels()
-        # its segments are counted claims, so each is drawn; as in the evidence maps, one entry without a
-        # symbol holds a line per mark (two blank symbols would look like one meaning)
-        marks = [textwrap.fill(key, 52) for segments, key in ((unblinded, UNBLINDED_KEY), (active, ACTIVE_CONTROL_KEY))
-                 if segments]
-        if marks:
-            handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label="\n".join(marks)))
-        fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)
+        fig.suptitle(f"Mechanisms: how each claim was tested, and what it found ({who})", x=0.01, ha="left",
+                     fontsize=15)
+        handles = [ax.scatter([], [], marker=m, s=70, facecolor="white", edgecolors="#222222", label=label)
+                   for m, label in DIRECTION_MARKERS.values()]
+        # the shapes in the empty lower right of the chart (no lower row reaches a randomized trial)
+        ax.legend(handles=handles, title="What the test found", loc="lower right", fontsize=10, title_fontsize=10,
+                  framealpha=1.0, edgecolor=GREYS["light"])
+        keys = [key for flag, key in ((effects["unblinded"].any(), UNBLINDED_KEY),
+                                      (effects["active_control"].any(), ACTIVE_CONTROL_KEY)) if flag]
+        keys.append("colour = the claim's evidence badge; the code of each favourable result is printed above it")
+        if empty:
+            keys.append(f"no claim at all: {', '.join(empty)}")
+        fig.legend(handles=[Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF",
+                                  label="\n".join(textwrap.fill(k, 100) for k in keys))],
+                   loc="outside lower center", fontsize=10, frameon=False, handlelength=0, handletextpad=0)
     return fig
 
 
+def _mechanism_claims(kb: KnowledgeBase, cell_based_only: bool) -> pd.DataFrame:
+    effects = kb.therapy_effects
+    if cell_based_only:
+        effects = effects[effects["therapy_id"].isin(cell_based_therapy_ids(kb))]
+    return effects.merge(kb.therapies[["therapy_id", "name"]], on="therapy_id")
+
+
 def describe_mechanism_evidence(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> str:
-    """One-sentence text alternative for :func:`mechanism_evidence_figure`, computed from the data."""
+    """Text alternative for :func:`mechanism_evidence_figure`, computed from the data."""
     kb = _kb(kb)
-    counts = mechanism_evidence_counts(kb, cell_based_only)
+    effects = _mechanism_claims(kb, cell_based_only)
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
-    total = int(counts.to_numpy().sum())
     caveats = {"unblinded": "only from a trial in which nobody was blinded",
                "active_control": "only against other effective drugs, not placebo"}
-    segments = {caveat: caveat_segments(caveat, kb, cell_based_only) for caveat in caveats}
+    randomized = effects["design"].astype(str).isin(RANDOMIZED_DESIGNS)
+    favourable = effects[randomized & (effects["direction"].astype(str) == "benefit")]
+    failed = effects[randomized & (effects["direction"].astype(str) == "no_benefit")]
 
     def positive_name(m: str) -> str:
-        held = [words for caveat, words in caveats.items()
-                if all((m, lvl) in segments[caveat] for lvl in FAVOURABLE_LEVELS if counts.loc[m, lvl])]
+        hits = favourable[favourable["mechanism_id"] == m]
+        held = [words for caveat, words in caveats.items() if hits[caveat].astype(bool).all()]
         return names[m] + (f" ({'; '.join(held)})" if held else "")
 
-    positive = [positive_name(m) for m in counts.index if counts.loc[m, list(FAVOURABLE_LEVELS)].sum() > 0]
-    failed = [names[m] for m in counts.index if counts.loc[m, list(NO_BENEFIT_LEVELS)].sum() > 0]
-    empty = [names[m] for m in counts.index if counts.loc[m].sum() == 0]
+    order = list(kb.mechanisms["mechanism_id"])
+    positive = [positive_name(m) for m in order if m in set(favourable["mechanism_id"])]
+    negative = [names[m] for m in order if m in set(failed["mechanism_id"])]
+    empty = [names[m] for m in order if m not in set(effects["mechanism_id"])]
     who = "cell-based therapies" if cell_based_only else "all therapies"
-    text = (f"Stacked bar chart of {total} claims about {who}, by mechanism and evidence level; "
-            f"a favourable randomized result (clinical or surrogate endpoint) exists only for: "
-            f"{', '.join(positive) or 'none'}; no benefit in randomized trials: {', '.join(failed) or 'none'}")
+    rows = []
+    for m in order:
+        here = effects[effects["mechanism_id"] == m]
+        if here.empty:
+            continue
+        by_design = here["design"].astype(str).value_counts()
+        rows.append(f"{names[m]}: " + ", ".join(f"{DESIGN_WORDS_SHORT[d]} {by_design[d]}" for d in DESIGNS
+                                                  if d in by_design))
+    text = (f"Dot chart of {len(effects)} claims about {who}, one marker per claim, by mechanism and by how the claim "
+            f"was tested (nothing is added up); a favourable randomized result (clinical or surrogate endpoint) exists "
+            f"only for: {', '.join(positive) or 'none'}; no benefit in randomized trials: {', '.join(negative) or 'none'}"
+            f". Claims per mechanism: {'; '.join(rows)}")
     if empty:
         text += f"; no claim at all for: {', '.join(empty)}"
     return text + "."
+
+
+#: Each design in a few words, for counts in text alternatives ("randomized, clinical endpoint 4").
+DESIGN_WORDS_SHORT = {"rct_clinical": "randomized, clinical endpoint", "rct_surrogate": "randomized, surrogate endpoint",
+                      "uncontrolled": "early or uncontrolled", "lab": "animal or cell studies", "idea": "idea only"}
 
 
 # =========================================================================== lesson 05: routes
