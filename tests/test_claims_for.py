@@ -28,7 +28,7 @@ def test_claims_for_shows_the_same_claims_as_the_ids():
 
 def test_selections_combine_with_plus_and_filter_by_mechanism():
     both = claims_for("aHSCT", disease="ms", damage="ms_t_cell_attack") + claims_for(
-        "msc_iv", "nsi566", disease="als", mechanism="cell_replacement")
+        "msc_as_neurons", "nsi566", disease="als", mechanism="cell_replacement")
     assert both.ids == ["e033", "e009", "e010"]
     assert (both + claims_for("aHSCT", disease="ms", damage="ms_t_cell_attack")).ids == both.ids  # each claim once
     assert repr(both) == "[3 graded claims from the knowledge base, with badges and sources]"
