@@ -244,3 +244,21 @@ def test_claim_table_shows_each_row_with_its_badge(kb):
 def test_unknown_claim_is_refused(kb):
     with pytest.raises(ValueError, match="Unknown claim"):
         fig_cells.article_claims_html(["stem_cells_cure_everything"], kb)
+
+
+def test_arrows_into_one_box_end_at_different_points(kb):
+    """Several arrows end at the astrocyte and oligodendrocyte boxes; their heads are spread along the
+    box's left edge (highest source at the top), not piled into one point (a reviewer could not tell
+    which source reached which target)."""
+    plot = fig_cells.PotencyMapPlot(kb)
+    ends: dict[str, list[tuple[float, float]]] = {}
+    for link, arrow in plot.arrows:
+        if abs(plot.pos[link.parent][0] - plot.pos[link.child][0]) > 1e-9:
+            ends.setdefault(link.child, []).append((plot.pos[link.parent][1], float(plot.arrow_points(arrow)[-1][1])))
+    crowded = {child: pairs for child, pairs in ends.items() if len(pairs) > 1}
+    assert {"astrocyte", "oligodendrocyte"} <= set(crowded)
+    for child, pairs in crowded.items():
+        arrival = [y for _, y in sorted(pairs, reverse=True)]  # from the highest source down
+        assert arrival == sorted(arrival, reverse=True) and len(set(arrival)) == len(arrival), child
+        box_y = plot.pos[child][1]
+        assert all(abs(y - box_y) < fig_cells.BOX_H / 2 for y in arrival), child  # on the box's edge

@@ -292,6 +292,7 @@ class PotencyMapPlot:
                 self.labels[cell_id] = ax.text(x, y, short_label(cell_id, str(row["name"])), ha="center",
                                                va="center", fontsize=9.5, zorder=4, linespacing=1.05)
 
+            self.arrivals = self.arrival_offsets()
             self.arrows: list[tuple[Link, FancyArrowPatch]] = []
             for link in self.links:
                 style = LINK_STYLES[link_kind(link)]
@@ -372,6 +373,22 @@ class PotencyMapPlot:
         t = np.linspace(0.0, 1.0, n) * (len(corners) - 1)
         return np.column_stack([np.interp(t, np.arange(len(corners)), corners[:, i]) for i in (0, 1)])
 
+    def arrival_offsets(self, spread: float = 0.34) -> dict[tuple[str, str], float]:
+        """Where each arrow meets its child's box, as a vertical offset from the box's middle: arrows
+        from other columns that end at the same box are spaced along its left edge, the one from the
+        highest source at the top, so that their heads do not pile into one point."""
+        incoming: dict[str, list[Link]] = {}
+        for link in self.links:
+            if abs(self.pos[link.parent][0] - self.pos[link.child][0]) > 1e-9:
+                incoming.setdefault(link.child, []).append(link)
+        offsets = {}
+        for child, links in incoming.items():
+            links = sorted(links, key=lambda l: -self.pos[l.parent][1])
+            steps = np.linspace(spread, -spread, len(links)) if len(links) > 1 else [0.0]
+            for link, step in zip(links, steps):
+                offsets[(link.parent, link.child)] = float(step) * BOX_H
+        return offsets
+
     def _arrow(self, link: Link, colour: str, lw: float, style: str, linestyle="-",
                rad: float | None = None) -> FancyArrowPatch:
         """The arrow of one link: straight between neighbouring columns, a gentle arc across wider gaps,
@@ -381,7 +398,7 @@ class PotencyMapPlot:
         if abs(x1 - x0) < 1e-9:  # same column: from the bottom of one box to the top of the other
             start, end, rad = (x0 + BOX_W * 0.3, y0 - BOX_H / 2), (x1 + BOX_W * 0.3, y1 + BOX_H / 2), 0.0
         else:
-            start, end = (x0 + BOX_W / 2, y0), (x1 - BOX_W / 2, y1)
+            start, end = (x0 + BOX_W / 2, y0), (x1 - BOX_W / 2, y1 + self.arrivals.get((link.parent, link.child), 0.0))
             if rad is None:  # straight between neighbouring columns or along a free row; else a gentle arc
                 rad = 0.0 if abs(x1 - x0) <= COL_STEP + 1e-9 or abs(y1 - y0) < 1e-9 else -0.08
             if self.boxes_crossed(self.arc_points(start, end, rad), link):

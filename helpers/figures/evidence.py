@@ -180,6 +180,7 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
     sizes = rows["n_enrolled"].dropna().astype(int)
     with figure_style():
         fig = Figure(figsize=(12.5, 1.9 + 0.27 * lines + 0.05 * len(rows)), layout="constrained")
+        fig.get_layout_engine().set(w_pad=8 / 72)  # the longest row notes and labels keep clear of the edges
         ax = fig.add_subplot()
         note_at = blended_transform_factory(ax.transAxes, ax.transData)
         for yi, row in enumerate(rows.itertuples()):

@@ -124,6 +124,12 @@ def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
     return fig
 
 
+def _with_size(row) -> str:
+    """A treatment's name with the size of the trial behind its shown result, where known: a miss in
+    108 people and one in 664 are different findings."""
+    return row.name + (f" ({int(row.n_people):,} people)" if row.n_people == row.n_people and row.n_people else "")
+
+
 def describe_evidence_standing(kb: KnowledgeBase) -> str:
     """Text alternative for :func:`evidence_standing_figure`, computed from the data."""
     standing = evidence_standing(kb)
@@ -145,7 +151,7 @@ def describe_evidence_standing(kb: KnowledgeBase) -> str:
                         "none, and the figure shows the larger trial" if mixed else "")
                      + "; "
                      f"a randomized trial on a clinical endpoint found no benefit for {len(failed)} "
-                     f"({', '.join(n for n in failed['name']) or 'none'})"
+                     f"({', '.join(_with_size(r) for r in failed.itertuples()) or 'none'})"
                      + (f", although for {len(disputed)} of these ({', '.join(disputed)}) another randomized trial "
                         "found benefit, and the figure shows the larger trial" if disputed else "")
                      + "; the others have only weaker designs behind them.")
