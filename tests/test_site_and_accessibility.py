@@ -163,6 +163,29 @@ def test_launch_page_links_come_from_the_settings(site):
     assert not any("{launch-links" in h for h in links)
 
 
+def test_an_unpublished_site_says_its_launch_links_do_not_work_yet(site):
+    """While `repository: url` is the placeholder, the launch page and every widget note say that
+    the links lead nowhere yet (a reviewer followed them); with a real owner they say nothing."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import series_book
+
+    _, owner, _, _ = _settings()
+    unpublished = owner == series_book.PLACEHOLDER_OWNER
+    launch = (site / "book" / "launch.html").read_text(encoding="utf-8")
+    assert ("Not published yet." in launch) == unpublished
+    lesson = lesson_page(site, LESSONS[1]).read_text(encoding="utf-8")
+    assert ("these links work once the series is published" in lesson) == unpublished
+
+    class Config:  # the two settings the check reads
+        html_theme_options = {"repository_url": "https://github.com/some-school/als-ms-stem-cell-series"}
+
+    assert series_book.is_published(Config)
+    Config.html_theme_options = {"repository_url": "https://github.com/OWNER/als-ms-stem-cell-series/"}
+    assert not series_book.is_published(Config)
+
+
 # --------------------------------------------------------------------------- outputs
 def _notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))

@@ -65,6 +65,20 @@ def launch_urls(config, path: str) -> dict[str, str]:
     return urls
 
 
+#: The owner in `repository: url` while the series has no public home (book/_config.yml).
+PLACEHOLDER_OWNER = "OWNER"
+
+UNPUBLISHED_NOTE = ("**Not published yet.** The repository address in `book/_config.yml` is still a placeholder, "
+                    "so the Binder, JupyterHub and app links on this site do not work yet. Until the series is "
+                    "published, run it on your own computer (below), or ask your instructor for a link.")
+
+
+def is_published(config) -> bool:
+    """False while the repository address is the placeholder: launch links then lead nowhere."""
+    repo_url = config.html_theme_options.get("repository_url", "").rstrip("/")
+    return repo_url.split("/")[-2:-1] != [PLACEHOLDER_OWNER]
+
+
 def _fix_launch_menu(app, pagename, templatename, context, doctree):
     """Runs after the theme built its launch menu: Binder opens the lesson with `labpath`,
     JupyterHub uses the same nbgitpuller link as the rest of the site, plus the explorer app."""
@@ -86,6 +100,10 @@ def _fill_launch_placeholders(app, docname, source):
     """`{launch-links:NAME}` in a Markdown page becomes the link NAME of :func:`launch_urls`
     (used by book/launch.md, so that page never repeats the repository URL)."""
     urls = launch_urls(app.config, "notebooks/00_start_here.ipynb")
+    if "{launch-links:" in source[0] and not is_published(app.config):
+        # said once, under the page's title, before any link that would lead nowhere
+        title, _, rest = source[0].partition("\n")
+        source[0] = f"{title}\n\n{UNPUBLISHED_NOTE}\n{rest}"
     source[0] = re.sub(r"\{launch-links:(\w+)\}", lambda m: urls[m.group(1)], source[0])
 
 
@@ -118,7 +136,10 @@ def _process_doctree(app, doctree):
     if docname.startswith("notebooks/"):
         urls = launch_urls(app.config, docname + ".ipynb")
         links = (f'<p class="series-launch">Launch this lesson <a href="{html.escape(urls["binder"])}">on Binder</a> '
-                 f'or <a href="{html.escape(urls["jupyterhub"])}">on your JupyterHub</a>.</p>')
+                 f'or <a href="{html.escape(urls["jupyterhub"])}">on your JupyterHub</a>'
+                 + ("" if is_published(app.config) else
+                    " (these links work once the series is published; until then, run it on your own computer)")
+                 + '.</p>')
         for raw in list(doctree.findall(nodes.raw)):
             if NOTE_START in raw.astext():
                 linked = NOTE_RE.sub(lambda m: m.group(1) + links + "</div>", raw.astext())
