@@ -104,7 +104,9 @@ ACTIVE_CONTROL_MEANING = ("Every randomized trial behind this result compared th
                           "over no treatment is inferred from the comparator's own trials. No benefit shown means not "
                           "shown to be better than that treatment, which does not show that it has no effect.")
 ACTIVE_CONTROL_MARK = "§"
-#: The key to the dagger in the evidence maps (figure and HTML table).
+#: The mark after a favourable code whose action on that damage is not shown in people, and its key
+#: (evidence maps, figure and HTML table; the gap tables of lesson 06).
+DAGGER_MARK = "†"
 DAGGER_KEY = ("† = favourable result (R+ for the disease, or S+ on a surrogate or secondary endpoint); that it works "
               "through this damage is not shown in people")
 ACTIVE_CONTROL_KEY = "§ = against an active drug, not placebo: R0§ means not shown to be better than that drug, not no effect"

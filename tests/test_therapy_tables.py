@@ -95,15 +95,6 @@ def test_mechanism_table_html_has_one_row_per_mechanism_with_badges(kb):
     assert "<script" not in text
 
 
-def test_mechanism_evidence_counts_match_the_effects(kb):
-    counts = tt.mechanism_evidence_counts(kb)
-    cell = kb.therapy_effects[kb.therapy_effects["therapy_id"].isin(tt.cell_based_therapy_ids(kb))]
-    assert int(counts.to_numpy().sum()) == len(cell)
-    assert int(tt.mechanism_evidence_counts(kb, cell_based_only=False).to_numpy().sum()) == len(kb.therapy_effects)
-    for (mechanism_id, level), n in cell.groupby(["mechanism_id", cell["evidence_level"].astype(str)]).size().items():
-        assert counts.loc[mechanism_id, level] == n
-
-
 def test_mechanism_chart_draws_one_marker_per_claim_and_adds_nothing_up(kb):
     """The chart must not count claims (lesson 00: ten weak studies do not add up to one strong one):
     one marker per claim about a cell-based therapy, at its mechanism's row and its design's column;

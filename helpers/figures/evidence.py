@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
-from ..style import (DAGGER_KEY, DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, UNBLINDED_KEY, UNBLINDED_MARK,
+from ..style import (DAGGER_KEY, DAGGER_MARK, DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, UNBLINDED_KEY, UNBLINDED_MARK,
                      ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, REPAIR_KEY, REPAIR_LABEL,
                      figure_style)
 
@@ -47,7 +47,7 @@ def map_mark(pair: tuple[str, str], unlinked: set[tuple[str, str]], unblinded: s
     """What follows a code in an evidence-map cell (figure and HTML alike): a dagger where action on
     that damage is not shown in people, an asterisk where nobody was blinded, a section sign where
     every trial compared the treatment with another effective treatment instead of a placebo."""
-    return (("†" if pair in unlinked else "") + (UNBLINDED_MARK if pair in unblinded else "")
+    return ((DAGGER_MARK if pair in unlinked else "") + (UNBLINDED_MARK if pair in unblinded else "")
             + (ACTIVE_CONTROL_MARK if pair in active else ""))
 
 

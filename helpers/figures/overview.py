@@ -127,7 +127,7 @@ def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
 def _with_size(row) -> str:
     """A treatment's name with the size of the trial behind its shown result, where known: a miss in
     108 people and one in 664 are different findings."""
-    return row.name + (f" ({int(row.n_people):,} people)" if row.n_people == row.n_people and row.n_people else "")
+    return row.name + (f" ({int(row.n_people):,} people)" if pd.notna(row.n_people) and row.n_people else "")
 
 
 def describe_evidence_standing(kb: KnowledgeBase) -> str:

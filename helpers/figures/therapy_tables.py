@@ -18,12 +18,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .. import models, queries
-from ..data import DESIGNS, RANDOMIZED_DESIGNS, THERAPY_LEVELS, KnowledgeBase, load_knowledge_base
+from ..data import DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
-from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CAVEATS, CLAIM_AIMS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS,
-                     DAGGER_KEY, GREYS, REPAIR_LABEL, UNBLINDED_KEY, UNBLINDED_MARK, caveat_tags_html, evidence_badge_html, figure_style,
-                     status_tag_html)
-from .evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, trial_landscape_figure
+from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CLAIM_AIMS, DAGGER_KEY, DAGGER_MARK, EVIDENCE_COLOURS,
+                     GREYS, REPAIR_LABEL, UNBLINDED_KEY, UNBLINDED_MARK, caveat_tags_html, evidence_badge_html,
+                     figure_style, status_tag_html)
+from .evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
 
@@ -32,8 +32,6 @@ CELL_BASED_KINDS = ("cell_therapy", "procedure")
 
 #: Grades that mean a claim showed no benefit (or harm) in a randomized trial.
 NO_BENEFIT_LEVELS = ("rct_no_benefit", "surrogate_no_benefit", "rct_harm")
-#: Grades of favourable randomized results (clinical or surrogate endpoint).
-FAVOURABLE_LEVELS = ("rct_benefit", "surrogate_benefit")
 
 #: Plain-language notes for each delivery route in ``trials.csv`` (anatomy, not results).
 ROUTES = {
@@ -200,40 +198,6 @@ def mechanism_table(kb: KnowledgeBase | None = None) -> HTML:
     return HTML(mechanism_table_html(kb))
 
 
-def mechanism_evidence_counts(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> pd.DataFrame:
-    """Claims per mechanism (rows, ``mechanisms.csv`` order) and evidence level (columns, strongest first).
-
-    With ``cell_based_only`` only claims about cell-based therapies count (unproven clinic
-    products are then left out as well). Mechanisms without any claim keep a row of zeros.
-    """
-    kb = _kb(kb)
-    effects = kb.therapy_effects
-    if cell_based_only:
-        effects = effects[effects["therapy_id"].isin(cell_based_therapy_ids(kb))]
-    levels = [lvl for lvl in reversed(list(kb.evidence_dtype.categories)) if lvl in THERAPY_LEVELS]
-    counts = pd.crosstab(effects["mechanism_id"], effects["evidence_level"].astype(str))
-    counts = counts.reindex(index=list(kb.mechanisms["mechanism_id"]), columns=levels, fill_value=0).fillna(0)
-    counts = counts.astype(int)
-    counts.index.name, counts.columns.name = "mechanism_id", "evidence_level"
-    return counts
-
-
-def caveat_segments(caveat: str, kb: KnowledgeBase | None = None,
-                    cell_based_only: bool = True) -> set[tuple[str, str]]:
-    """(mechanism_id, evidence level) segments of :func:`mechanism_evidence_counts` that hold a
-    claim with ``caveat``: ``unblinded`` (a favourable result from open-label randomized trials
-    only) or ``active_control`` (every randomized trial behind it compared the treatment with
-    another effective one, not with placebo)."""
-    if caveat not in CAVEATS:
-        raise ValueError(f"unknown caveat {caveat!r}; valid: {', '.join(CAVEATS)}")
-    kb = _kb(kb)
-    effects = kb.therapy_effects
-    if cell_based_only:
-        effects = effects[effects["therapy_id"].isin(cell_based_therapy_ids(kb))]
-    hit = effects[effects[caveat].astype(bool)]
-    return set(zip(hit["mechanism_id"].astype(str), hit["evidence_level"].astype(str)))
-
-
 def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> Figure:
     """Dot chart: every claim, one marker each, by mechanism (rows) and the design of its test (columns).
 
@@ -297,10 +261,10 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
 
 
 def _mechanism_claims(kb: KnowledgeBase, cell_based_only: bool) -> pd.DataFrame:
+    """The claims the mechanism chart shows: all, or those about cell-based therapies (unproven
+    clinic products then left out as well)."""
     effects = kb.therapy_effects
-    if cell_based_only:
-        effects = effects[effects["therapy_id"].isin(cell_based_therapy_ids(kb))]
-    return effects.merge(kb.therapies[["therapy_id", "name"]], on="therapy_id")
+    return effects[effects["therapy_id"].isin(cell_based_therapy_ids(kb))] if cell_based_only else effects
 
 
 def describe_mechanism_evidence(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> str:
@@ -495,7 +459,7 @@ def untreated_damage_html(disease: str, above: str = "lab", kb: KnowledgeBase | 
         marked = []
         for (name, lvl), effect_id in zip(r.claims, r.effect_ids):
             e = effects.loc[effect_id]
-            dagger = "†" if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else ""
+            dagger = DAGGER_MARK if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else ""
             marked.append(Html(f"{_badge(lvl, kb)}{dagger} {caveat_tags_html(e)}{esc(name)}"))
         claims = join(marked) if marked else Html("<i>no claim at all in the knowledge base</i>")
         rows.append([Html(f"<b>{esc(r.damage)}</b>"), claims])
