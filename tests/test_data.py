@@ -78,6 +78,22 @@ def test_every_damage_hits_known_cell_types(kb):
         assert set(value.split(";")) <= known
 
 
+def test_learner_facing_data_has_no_curation_notes():
+    """How a source was checked goes in references.csv's ``note`` (for maintainers); every other
+    text column is shown to learners, who need the fact and its date, not the checking."""
+    from tools.notebook_tools import curation_voice
+
+    found = []
+    for table in SCHEMA:
+        with open(kbdata.PROJECT_DATA_DIR / f"{table}.csv", newline="", encoding="utf-8") as handle:
+            for row_number, row in enumerate(csv.DictReader(handle), start=2):
+                for column, value in row.items():
+                    if table == "references" and column == "note":
+                        continue
+                    found += [f"{table}.csv row {row_number} {column}: …{hit}…" for hit in curation_voice(value or "")]
+    assert not found, "Curation notes in learner-facing data:\n" + "\n".join(found)
+
+
 def test_loader_is_cached():
     # Speed is measured by `python3 run.py bench`, never asserted here (machine load would fail CI).
     kbdata._CACHE.clear()

@@ -108,6 +108,23 @@ def test_rule_heading_jump_is_caught(lesson):
     assert "heading levels jump" in _broken(lesson, mutate)
 
 
+def test_rule_curation_notes_are_caught_in_text_and_outputs(lesson):
+    def mutate(nb):
+        nb.cells[1].source += "\n\nIts primary endpoint was not seen (checked November 2026)."
+        nb.cells[_code_indices(nb)[-1]].outputs.append(nbformat.v4.new_output(
+            "display_data", data={"text/html": "<td>Not given in the registry copies checked</td>"}))
+    found = _broken(lesson, mutate)
+    assert "markdown cell 1 has a curation note" in found and "copies checked" in found
+
+
+def test_curation_rule_leaves_dated_facts_alone():
+    from tools.notebook_tools import curation_voice
+
+    assert curation_voice("No enrolment had been reported by November 2026; evidence checked in November 2026.") == []
+    assert curation_voice("Neurons: not seen in adult fate-mapping studies") == []
+    assert len(curation_voice("the number randomized was not seen; results not seen here")) == 2
+
+
 def test_readme_parser_reads_table_order():
     text = "| # | Lesson |\n|---|---|\n| 01 | [B](notebooks/01_b.ipynb) |\n| 00 | [A](notebooks/00_a.ipynb) |\n"
     assert readme_lessons(text) == ["01_b.ipynb", "00_a.ipynb"]

@@ -208,6 +208,30 @@ TITLE_RE = re.compile(r"^# (\d\d) · \S.*")
 RANDOM_CALL_RE = re.compile(r"\b(?:np\.random\.(?!default_rng\(\s*\d)|numpy\.random\.|random\.(?:random|randint|choice|shuffle|seed)\b|default_rng\(\s*\))")
 SEED_NONE_RE = re.compile(r"\bseed\s*=\s*None\b")
 IMPORT_RE = re.compile(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\s)", re.MULTILINE)
+#: Notes about how a source was checked ("not seen", "registry copies checked") belong in a reference's
+#: ``note`` column (maintainers read it), never in text a learner reads: say what is known, dated.
+CURATION_VOICE_RE = re.compile(
+    r"\b(?:was|were) not seen\b|\bnot seen (?:here|when)\b|\bseen when checked\b|\bcop(?:y|ies) checked\b"
+    r"|\b(?:when|sources) checked\b|\(checked\b|\bnot yet been read\b|\bsources seen here\b", re.IGNORECASE)
+
+
+def curation_voice(text: str) -> list[str]:
+    """Each curation note in ``text`` (see :data:`CURATION_VOICE_RE`), with a little context."""
+    return [text[max(0, m.start() - 40):m.end() + 20].replace("\n", " ") for m in CURATION_VOICE_RE.finditer(text)]
+
+
+def learner_texts(nb) -> list[tuple[str, str]]:
+    """(where, text) for every markdown cell and every HTML, Markdown or plain-text output."""
+    texts = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            texts.append((f"markdown cell {index}", _source(cell)))
+        for output in cell.get("outputs", []):
+            for mime in ("text/html", "text/markdown", "text/plain"):
+                value = output.get("data", {}).get(mime)
+                if value:
+                    texts.append((f"output of cell {index}", "".join(value) if isinstance(value, list) else value))
+    return texts
 BOX_PARTS = ("Questions", "Learning objectives", "Time", "Prerequisites")
 
 
@@ -281,6 +305,12 @@ def hygiene_problems(nb, path: Path, notebooks: list[Path] | None = None) -> lis
     for target in (t for m in markdown for t in re.findall(r"\]\(([^)\s]+)\)", m)):
         if not re.match(r"^(https?:|mailto:|#)", target) and not (path.parent / target.split("#")[0]).exists():
             problems.append(f"link to {target} points at a file that does not exist")
+
+    # Learners read facts, not notes on how the sources were checked.
+    for where, text in learner_texts(nb):
+        for found in curation_voice(text):
+            problems.append(f"{where} has a curation note meant for maintainers: …{found}… "
+                            "(say what is known, dated; keep how it was checked in references.csv's note)")
 
     # Setup cell, imports and randomness.
     for number, cell in enumerate(code_cells, start=1):
