@@ -586,7 +586,8 @@ ARTICLE_CLAIMS: tuple[ArticleClaim, ...] = (
         "msc_ms_immune", "Stem cells, particularly MSCs, can help modulate the immune system ... reduce the severity of MS flare-ups",
         "Tested, not shown to work",
         "The largest randomized trial (MESEMS, 144 people) found that MSCs did not reduce new inflammatory "
-        "lesions; a smaller single-centre trial (48 people) reported less worsening, not yet confirmed.",
+        "lesions, the MRI sign of flare-ups; a smaller single-centre trial (48 people, progressive MS) reported "
+        "less disability worsening, a different outcome, not yet confirmed.",
         effect_ids=("e037", "e053")),
     ArticleClaim(
         "ipsc_opc_repair", "iPSCs can be used to create oligodendrocyte precursor cells, which can repair myelin "
