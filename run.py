@@ -7,13 +7,17 @@
     python3 run.py app class  the same for the whole-topic class: its figures and tools in the plan's order
     python3 run.py execute    re-execute every notebook in place from a fresh kernel (developers)
     python3 run.py html       build the series' website (Jupyter Book) into book/_build/html
+                              (or into a new or empty FOLDER: python3 run.py html FOLDER)
+    python3 run.py times      measure each lesson's reading and doing time (--apply writes them in)
+    python3 run.py link-glossary   link each lesson's first use of a glossary term (developers)
+    python3 run.py trace FILE open a browser test's failure trace (test-artifacts/failures/)
     python3 run.py bench      run the benchmark scripts and print their tables
     python3 run.py evidence-review   list the evidence rows checked longest ago and overdue trials (maintainers)
     python3 run.py lock       re-resolve requirements/*.txt (exact, hashed versions for every platform)
                               and write environment.yml and binder/environment.yml from them
 
-Only the Python standard library is used here, so it runs on a fresh machine with Python 3.10+
-(on Windows: `py run.py lab`).
+Only the Python standard library is used here, so it runs on a fresh machine with Python 3.10+.
+On Windows, type `py` instead of `python3` in every command (`py run.py lab`).
 Set-up is skipped when nothing changed (a stamp file records what was installed).
 """
 
@@ -161,12 +165,13 @@ def ensure_chromium() -> str:
 def run_foreground(cmd: list[str]) -> None:
     """Run a server as a child process (works on Windows too); Ctrl+C stops it cleanly."""
     process = subprocess.Popen(cmd, cwd=ROOT)
-    try:
-        code = process.wait()
-    except KeyboardInterrupt:
-        process.wait()
-        code = 0
-    sys.exit(code)
+    code = None
+    while code is None:
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:  # the server got the same Ctrl+C and shuts itself down: keep waiting
+            pass
+    sys.exit(0 if code in (0, -2, 130) else code)
 
 
 def cmd_lab(args: list[str]) -> None:
@@ -174,8 +179,9 @@ def cmd_lab(args: list[str]) -> None:
     say(f"opening JupyterLab on {FIRST_NOTEBOOK} (stop it with Ctrl+C)")
     extra = ["--allow-root"] if is_root() else []
     # Serve the whole repository (so the lessons' links to docs/ and data/ work) and open lesson 00.
+    # answer_yes: one Ctrl+C stops the server, as said above, without a "Shut down? (y/[n])" prompt.
     run_foreground([str(PY), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
-                    f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *extra, *args])
+                    f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", "--ServerApp.answer_yes=True", *extra, *args])
 
 
 #: The pages of app mode (`python3 run.py app [NAME]`); the first is the default.
@@ -231,9 +237,25 @@ def cmd_execute(args: list[str]) -> None:
     run([str(PY), "-m", "tools.notebook_tools", "execute", *args])
 
 
+def cmd_times(args: list[str]) -> None:
+    ensure_packages("test")
+    run([str(PY), "tools/lesson_times.py", *args])
+
+
+def cmd_link_glossary(args: list[str]) -> None:
+    ensure_packages("test")
+    run([str(PY), "tools/link_glossary_terms.py", *args])
+
+
+def cmd_trace(args: list[str]) -> None:
+    ensure_packages("test")
+    run([str(PY), "-m", "playwright", "show-trace", *(str(Path(a).resolve()) for a in args)])
+
+
 def cmd_html(args: list[str]) -> None:
     ensure_packages("test")
-    run([str(PY), "-m", "tools.book", *args])
+    # A folder is named from where the command was typed, not from the repository.
+    run([str(PY), "-m", "tools.book", *(a if a.startswith("-") else str(Path(a).resolve()) for a in args)])
 
 
 def cmd_bench(args: list[str]) -> None:
@@ -330,12 +352,16 @@ def cmd_evidence_review(args: list[str]) -> None:
 
 
 COMMANDS = {"evidence-review": cmd_evidence_review, "lab": cmd_lab, "app": cmd_app, "test": cmd_test, "execute": cmd_execute, "html": cmd_html,
-            "bench": cmd_bench, "lock": cmd_lock}
+            "bench": cmd_bench, "lock": cmd_lock, "times": cmd_times, "link-glossary": cmd_link_glossary,
+            "trace": cmd_trace}
 
 
 def main(argv: list[str]) -> None:
     if sys.version_info < (3, 10):
-        sys.exit("The series needs Python 3.10 or newer.")
+        sys.exit(f"The series needs Python 3.10 or newer; this is Python {sys.version.split()[0]} ({sys.executable}).\n"
+                 "macOS: install Python 3.12 from python.org (or `brew install python@3.12`) and run "
+                 "`python3.12 run.py lab`.\nWindows: install Python 3.12 from python.org (or "
+                 "`winget install Python.Python.3.12`) and run `py run.py lab`.")
     if not argv or argv[0] not in COMMANDS:
         print(__doc__)
         sys.exit(0 if argv and argv[0] in ("-h", "--help") else 2)

@@ -160,7 +160,13 @@ def test_launch_page_links_come_from_the_settings(site):
     for app in ("therapy_explorer", "one_class"):
         assert f"https://mybinder.org/v2/gh/{owner}/{name}/{branch}?urlpath=voila%2Frender%2Fapps%2F{app}.ipynb" in links
         assert (ROOT / "apps" / f"{app}.ipynb").exists()
-    assert not any("{launch-links" in h for h in links)
+    assert not any("{launch-links" in h or "launch-link.invalid" in h for h in links)
+    # The hub link's query reaches nbgitpuller intact (a `&` escaped twice once made it `amp;urlpath`).
+    hub = CONFIG["launch_buttons"]["jupyterhub_url"].rstrip("/")
+    hub_links = [urlparse(h) for h in links if h.startswith(f"{hub}/hub/user-redirect/git-pull?")]
+    assert len(hub_links) == 1
+    assert parse_qs(hub_links[0].query) == {"repo": [repo], "branch": [branch],
+                                             "urlpath": [f"lab/tree/{name}/notebooks/00_start_here.ipynb"]}
 
 
 def test_an_unpublished_site_says_its_launch_links_do_not_work_yet(site):

@@ -81,10 +81,34 @@ def toc_text(root: Path = ROOT) -> str:
         f"\n  - caption: Handouts to print\n    chapters:\n{entries}"
 
 
+#: Written into every folder the website is copied to: only such a folder is ever replaced.
+SITE_MARKER = ".series-website"
+
+
+def check_output(output: Path, root: Path = ROOT) -> None:
+    """Refuse to replace a folder that a build did not write: ``output`` is deleted before the
+    site is copied in, so it must be missing, empty, the default build folder, or a folder
+    marked by an earlier build (``SITE_MARKER``). Raises RuntimeError; nothing is deleted."""
+    output = Path(output)
+    if not output.exists():
+        return
+    default = (root / "book" / "_build" / "html").resolve()
+    if output.resolve() == default:
+        return
+    if not output.is_dir():
+        raise RuntimeError(f"{output} is a file, not a folder; choose a new folder for the website "
+                           "(nothing was deleted)")
+    if any(output.iterdir()) and not (output / SITE_MARKER).exists():
+        raise RuntimeError(f"{output} already holds files that an earlier website build did not write, and "
+                           "building would replace the folder. Choose a new or empty folder, for example "
+                           "`python3 run.py html site` (nothing was deleted)")
+
+
 def build(output: Path = DEFAULT_OUTPUT, root: Path = ROOT, env: dict | None = None) -> Path:
     """Build the website of the series in ``root`` into ``output`` (a folder of static HTML)
     and return it. ``env``: the environment of the build process (tests use it to cut the
-    network off)."""
+    network off). ``output`` must be new, empty or an earlier build (:func:`check_output`)."""
+    check_output(output, root)
     book = root / "book"
     work = book / "_build"
     work.mkdir(parents=True, exist_ok=True)
@@ -108,6 +132,8 @@ def build(output: Path = DEFAULT_OUTPUT, root: Path = ROOT, env: dict | None = N
     if output.resolve() != built.resolve():
         shutil.rmtree(output, ignore_errors=True)
         shutil.copytree(built, output)
+        (output / SITE_MARKER).write_text("Written by `python3 run.py html`; the next build replaces this folder.\n",
+                                          encoding="utf-8")
     return output
 
 

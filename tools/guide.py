@@ -10,7 +10,7 @@ disagree with what learners see:
 
 Each sits between marker comments in the guide. After editing ``data/quiz.csv`` or the
 adverts, refresh them with ``python -m tools.guide`` (inside the project's environment,
-e.g. ``.venv/bin/python -m tools.guide``); the tests fail while the guide is stale.
+``python3 run.py execute`` does it); the tests fail while the guide is stale.
 """
 
 from __future__ import annotations

@@ -104,7 +104,24 @@ def _fill_launch_placeholders(app, docname, source):
         # said once, under the page's title, before any link that would lead nowhere
         title, _, rest = source[0].partition("\n")
         source[0] = f"{title}\n\n{UNPUBLISHED_NOTE}\n{rest}"
-    source[0] = re.sub(r"\{launch-links:(\w+)\}", lambda m: urls[m.group(1)], source[0])
+    # A stand-in address now; the real one goes into the parsed page (_resolve_launch_links), because
+    # the Markdown parser would escape the `&` of a query string a second time (`&amp;amp;`).
+    for name in re.findall(r"\{launch-links:(\w+)\}", source[0]):
+        if name not in urls:
+            raise ValueError(f"Unknown launch link {{launch-links:{name}}}; valid: {', '.join(urls)}")
+    source[0] = re.sub(r"\{launch-links:(\w+)\}", lambda m: LAUNCH_STAND_IN + m.group(1), source[0])
+
+
+#: Stand-in link target of `{launch-links:NAME}` between reading and parsing a page.
+LAUNCH_STAND_IN = "https://launch-link.invalid/"
+
+
+def _resolve_launch_links(app, doctree):
+    urls = launch_urls(app.config, "notebooks/00_start_here.ipynb")
+    for ref in doctree.findall(nodes.reference):
+        uri = ref.get("refuri", "")
+        if uri.startswith(LAUNCH_STAND_IN):
+            ref["refuri"] = urls[uri[len(LAUNCH_STAND_IN):]]
 
 
 # --------------------------------------------------------------------------- notebooks' outputs
@@ -178,6 +195,7 @@ def setup(app):
     app.connect("env-before-read-docs", _read_notebook_outputs)
     app.connect("source-read", _fill_launch_placeholders)
     app.connect("doctree-read", _process_doctree)
+    app.connect("doctree-read", _resolve_launch_links)
     app.connect("html-page-context", _fix_launch_menu, priority=600)
     app.connect("build-finished", _add_landmarks)
     return {"parallel_read_safe": False, "parallel_write_safe": True}
