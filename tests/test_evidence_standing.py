@@ -87,3 +87,14 @@ def test_an_added_opposite_result_makes_the_caveat_appear(kb, tmp_path):
 
     text = overview.describe_evidence_standing(load_knowledge_base(data_copy))
     assert "for 2 of these (Tolebrutinib (BTK inhibitor), Riluzole) another randomized trial found none" in text
+
+
+def test_long_names_are_shortened_without_losing_their_meaning():
+    short = overview._short_name
+    assert short("Autologous haematopoietic stem cell transplantation (aHSCT)") == "aHSCT"  # its own initials
+    # a bracket in the middle is dropped, not everything after it ("Intravenous fat-derived" once)
+    assert short("Intravenous fat-derived (adipose) mesenchymal stromal cells") == "Intravenous fat-derived mesenchymal stromal c…"
+    assert short("Human fetal neural precursor cells, intrathecal (STEMS)") == "Human fetal neural precursor cells, intrathec…"
+    assert short("Siponimod") == "Siponimod"
+    labels = figure_strings(overview.evidence_standing_figure(load_knowledge_base()))
+    assert any("Intravenous fat-derived MSCs (MS)" in label for label in labels), "the fat-derived MSC row is named"

@@ -75,15 +75,19 @@ def _short_name(name: str, limit: int = 46) -> str:
     'aHSCT'
     >>> _short_name("Human fetal neural precursor cells, intrathecal (STEMS)")
     'Human fetal neural precursor cells, intrathec…'
+    >>> _short_name("Intravenous fat-derived (adipose) cells given to people with MS")
+    'Intravenous fat-derived cells given to people…'
     """
     if len(name) <= limit:
         return name
     head, _, rest = name.partition(" (")
-    abbreviation = rest.rstrip(")")
+    abbreviation = rest[:-1] if rest.endswith(")") and ")" not in rest[:-1] else ""  # only a final bracket
     initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", head)).lower()
     if abbreviation and " " not in abbreviation and abbreviation.lower() == initials:
         return abbreviation
-    return head if len(head) <= limit else head[: limit - 1] + "…"
+    # Drop every bracket, not what follows a bracket in the middle of the name.
+    plain = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    return plain if len(plain) <= limit else plain[: limit - 1] + "…"
 
 
 def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
