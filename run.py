@@ -27,6 +27,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -164,13 +165,14 @@ def ensure_chromium() -> str:
 
 def run_foreground(cmd: list[str]) -> None:
     """Run a server as a child process (works on Windows too); Ctrl+C stops it cleanly."""
-    process = subprocess.Popen(cmd, cwd=ROOT)
-    code = None
-    while code is None:
-        try:
-            code = process.wait()
-        except KeyboardInterrupt:  # the server got the same Ctrl+C and shuts itself down: keep waiting
-            pass
+    # The server gets the same Ctrl+C and shuts itself down; this process only waits for it. A handler
+    # that does nothing (not SIG_IGN, which the server would inherit) means no KeyboardInterrupt here,
+    # at any moment, however often Ctrl+C is pressed.
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    try:
+        code = subprocess.Popen(cmd, cwd=ROOT).wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     sys.exit(0 if code in (0, -2, 130) else code)
 
 
@@ -237,6 +239,11 @@ def cmd_execute(args: list[str]) -> None:
     run([str(PY), "-m", "tools.notebook_tools", "execute", *args])
 
 
+def from_caller(args: list[str]) -> list[str]:
+    """Paths named where the command was typed (run.py runs its tools from the repository), options as given."""
+    return [a if a.startswith("-") else str(Path(a).resolve()) for a in args]
+
+
 def cmd_times(args: list[str]) -> None:
     ensure_packages("test")
     run([str(PY), "tools/lesson_times.py", *args])
@@ -249,13 +256,12 @@ def cmd_link_glossary(args: list[str]) -> None:
 
 def cmd_trace(args: list[str]) -> None:
     ensure_packages("test")
-    run([str(PY), "-m", "playwright", "show-trace", *(str(Path(a).resolve()) for a in args)])
+    run([str(PY), "-m", "playwright", "show-trace", *from_caller(args)])
 
 
 def cmd_html(args: list[str]) -> None:
     ensure_packages("test")
-    # A folder is named from where the command was typed, not from the repository.
-    run([str(PY), "-m", "tools.book", *(a if a.startswith("-") else str(Path(a).resolve()) for a in args)])
+    run([str(PY), "-m", "tools.book", *from_caller(args)])
 
 
 def cmd_bench(args: list[str]) -> None:

@@ -39,9 +39,18 @@ def test_website_build_accepts_new_empty_marked_and_default_folders(tmp_path):
     book.check_output(book.DEFAULT_OUTPUT)
 
 
-def test_run_py_names_a_website_folder_from_where_the_command_was_typed():
-    source = (ROOT / "run.py").read_text(encoding="utf-8")
-    assert 'str(Path(a).resolve())' in source.split("def cmd_html", 1)[1].split("\ndef ", 1)[0]
+def test_run_py_names_a_website_folder_from_where_the_command_was_typed(tmp_path, monkeypatch):
+    import run
+
+    calls = []
+    monkeypatch.setattr(run, "ensure_packages", lambda kind: None)
+    monkeypatch.setattr(run, "run", lambda cmd, **kw: calls.append(cmd))
+    monkeypatch.chdir(tmp_path)
+    run.cmd_html(["site"])
+    run.cmd_trace(["failures/trace.zip"])
+    assert calls[0][-1] == str(tmp_path / "site")  # not ROOT / "site", where run.py runs the build
+    assert calls[1][-1] == str(tmp_path / "failures" / "trace.zip")
+    assert run.from_caller(["--keep", "x"]) == ["--keep", str(tmp_path / "x")]
 
 
 @pytest.mark.skipif(os.name != "posix", reason="process groups and SIGINT as sent by a POSIX terminal")

@@ -213,6 +213,7 @@ IMPORT_RE = re.compile(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\s)", re.MULTI
 CURATION_VOICE_RE = re.compile(
     r"\b(?:was|were) not seen\b|\bnot seen (?:here|when)\b|\bseen when checked\b|\bcop(?:y|ies) checked\b"
     r"|\b(?:when|sources) checked\b|\(checked\b|\bnot yet been read\b|\bsources seen here\b", re.IGNORECASE)
+BOX_PARTS = ("Questions", "Learning objectives", "Time", "Prerequisites")
 
 
 def curation_voice(text: str) -> list[str]:
@@ -232,7 +233,6 @@ def learner_texts(nb) -> list[tuple[str, str]]:
                 if value:
                     texts.append((f"output of cell {index}", "".join(value) if isinstance(value, list) else value))
     return texts
-BOX_PARTS = ("Questions", "Learning objectives", "Time", "Prerequisites")
 
 
 def _source(cell) -> str:

@@ -106,10 +106,12 @@ def _fill_launch_placeholders(app, docname, source):
         source[0] = f"{title}\n\n{UNPUBLISHED_NOTE}\n{rest}"
     # A stand-in address now; the real one goes into the parsed page (_resolve_launch_links), because
     # the Markdown parser would escape the `&` of a query string a second time (`&amp;amp;`).
-    for name in re.findall(r"\{launch-links:(\w+)\}", source[0]):
-        if name not in urls:
-            raise ValueError(f"Unknown launch link {{launch-links:{name}}}; valid: {', '.join(urls)}")
-    source[0] = re.sub(r"\{launch-links:(\w+)\}", lambda m: LAUNCH_STAND_IN + m.group(1), source[0])
+    def stand_in(match):
+        if match.group(1) not in urls:
+            raise ValueError(f"Unknown launch link {match.group(0)}; valid: {', '.join(urls)}")
+        return LAUNCH_STAND_IN + match.group(1)
+
+    source[0] = re.sub(r"\{launch-links:(\w+)\}", stand_in, source[0])
 
 
 #: Stand-in link target of `{launch-links:NAME}` between reading and parsing a page.
