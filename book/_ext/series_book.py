@@ -39,14 +39,20 @@ NOTE_RE = re.compile("(" + re.escape(NOTE_START) + r".*?)</div>", re.S)
 
 
 # --------------------------------------------------------------------------- launch links
+def _repository(config) -> tuple[str, str, str]:
+    """The repository's address, owner and name, from the book's settings (``repository: url``)."""
+    repo_url = config.html_theme_options.get("repository_url", "").rstrip("/")
+    owner, name = (["", ""] + repo_url.split("/"))[-2:]
+    return repo_url, owner, name
+
+
 def launch_urls(config, path: str) -> dict[str, str]:
     """Binder, JupyterHub and app (Voilà) links for one file of the repository (e.g.
     "notebooks/03_ms_what_goes_wrong.ipynb"), built from the book's settings."""
     options = config.html_theme_options
-    repo_url = options.get("repository_url", "").rstrip("/")
+    repo_url, owner, name = _repository(config)
     branch = options.get("repository_branch", "main")
     launch = options.get("launch_buttons", {})
-    owner, name = repo_url.split("/")[-2:]
     binder = launch.get("binderhub_url", "").rstrip("/")
     hub = launch.get("jupyterhub_url", "").rstrip("/")
     binder_repo = f"{binder}/v2/gh/{owner}/{name}/{branch}"
@@ -75,8 +81,7 @@ UNPUBLISHED_NOTE = ("**Not published yet.** The repository address in `book/_con
 
 def is_published(config) -> bool:
     """False while the repository address is the placeholder: launch links then lead nowhere."""
-    repo_url = config.html_theme_options.get("repository_url", "").rstrip("/")
-    return repo_url.split("/")[-2:-1] != [PLACEHOLDER_OWNER]
+    return _repository(config)[1] != PLACEHOLDER_OWNER
 
 
 def _fix_launch_menu(app, pagename, templatename, context, doctree):
