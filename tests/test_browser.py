@@ -13,6 +13,7 @@ also leaves a screenshot and a Playwright trace in test-artifacts/failures/.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import urllib.request
 
@@ -188,9 +189,18 @@ def test_therapy_explorer_app_mode_with_voila(app_page, tmp_path):
         assert outside == [], f"app mode loaded resources from outside this machine: {outside}"
 
 
+#: The checks of the one-class plan (instructor guide, section 9), in its order.
+ONE_CLASS_CHECKS = ("q03_05", "q04_01", "q07_03", "q07_06", "q08_03")
+
+
 def test_one_class_app_mode_with_voila(app_page, tmp_path):
-    """`python3 run.py app class`: the figures and tools of the one-class plan, each drawn and
-    working, no code shown and nothing loaded from outside the machine."""
+    """`python3 run.py app class`: the figures, tools and checks of the one-class plan, each drawn
+    and working, no code shown and nothing loaded from outside the machine."""
+    from helpers.checks import check_item
+
+    guide = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    plan = guide[guide.index("## 9."):]
+    assert [q for q in re.findall(r"Check (q\d\d_\d\d)", plan)] == list(ONE_CLASS_CHECKS)
     page, outside = app_page
     with voila_server(tmp_path, app="class") as base:
         page.goto(f"{base}/?token={TOKEN}", wait_until="domcontentloaded", timeout=90_000)
@@ -202,6 +212,17 @@ def test_one_class_app_mode_with_voila(app_page, tmp_path):
         alts = page.locator("img[alt]").evaluate_all("els => els.map(e => e.alt)")
         assert any("worsening disability" in alt for alt in alts), alts  # the MIST icon array
         assert any("related to the transplant" in alt for alt in alts), alts
+        checks = page.locator(".series-check-widget")
+        checks.nth(len(ONE_CLASS_CHECKS) - 1).wait_for(timeout=90_000)
+        assert checks.count() == len(ONE_CLASS_CHECKS)
+        for number, quiz_id in enumerate(ONE_CLASS_CHECKS):
+            assert check_item(quiz_id).question in checks.nth(number).inner_text()
+        item = check_item(ONE_CLASS_CHECKS[0])
+        first = checks.first
+        first.locator(".widget-radio-box").first.locator("label", has_text=item.answer).click()
+        first.locator("button", has_text="Check").click()
+        first.locator("b", has_text="Answer:").wait_for(timeout=30_000)  # the feedback, not the label
+        assert item.explanation in first.inner_text()
         checker = ".series-red-flag-checker"
         page.locator(f"{checker} input[type=checkbox]").first.check()
         page.locator(f"{checker} button", has_text="Check").click()
