@@ -137,13 +137,16 @@ def describe_comparison(kb, comparison: str) -> str:
 def interval_verdict(treated: Group, control: Group, spec: dict,
                      interval: tuple[float, float, float] | None = None) -> str:
     """The sentence after the interval: the number needed to treat (or to harm) when the 95%
-    interval excludes zero, else that the result fits no effect. ``spec`` is a :data:`COMPARISONS`
+    interval excludes zero, else that the result fits no effect and every effect between the
+    interval's ends (read from the bounds: a wide interval is no "modest" result). ``spec`` is a :data:`COMPARISONS`
     entry: ``event`` names the event, ``event_is_good`` says whether more of it is better, and
     ``unequal_follow_up`` makes the number a rough one. ``interval`` is
     :func:`risk_difference_ci95` of the two groups, when the caller has it already."""
     diff, low, high = interval if interval is not None else risk_difference_ci95(treated, control)
     if low <= 0 <= high:
-        return "The interval includes zero: the result fits no effect at all, a small harm or a modest benefit."
+        fewer, more = round(abs(100 * low)), round(100 * high)
+        return (f"The interval includes zero: the result fits no difference at all, and equally anything from "
+                f"{fewer} fewer to {more} more people in 100 who {spec['event']}; this trial cannot tell these apart.")
     good = bool(spec.get("event_is_good"))
     to_treat = number_needed_to_treat(treated, control, good)
     helped = to_treat != math.inf

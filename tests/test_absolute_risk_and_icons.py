@@ -37,7 +37,12 @@ def test_nurown_interval_includes_no_difference_and_no_counts_are_invented(kb):
     diff, low, high = ar.risk_difference_ci95(treated, control)
     assert low < 0 < high
     text = ar.describe_comparison(kb, "nurown_p3_response")
-    assert "33% of 95" in text and "fits no effect at all" in text
+    assert "33% of 95" in text and "fits no difference at all" in text
+    # the verdict reads its range from the interval's own ends (not a fixed "a modest benefit")
+    fewer, more = round(-100 * low), round(100 * high)
+    assert (fewer, more) == (8, 18)
+    assert f"anything from {fewer} fewer to {more} more people in 100 who met the response definition" in text
+    assert "modest" not in text
     with pytest.raises(ValueError, match="percentages"):
         ar.comparison_counts(kb, "nurown_p3_response")
 

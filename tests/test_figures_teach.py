@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -118,9 +119,12 @@ def test_false_positive_rates_agree_in_figure_table_and_widget(kb):
     assert [round(v) for v in bars] == [round(100 * row["power"]), round(100 * row["false_positive"]),
                                         round(100 * row["single_arm_false_positive"])]
     assert row["single_arm_false_positive"] == pytest.approx(figure_sim.single_arm_false_positive_rate)
-    # and the table teaches how far another run could move its percentages
+    # and the table teaches how far its percentages can be from the model's long-run values: a 95%
+    # margin (two standard errors at p = 0.5, rounded up), not "another run would agree within it"
     html_text = tt.design_comparison_html()
-    assert f"±{tt.monte_carlo_margin_points(LESSON_TRIAL_COUNT):.0f} points" in html_text
+    margin = math.ceil(tt.monte_carlo_margin_points(LESSON_TRIAL_COUNT))
+    assert margin == math.ceil(200 * math.sqrt(0.25 / LESSON_TRIAL_COUNT))
+    assert f"up to about ±{margin} points from what the model gives with unlimited trials" in html_text
     assert tt.monte_carlo_margin_points(1000) == pytest.approx(3.16, abs=0.01)
     assert widget.controls["n_trials"].value == LESSON_TRIAL_COUNT == table_count(html_text)
 

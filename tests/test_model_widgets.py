@@ -7,6 +7,8 @@ the settings change, (3) show the numbers the pure model functions give for thos
 
 from __future__ import annotations
 
+import math
+
 import itertools
 
 import ipywidgets as widgets
@@ -268,6 +270,9 @@ def test_very_large_trials_simulate_fewer_trials_and_say_so(trial):
     expected = W.trials_within_budget(1000, 500, 24)
     assert shown.n_trials == expected < 1000
     assert f"{expected:,} trials were simulated instead of 1,000" in trial.outputs["summary"].value
+    # the same 95% margin as the lessons' design table (two standard errors), not one
+    margin = math.ceil(200 * math.sqrt(0.25 / expected))
+    assert f"up to about ±{margin} points" in trial.outputs["summary"].value
     _set(trial, n_arm=100, duration=12, n_trials=200)
     assert trial.state["simulation"].n_trials == 200
     assert "instead of" not in trial.outputs["summary"].value

@@ -265,6 +265,19 @@ def test_power_caption_reports_the_crossing_not_the_next_grid_point():
                 assert grid_below[-1] <= row["n_at_target"] <= row["smallest_n_for_target"]
 
 
+def test_power_caption_agrees_with_a_much_larger_simulation():
+    """The caption's crossings carry Monte Carlo error; it must be small enough that a run with four
+    times the trials and other random numbers puts every crossing within a tenth of the caption's
+    (with 300 trials and five sizes, a 40% slowing read 35 per arm where the model gives about 43)."""
+    summary = tt.power_summary()
+    for row in summary.to_dict("records"):
+        larger = models.trial_power_curve(tt.POWER_CURVE_ARM_SIZES, row["treatment_slowing"],
+                                          4 * tt.POWER_CURVE_TRIALS, seed=1)
+        reference = tt.crossing(tt.POWER_CURVE_ARM_SIZES, larger)
+        assert row["n_at_target"] == pytest.approx(reference, rel=0.1), row["treatment_slowing"]
+    assert f"Each point comes from {tt.POWER_CURVE_TRIALS:,} simulated trials" in tt.describe_power_curve()
+
+
 def test_design_comparison_matches_the_simulator():
     frame = tt.design_comparison((10, 50), 0.25, n_trials=300, seed=7)
     for i, n in enumerate((10, 50)):

@@ -9,6 +9,8 @@ Nothing here holds a number of its own: counts, levels and results all come from
 
 from __future__ import annotations
 
+import math
+
 import textwrap
 
 import numpy as np
@@ -700,7 +702,9 @@ def describe_power_curve(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_
     weakest = summary.iloc[0]
     return (f"Teaching-model line chart of power against trial size: with {smallest} patients per arm a "
             f"{100 * weakest['treatment_slowing']:.0f}% slowing is detected in only "
-            f"{100 * weakest[smallest]:.0f}% of simulated trials; " + "; ".join(parts) + ".")
+            f"{100 * weakest[smallest]:.0f}% of simulated trials; " + "; ".join(parts) + ". "
+            f"Each point comes from {n_trials:,} simulated trials, so {monte_carlo_note(n_trials, 'it')}, and "
+            "the sizes read off the curve are rough.")
 
 
 def monte_carlo_margin_points(n_trials: int) -> float:
@@ -709,6 +713,14 @@ def monte_carlo_margin_points(n_trials: int) -> float:
     Two standard errors of a proportion at its widest (p = 0.5): 2 * sqrt(0.25 / n) * 100.
     """
     return 200 * float(np.sqrt(0.25 / int(n_trials)))
+
+
+def monte_carlo_note(n_trials: int, subject: str = "each") -> str:
+    """How far a simulated percentage (``subject``) can be from the model's own long-run value (a
+    95% margin, rounded up): the one wording of the series' Monte Carlo error."""
+    return (f"{subject} can be up to about ±{math.ceil(monte_carlo_margin_points(n_trials)):.0f} points from what the model "
+            f"gives with unlimited trials (Monte Carlo error; a second run of {n_trials:,} trials can differ "
+            f"from this one by more)")
 
 
 def design_comparison(patients_per_arm_values=(10, 25, 50, 100), treatment_slowing: float = 0.25,
@@ -748,8 +760,7 @@ def design_comparison_html(patients_per_arm_values=(10, 25, 50, 100), treatment_
                    "Randomized: useless drug 'significant'",
                    "Single-arm vs history: useless drug 'significant'"], rows,
                   f"Teaching model of ALSFRS-R decline, {n_trials:,} simulated trials per size. "
-                  f"Percentages are simulated: another {n_trials:,} trials would give values within about "
-                  f"±{monte_carlo_margin_points(n_trials):.0f} points of these (Monte Carlo error)")
+                  f"Percentages are simulated: {monte_carlo_note(n_trials)}")
 
 
 def design_comparison_table(patients_per_arm_values=(10, 25, 50, 100), treatment_slowing: float = 0.25,

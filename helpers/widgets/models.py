@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from .. import models
 from ..figures.models import (LESSON_TRIAL_COUNT, ConductionPlot, MotorUnitPlot, MS_THERAPY_LABELS, MsRelapsePlot,
                               TrialPlot, describe_alsfrs_trial, describe_conduction, describe_ms_relapses, describe_motor_units)
+from ..figures.therapy_tables import monte_carlo_note
 from ..style import blit_png, canvas_image, figure_style
 from ..markup import Html, esc, table_html
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
@@ -314,8 +315,8 @@ def trial_summary_html(sim: models.TrialSimulation, requested_trials: int | None
     out = ""
     if requested_trials is not None and requested_trials > s.n_trials:
         out += notice_html(f"To keep the widget responsive, {s.n_trials:,} trials were simulated instead of "
-                           f"{requested_trials:,} for trials this large; percentages are less precise "
-                           f"(about ±{100 * math.sqrt(0.25 / s.n_trials):.0f} points).")
+                           f"{requested_trials:,} for trials this large, so percentages are less precise: "
+                           f"{monte_carlo_note(s.n_trials)}.")
     if s.treatment_slowing == 0:
         out += notice_html("No true effect is set: every 'significant' result is a false positive, so the first bar "
                            "shows only chance findings in favour of treatment.")

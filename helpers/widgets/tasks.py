@@ -133,7 +133,9 @@ TASKS = {t.task_id: t for t in (
         tuple(f"About {n} per arm" + (" (STEMS treated 12 people, in one group)" if n == 10 else "") for n in POWER_OPTIONS),
         ("With 10 per arm, a real effect of this size is missed in most trials.",
          "That size is enough only for a much larger effect.",
-         "Yes: decline varies so much between people that a moderate effect needs a trial of this size.",
+         "Yes: in this model decline varies between people, each visit's score is noisy and some people leave "
+         "early, so a moderate effect needs a trial of this size. The model's simple analysis also wastes some "
+         "information: a more efficient one, such as a mixed model, would need fewer patients.",
          "That size is needed for a smaller effect; for a 25% slowing fewer patients suffice."),
         "Run the model", _power, "lesson 07, section 6 (“Why small uncontrolled studies mislead”)"),
 )}
