@@ -731,7 +731,10 @@ def design_comparison(patients_per_arm_values=(10, 25, 50, 100), treatment_slowi
     useless treatment), ``single_arm_false_positive`` (single-arm vs biased historical control,
     useless treatment) and ``effect_low``/``effect_high``: the 5th and 95th percentiles of the
     slowing that randomized trials *estimate* when the true slowing is ``treatment_slowing``
-    (as a fraction of the mean natural decline). Parameters not given come from ``data/``.
+    (as a fraction of the mean natural decline); ``effect_if_significant``: the average estimate
+    among the trials that found a significant benefit (the "winner's curse": the trials that get
+    announced overestimate the effect, most when they are small). Parameters not given come from
+    ``data/``.
     """
     p = models.load_parameters("alsfrs")
     rows = []
@@ -741,9 +744,11 @@ def design_comparison(patients_per_arm_values=(10, 25, 50, 100), treatment_slowi
         sim = models.simulate_alsfrs_trials(int(n), treatment_slowing, n_trials, seed)
         estimated = sim.randomized["difference"] / abs(p["mean_slope_points_per_month"])
         low, high = np.nanpercentile(estimated, [5, 95])
+        winners = estimated[sim.randomized["benefit"]]
         rows.append({"patients_per_arm": int(n), "power": sim.power, "false_positive": sim.false_positive_rate,
                      "single_arm_false_positive": sim.single_arm_false_positive_rate,
-                     "effect_low": float(low), "effect_high": float(high)})
+                     "effect_low": float(low), "effect_high": float(high),
+                     "effect_if_significant": float(winners.mean()) if winners.size else float("nan")})
     return pd.DataFrame(rows)
 
 
@@ -753,14 +758,18 @@ def design_comparison_html(patients_per_arm_values=(10, 25, 50, 100), treatment_
     frame = design_comparison(patients_per_arm_values, treatment_slowing, n_trials, seed)
     pct = lambda x: f"{100 * x:.0f}%".replace("-", "\u2212")  # noqa: E731  (a true minus sign)
     rows = [[str(r.patients_per_arm), pct(r.power), f"{pct(r.effect_low)} to {pct(r.effect_high)}",
+             "—" if np.isnan(r.effect_if_significant) else pct(r.effect_if_significant),
              pct(r.false_positive), pct(r.single_arm_false_positive)] for r in frame.itertuples()]
     return table_html(["Patients per arm",
                    f"Randomized: real {pct(treatment_slowing)} slowing detected",
                    f"Randomized: slowing the trials estimate (middle 90%; truth {pct(treatment_slowing)})",
+                   f"Randomized, only the trials that found a benefit: average slowing they estimate "
+                   f"(truth {pct(treatment_slowing)})",
                    "Randomized: useless drug 'significant'",
                    "Single-arm vs history: useless drug 'significant'"], rows,
                   f"Teaching model of ALSFRS-R decline, {n_trials:,} simulated trials per size. "
-                  f"Percentages are simulated: {monte_carlo_note(n_trials)}")
+                  f"Percentages are simulated: {monte_carlo_note(n_trials, 'each share of trials')}; the "
+                  "estimated slowings (third and fourth columns) also vary from run to run")
 
 
 def design_comparison_table(patients_per_arm_values=(10, 25, 50, 100), treatment_slowing: float = 0.25,
