@@ -11,8 +11,9 @@ Assumptions (said again wherever the numbers are shown):
 - Counts of events over a trial's follow-up are treated as simple proportions. When follow-up
   differs between people (as in MIST), this is a rough summary, not the trial's own
   time-to-event estimate.
-- The confidence interval of a difference between two proportions uses the normal (Wald)
-  approximation: adequate for teaching with groups of about 50 or more, not for small trials.
+- The confidence interval of a difference between two proportions is Newcombe's hybrid score
+  interval (Wilson intervals for each group, combined), which stays sensible with few events,
+  unlike the simple normal (Wald) approximation (Newcombe, Stat Med 1998;17:873-890, method 10).
 """
 
 from __future__ import annotations
@@ -52,16 +53,31 @@ class Group:
         return 100 * self.share
 
 
+Z95 = 1.959963984540054  # the two-sided 95% point of the normal distribution
+
+
+def wilson_ci95(group: Group) -> tuple[float, float]:
+    """Wilson score 95% interval of one group's share (it never leaves 0..1, and stays honest with
+    0 or few events)."""
+    p, n, z2 = group.share, group.n, Z95 * Z95
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def risk_difference_ci95(first: Group, second: Group) -> tuple[float, float, float]:
-    """(difference, lower, upper) of ``first.share - second.share`` with a Wald 95% interval."""
+    """(difference, lower, upper) of ``first.share - second.share`` with Newcombe's hybrid score
+    95% interval (method 10 of Newcombe 1998), built from each group's Wilson interval."""
     if first.n < 1 or second.n < 1:
         raise ValueError("each group needs at least one person")
     for group in (first, second):
         if not 0 <= group.share <= 1:
             raise ValueError(f"share for {group.label!r} must lie between 0 and 1, got {group.share}")
-    diff = first.share - second.share
-    se = math.sqrt(first.share * (1 - first.share) / first.n + second.share * (1 - second.share) / second.n)
-    return diff, diff - 1.96 * se, diff + 1.96 * se
+    p1, p2 = first.share, second.share
+    (l1, u1), (l2, u2) = wilson_ci95(first), wilson_ci95(second)
+    diff = p1 - p2
+    return (diff, diff - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
+            diff + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
 
 
 def number_needed_to_treat(treated: Group, control: Group, event_is_good: bool = False) -> float:

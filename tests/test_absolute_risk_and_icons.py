@@ -61,6 +61,17 @@ def test_the_verdict_follows_the_interval_and_the_kind_of_event(treated, control
     assert text.startswith(expected), text
 
 
+def test_the_interval_is_newcombes_hybrid_score_interval():
+    """Newcombe (Stat Med 1998), method 10, worked example: 56/70 against 48/80 gives 0.0524 to 0.3339.
+    With few events it stays sensible where the simple Wald interval does not: 0 of 10 against
+    0 of 10 has a Wald interval of zero width; this one is about 28 points either side."""
+    diff, low, high = ar.risk_difference_ci95(ar.Group("a", 56 / 70, 70), ar.Group("b", 48 / 80, 80))
+    assert (round(low, 4), round(high, 4)) == (0.0524, 0.3339)
+    diff, low, high = ar.risk_difference_ci95(ar.Group("a", 0.0, 10), ar.Group("b", 0.0, 10))
+    assert diff == 0 and low == pytest.approx(-0.2775, abs=1e-3) and high == pytest.approx(0.2775, abs=1e-3)
+    assert ar.wilson_ci95(ar.Group("a", 0.0, 55))[1] == pytest.approx(0.0653, abs=1e-3)
+
+
 def test_a_worse_treatment_has_no_number_needed_to_treat():
     worse, better = ar.Group("a", 0.5, 10), ar.Group("b", 0.4, 10)
     assert ar.number_needed_to_treat(worse, better) == math.inf
