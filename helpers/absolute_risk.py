@@ -160,9 +160,11 @@ def interval_verdict(treated: Group, control: Group, spec: dict,
     :func:`risk_difference_ci95` of the two groups, when the caller has it already."""
     diff, low, high = interval if interval is not None else risk_difference_ci95(treated, control)
     if low <= 0 <= high:
-        fewer, more = round(abs(100 * low)), round(100 * high)
-        return (f"The interval includes zero: the result fits no difference at all, and equally anything from "
-                f"{fewer} fewer to {more} more people in 100 who {spec['event']}; this trial cannot tell these apart.")
+        fewer, more, middle = round(abs(100 * low)), round(100 * high), round(100 * diff)
+        near = "no difference" if middle == 0 else f"about {abs(middle)} {'more' if middle > 0 else 'fewer'}"
+        return (f"The interval includes zero: the result fits no difference at all, and also anything from "
+                f"{fewer} fewer to {more} more people in 100 who {spec['event']} (values near the middle, "
+                f"{near}, fit best); this trial cannot rule any of them out.")
     good = bool(spec.get("event_is_good"))
     to_treat = number_needed_to_treat(treated, control, good)
     helped = to_treat != math.inf

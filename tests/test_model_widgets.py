@@ -272,7 +272,7 @@ def test_very_large_trials_simulate_fewer_trials_and_say_so(trial):
     assert f"{expected:,} trials were simulated instead of 1,000" in trial.outputs["summary"].value
     # the same 95% margin as the lessons' design table (two standard errors), not one
     margin = math.ceil(200 * math.sqrt(0.25 / expected))
-    assert f"up to about ±{margin} points" in trial.outputs["summary"].value
+    assert f"within about ±{margin} points" in trial.outputs["summary"].value
     _set(trial, n_arm=100, duration=12, n_trials=200)
     assert trial.state["simulation"].n_trials == 200
     assert "instead of" not in trial.outputs["summary"].value
