@@ -154,8 +154,8 @@ def interval_verdict(treated: Group, control: Group, spec: dict,
                      interval: tuple[float, float, float] | None = None) -> str:
     """The sentence after the interval: the number needed to treat (or to harm) when the 95%
     interval excludes zero, else that the result fits no effect and every effect between the
-    interval's ends (read from the bounds: a wide interval is no "modest" result). ``spec`` is a :data:`COMPARISONS`
-    entry: ``event`` names the event, ``event_is_good`` says whether more of it is better, and
+    interval's ends (read from the bounds: a wide interval is no "modest" result). ``spec`` is a
+    :data:`COMPARISONS` entry: ``event`` names the event, ``event_is_good`` says whether more of it is better, and
     ``unequal_follow_up`` makes the number a rough one. ``interval`` is
     :func:`risk_difference_ci95` of the two groups, when the caller has it already."""
     diff, low, high = interval if interval is not None else risk_difference_ci95(treated, control)

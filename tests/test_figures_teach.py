@@ -124,7 +124,8 @@ def test_false_positive_rates_agree_in_figure_table_and_widget(kb):
     html_text = tt.design_comparison_html()
     margin = math.ceil(tt.monte_carlo_margin_points(LESSON_TRIAL_COUNT))
     assert margin == math.ceil(200 * math.sqrt(0.25 / LESSON_TRIAL_COUNT))
-    assert f"each share of trials is usually (19 times in 20) within about ±{margin} points of what the model gives with unlimited trials" in html_text
+    assert (f"each share of trials is usually (19 times in 20) within about ±{margin} points of what the model "
+            f"gives with unlimited trials") in html_text
     assert tt.monte_carlo_margin_points(1000) == pytest.approx(3.16, abs=0.01)
     assert widget.controls["n_trials"].value == LESSON_TRIAL_COUNT == table_count(html_text)
 

@@ -7,9 +7,8 @@ the settings change, (3) show the numbers the pure model functions give for thos
 
 from __future__ import annotations
 
-import math
-
 import itertools
+import math
 
 import ipywidgets as widgets
 import numpy as np

@@ -265,6 +265,13 @@ def test_power_caption_reports_the_crossing_not_the_next_grid_point():
                 assert grid_below[-1] <= row["n_at_target"] <= row["smallest_n_for_target"]
 
 
+def test_power_curve_labels_sizes_far_enough_apart_on_its_log_axis():
+    from helpers.figures.models import spaced_log_ticks
+
+    assert spaced_log_ticks(tt.POWER_CURVE_ARM_SIZES) == [25, 35, 50, 70, 100, 150, 200, 300, 400]
+    assert spaced_log_ticks([10, 11, 13, 100]) == [10, 13, 100]  # each kept label a tenth of a decade on
+
+
 def test_power_caption_agrees_with_a_much_larger_simulation():
     """The caption's crossings carry Monte Carlo error; it must be small enough that a run with four
     times the trials and other random numbers puts every crossing within a tenth of the caption's

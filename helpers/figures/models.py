@@ -560,6 +560,16 @@ POWER_CURVE_ARM_SIZES = (25, 35, 50, 70, 100, 150, 200, 250, 300, 350, 400)
 POWER_CURVE_TRIALS = 1000
 
 
+def spaced_log_ticks(values, min_decades: float = 0.1) -> list:
+    """The values to label on a log axis: each at least ``min_decades`` (a tenth of a factor of 10)
+    right of the last one labelled, so that neighbouring labels do not touch; the first is always kept."""
+    ticks = []
+    for value in sorted(values):
+        if not ticks or np.log10(value) - np.log10(ticks[-1]) >= min_decades:
+            ticks.append(value)
+    return ticks
+
+
 def power_curve_figure(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_per_arm_values=POWER_CURVE_ARM_SIZES,
                        n_trials: int = POWER_CURVE_TRIALS, params: Mapping[str, float] | None = None) -> Figure:
     """Static figure: power of a randomized trial versus arm size, one line per treatment effect."""
@@ -576,8 +586,7 @@ def power_curve_figure(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_pe
         ax.axhline(80, color=GREYS["dark"], ls="-.", lw=1.2, label="80% power (a common target)")
         ax.set_xscale("log")
         ax.xaxis.set_minor_locator(NullLocator())
-        # label a readable subset: 250 and 350 sit too close to their neighbours on a log axis
-        ticks = [n for n in patients_per_arm_values if n not in (250, 350)] or list(patients_per_arm_values)
+        ticks = spaced_log_ticks(patients_per_arm_values)
         ax.set_xticks(ticks, [str(n) for n in ticks])
         ax.set_ylim(0, 102)
         ax.set_xlabel("Trial size (patients per arm)")

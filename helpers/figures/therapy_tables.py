@@ -10,7 +10,6 @@ Nothing here holds a number of its own: counts, levels and results all come from
 from __future__ import annotations
 
 import math
-
 import textwrap
 
 import numpy as np
@@ -718,9 +717,10 @@ def monte_carlo_margin_points(n_trials: int) -> float:
 def monte_carlo_note(n_trials: int, subject: str = "each") -> str:
     """How far a simulated percentage (``subject``) can be from the model's own long-run value (a
     95% margin, rounded up): the one wording of the series' Monte Carlo error."""
-    return (f"{subject} is usually (19 times in 20) within about ±{math.ceil(monte_carlo_margin_points(n_trials)):.0f} "
-            f"points of what the model gives with unlimited trials (Monte Carlo error; a second run of "
-            f"{n_trials:,} trials can differ from this one by more)")
+    margin = math.ceil(monte_carlo_margin_points(n_trials))
+    return (f"{subject} is usually (19 times in 20) within about ±{margin} points of what the model gives with "
+            f"unlimited trials (Monte Carlo error; a second run of {n_trials:,} trials can differ from this one "
+            f"by more)")
 
 
 def design_comparison(patients_per_arm_values=(10, 25, 50, 100), treatment_slowing: float = 0.25,
