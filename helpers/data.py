@@ -151,7 +151,8 @@ SIZE_KINDS = ("enrolled", "planned")
 CONTROLS = ("placebo", "sham", "active", "no_treatment", "untreated_side", "historical", "none")
 BLINDING = ("open", "single", "double", "rater")
 ROUTES = ("intravenous", "intrathecal", "intraspinal", "intramuscular", "intracerebroventricular",
-          "intracortical", "intrathecal_intramuscular", "intrathecal_or_intravenous", "oral")
+          "intracortical", "intrathecal_intramuscular", "intrathecal_or_intravenous", "oral", "subcutaneous",
+          "not_stated")
 TRIAL_STATUS = ("completed", "ongoing", "not_yet_recruiting", "terminated", "withdrawn", "unknown")
 TRIAL_RESULTS = ("met", "not_met", "safety_only", "mixed", "ongoing", "terminated", "not_reported")
 MODELS = ("conduction", "motor_units", "alsfrs", "ms_relapse")

@@ -58,6 +58,8 @@ ROUTES = {
     "intracortical": ("Into the motor cortex (surgery)", "Cells are injected into the brain tissue itself."),
     "intramuscular": ("Into muscles", "Cells are injected into muscles, outside the central nervous system."),
     "oral": ("By mouth", "A tablet or liquid (drugs only)."),
+    "subcutaneous": ("Under the skin", "An injection under the skin, as for insulin (drugs only)."),
+    "not_stated": ("Not stated", "The source seen does not say how the treatment was given."),
 }
 
 
