@@ -405,7 +405,8 @@ ALSFRS_LEFT_OUT = (
     "joint models, or at least weighting each patient by how many visits they had): the simple analysis here, "
     "one slope per patient with every patient counting the same, wastes information, so it needs more patients "
     "than an efficient analysis would and it exaggerates what drop-out costs. The historical-control problem is "
-    "reduced here to a single bias in the expected slope; real historical comparisons also differ in who was enrolled, when and how they were rated."
+    "reduced here to a single bias in the expected slope; real historical comparisons also differ in who was "
+    "enrolled, when and how they were rated."
 )
 
 
