@@ -123,6 +123,8 @@ def test_curation_rule_leaves_dated_facts_alone():
     assert curation_voice("No enrolment had been reported by November 2026; evidence checked in November 2026.") == []
     assert curation_voice("Neurons: not seen in adult fate-mapping studies") == []
     assert len(curation_voice("the number randomized was not seen; results not seen here")) == 2
+    assert len(curation_voice("no results in the sources seen; type not stated in the reports seen; "
+                              "results not yet summarised in this series")) == 3
 
 
 def test_readme_parser_reads_table_order():
