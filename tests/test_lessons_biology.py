@@ -314,3 +314,23 @@ def test_trial_arm_results_read_the_trial_note(kb):
     assert bio.trial_arm_results("valor", dataclasses.replace(kb, trials=trials)) == (10.0, 12.5)
     with pytest.raises(ValueError, match="Unknown trial"):
         bio.trial_arm_results("no_trial", kb)
+
+
+def test_months_gained_against_the_trials_own_control_group(kb):
+    # edaravone: 2.49 points against a placebo group that lost 7.50 points in 24 weeks (5.5 months)
+    assert bio.months_gained_against_control("edaravone_mci186_19", kb) == pytest.approx(
+        round(2.49 / 7.50 * 24 / (52 / 12), 1))
+    # a faster-declining trial population gains fewer months than the population average suggests
+    treated, control = bio.trial_arm_results("edaravone_mci186_19", kb)
+    assert bio.months_gained_against_control("edaravone_mci186_19", kb) < bio.months_of_average_decline(
+        treated - control, kb=kb)
+    assert bio.months_gained_against_control("valor", kb) == pytest.approx(round(1.16 / 8.14 * 28 / (52 / 12), 1))
+    trials = kb.trials.copy()
+    trials.loc[trials["trial_id"] == "valor", "primary_outcome"] = "Change in ALSFRS-R"
+    with pytest.raises(ValueError, match="no trial length in weeks"):
+        bio.months_gained_against_control("valor", dataclasses.replace(kb, trials=trials))
+    trials.loc[trials["trial_id"] == "valor", ["primary_outcome", "result_note"]] = ["Change at 12 weeks", "1 vs 0 points"]
+    with pytest.raises(ValueError, match="did not change"):
+        bio.months_gained_against_control("valor", dataclasses.replace(kb, trials=trials))
+    with pytest.raises(ValueError, match="Unknown trial"):
+        bio.months_gained_against_control("no_trial", kb)

@@ -442,6 +442,32 @@ def months_of_average_decline(points: float, fact_id: str = "als_alsfrs_slope_tr
     return round(float(points) / slope, 1)
 
 
+TRIAL_WEEKS_RE = re.compile(r"\b(?:over|at|after)\s+(\d+)\s+weeks\b")
+WEEKS_PER_MONTH = 52 / 12
+
+
+def months_gained_against_control(trial_id: str, kb: KnowledgeBase | None = None) -> float:
+    """The treatment difference of a two-arm trial in months of its *own control group's* decline.
+
+    Reads the two arm results (:func:`trial_arm_results`) and the trial's length in weeks from its
+    ``primary_outcome`` ("over 24 weeks", "at 28 weeks"). The control group lost ``|control|``
+    points in that time; the difference divided by that pace is the time the treated group gained.
+    A trial that enrols faster-declining people gains fewer months this way than by
+    :func:`months_of_average_decline`. Rounded to one decimal; straight-line decline assumed.
+    """
+    kb = _kb(kb)
+    treated, control = trial_arm_results(trial_id, kb)
+    trials = queries.rows_by_id(kb.trials, "trial_id", [trial_id], "trial", "trials.csv")
+    outcome = str(trials.loc[trial_id, "primary_outcome"])
+    match = TRIAL_WEEKS_RE.search(outcome)
+    if match is None:
+        raise ValueError(f"Trial {trial_id!r}: no trial length in weeks in its primary_outcome ({outcome!r})")
+    if control == 0:
+        raise ValueError(f"Trial {trial_id!r}: the control group did not change, so there is no pace to compare with")
+    months = int(match.group(1)) / WEEKS_PER_MONTH
+    return round((treated - control) / abs(control) * months, 1)
+
+
 # =========================================================================== lesson 02: ALSFRS-R course
 def alsfrs_course(n_patients: int = 30, months: int = 18, seed: int = models.DEFAULT_SEED, params=None) -> dict:
     """Simulated ALSFRS-R records of untreated patients (teaching model of lesson 07, no treatment).
