@@ -376,3 +376,56 @@ def test_the_gap_tables_carry_the_same_caveat_marks_as_the_maps(kb):
         unblinded = [e for ids in frame["effect_ids"] for e in ids if bool(effects.loc[e, "unblinded"])]
         assert text.count("caveat-unblinded") == len(unblinded)
     assert "caveat-unblinded" in tt.untreated_damage_html("als", kb=kb)  # lenzumestrocel's open-label phase 2
+
+
+def test_mechanism_table_grades_each_failure_and_names_other_favourable_results(kb):
+    """Each failure carries its own badge (an MRI miss, S0, or a loss to an active drug, R0 with its
+    caveat, must not read as a failed placebo trial on a clinical endpoint), and a favourable
+    randomized result that is not the row's example is named beside it, not hidden."""
+    table = tt.mechanism_examples(kb).set_index("mechanism_id")
+    effects = kb.therapy_effects.assign(level=kb.therapy_effects["evidence_level"].astype(str))
+    html = tt.mechanism_table_html(kb)
+    rows = dict(zip(table.index, html.split("<tr>")[2:]))
+    for mechanism_id, row in table.iterrows():
+        mine = effects[effects["mechanism_id"] == mechanism_id]
+        failed = mine[mine["level"].isin(tt.NO_BENEFIT_LEVELS)]
+        assert {c[0] for c in row["failed_claims"]} == set(failed["level"]), mechanism_id
+        cells = rows[mechanism_id].split("<td")
+        failed_cell = cells[-2]
+        assert failed_cell.count("evidence-badge") == len(row["failed_claims"]), mechanism_id
+        for level in set(failed["level"]):
+            assert f"evidence-{level}" in failed_cell, (mechanism_id, level)
+        if failed["active_control"].any():
+            assert "caveat-active-control" in failed_cell, mechanism_id
+        favourable = mine[mine["level"].isin(tt.RANDOMIZED_FAVOURABLE_LEVELS)
+                          & (mine["effect_id"] != row["example_effect_id"])]
+        assert len(row["favourable"]) == len(favourable.drop_duplicates(
+            ["level", "therapy_id", "disease_id", "damage_id"])), mechanism_id
+        assert ("Also favourable in a randomized trial" in rows[mechanism_id]) == bool(len(favourable)), mechanism_id
+    # the case a reviewer found: clemastine's S+ beside opicinumab's R0 and bexarotene's S0
+    remyelination = rows["remyelination_endogenous"]
+    assert "Clemastine" in remyelination.split("Also favourable")[1].split("</td>")[0]
+    assert "evidence-surrogate_no_benefit" in remyelination.split("<td")[-2]
+
+
+def test_gap_table_says_which_claim_is_which_when_a_therapy_repeats(kb):
+    """A therapy with two claims on one damage (slowing and repair) is told apart, so the repeat
+    does not look like a mistake; a therapy named once gets no such note."""
+    from helpers.style import CLAIM_AIMS
+
+    checked = 0
+    for disease in ("als", "ms"):
+        frame = tt.untreated_damage_frame(disease, kb=kb)
+        html = tt.untreated_damage_html(disease, kb=kb)
+        rows = html.split("<tr>")[2:]
+        for r, row_html in zip(frame.itertuples(), rows):
+            names = [name for name, _ in r.claims]
+            for name in set(names):
+                suffixes = [f"{html_escape(name)} (claim about {aim})" for aim in CLAIM_AIMS.values()]
+                found = sum(row_html.count(sfx) for sfx in suffixes)
+                if names.count(name) > 1:
+                    assert found == names.count(name), (disease, r.damage, name)
+                    checked += 1
+                else:
+                    assert found == 0, (disease, r.damage, name)
+    assert checked, "no repeated therapy in any gap table: the test no longer tests anything"

@@ -33,6 +33,7 @@ CELL_BASED_KINDS = ("cell_therapy", "procedure")
 
 #: Grades that mean a claim showed no benefit (or harm) in a randomized trial.
 NO_BENEFIT_LEVELS = ("rct_no_benefit", "surrogate_no_benefit", "rct_harm")
+RANDOMIZED_FAVOURABLE_LEVELS = ("rct_benefit", "surrogate_benefit")
 
 #: Plain-language notes for each delivery route in ``trials.csv`` (anatomy, not results).
 ROUTES = {
@@ -165,7 +166,21 @@ def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
             return list(dict.fromkeys(f"{n}: {d.upper()}, {dmg}"
                                       for n, d, dmg in zip(sub["name"], sub["disease_id"], sub["damage"])))
 
-        row["failed"] = names(mine[mine["level"].isin(NO_BENEFIT_LEVELS)])
+        def claims(sub: pd.DataFrame) -> list[tuple]:
+            # (level, unblinded, active_control, link is a hypothesis (†), text): each grade of each therapy,
+            # disease and damage once
+            return list(dict.fromkeys(
+                (lvl, bool(u), bool(a), queries.link_is_hypothesis(dr, ml), f"{n}: {d.upper()}, {dmg}")
+                for lvl, u, a, dr, ml, n, d, dmg in zip(sub["level"], sub["unblinded"], sub["active_control"],
+                                                        sub["direction"], sub["mechanism_link"], sub["name"],
+                                                        sub["disease_id"], sub["damage"])))
+
+        failed = mine[mine["level"].isin(NO_BENEFIT_LEVELS)]
+        row["failed"] = names(failed)
+        row["failed_claims"] = claims(failed)
+        # favourable randomized results the example column does not show (e.g. a surrogate win beside a clinical miss)
+        row["favourable"] = claims(mine[mine["level"].isin(RANDOMIZED_FAVOURABLE_LEVELS)
+                                        & (mine["effect_id"] != row["example_effect_id"])])
         row["sold"] = names(mine[mine["status"] == "marketed_without_evidence"])
         rows.append(row)
     return pd.DataFrame(rows)
@@ -175,7 +190,15 @@ def mechanism_table_html(kb: KnowledgeBase | None = None) -> str:
     """HTML table: mechanism → strongest example (with its badge and source) → failures → clinic claims."""
     kb = _kb(kb)
     table = mechanism_examples(kb)
-    fail_badge, sold_badge = _badge("rct_no_benefit", kb), status_tag_html("marketed_without_evidence")
+    sold_badge = status_tag_html("marketed_without_evidence")
+
+    def graded(claims: list[tuple]) -> list[Html]:
+        """Each claim with its own badge and caveat tags: a failed surrogate endpoint (S0) or a loss
+        to an active drug (R0 with its caveat) must not read as a failed clinical placebo trial."""
+        return [Html(f"{_badge(level, kb)}{DAGGER_MARK if hypothesis else ''} "
+                     f"{caveat_tags_html({'unblinded': u, 'active_control': a})}{esc(text)}")
+                for level, u, a, hypothesis, text in claims]
+
     rows = []
     for r in table.itertuples():
         mechanism = Html(f"<b>{esc(r.mechanism)}</b><br><small>{esc(r.description)}</small>")
@@ -185,9 +208,11 @@ def mechanism_table_html(kb: KnowledgeBase | None = None) -> str:
             tag = "" if r.example_is_cell_based else " <i>(not a cell therapy)</i>"
             example = Html(f"<b>{esc(r.example_therapy)}</b>{tag}, {esc(r.example_disease_id.upper())}: "
                            f"{esc(r.example_damage)}<br>{esc(r.example_note)}"
-                           f"<br><small>{queries.cite(r.example_ref_ids, kb, 'short')}</small>")
+                           f"<br><small>{queries.cite(r.example_ref_ids, kb, 'short')}</small>"
+                           + (f"<br><small>Also favourable in a randomized trial: {join(graded(r.favourable), sep='; ')}"
+                              "</small>" if r.favourable else ""))
             badge = _badge(r.example_level, kb)
-        failed = join([fail_badge, *r.failed]) if r.failed else "—"
+        failed = join(graded(r.failed_claims)) if r.failed_claims else "—"
         sold = join([sold_badge, *r.sold]) if r.sold else "—"
         rows.append([mechanism, example, badge, failed, sold])
     return table_html(["Mechanism", "Most strongly tested example in the data", "Its evidence",
@@ -460,10 +485,13 @@ def untreated_damage_html(disease: str, above: str = "lab", kb: KnowledgeBase | 
         # the same marks as the maps and claim lists: a favourable result here is listed because its
         # action on this damage is not shown (†), and a result from unblinded trials says so
         marked = []
+        repeated = {n for n in (name for name, _ in r.claims) if [c for c, _ in r.claims].count(n) > 1}
         for (name, lvl), effect_id in zip(r.claims, r.effect_ids):
             e = effects.loc[effect_id]
             dagger = DAGGER_MARK if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else ""
-            marked.append(Html(f"{_badge(lvl, kb)}{dagger} {caveat_tags_html(e)}{esc(name)}"))
+            # one therapy with two claims on this damage (one about slowing, one about repair) says which is which
+            aim = f" (claim about {CLAIM_AIMS[str(e['action'])]})" if name in repeated else ""
+            marked.append(Html(f"{_badge(lvl, kb)}{dagger} {caveat_tags_html(e)}{esc(name)}{esc(aim)}"))
         claims = join(marked) if marked else Html("<i>no claim at all in the knowledge base</i>")
         rows.append([Html(f"<b>{esc(r.damage)}</b>"), claims])
     table = table_html(["Damage", "Every claim in the knowledge base (strongest design first)"], rows,
