@@ -47,10 +47,32 @@ def lesson_section(path: Path, heading: re.Pattern) -> tuple[str, str]:
     return re.sub(r"^## \d+\.\s*", "", title).strip(), body.strip()
 
 
+RELATIVE_LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)\)")
+
+
+def relink(markdown: str, source_dir: str, target_dir: str) -> str:
+    """Markdown copied from ``source_dir`` to ``target_dir`` (both relative to the repository
+    root) with its relative link targets rewritten, so a glossary link in a lesson still
+    resolves from a generated page. Web, anchor-only and absolute links are left alone.
+
+    >>> relink("[x](../docs/glossary.md#x) [y](https://a.b) [z](#top)", "notebooks", "book/_generated")
+    '[x](../../docs/glossary.md#x) [y](https://a.b) [z](#top)'
+    """
+    import posixpath
+
+    def fix(match: re.Match) -> str:
+        path, hash_sign, anchor = match.group(1).partition("#")
+        target = posixpath.normpath(posixpath.join(source_dir, path))
+        return f"]({posixpath.relpath(target, target_dir)}{hash_sign}{anchor})"
+
+    return RELATIVE_LINK.sub(fix, markdown)
+
+
 def checklist_page(root: Path = ROOT) -> str:
     """The printable handout: lesson 08's questions to ask before any cell treatment."""
     lesson_path = root / CHECKLIST_LESSON.relative_to(ROOT)
     title, body = lesson_section(lesson_path, CHECKLIST_HEADING)
+    body = relink(body, "notebooks", GENERATED.relative_to(ROOT).as_posix())
     lesson = lesson_path.name
     return (f"# {title}\n\n"
             "```{container} series-handout\n"
