@@ -8,8 +8,6 @@ linker first linked a term inside that section). Fast: no site build here.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 from tools.book import GENERATED, ROOT, checklist_page, relink
 
 
@@ -29,4 +27,4 @@ def test_every_relative_link_of_the_clinic_handout_resolves():
     for target in relative:
         path = (GENERATED / target.partition("#")[0]).resolve()
         assert path.exists(), f"{target} does not resolve from {GENERATED.relative_to(ROOT)}"
-        assert Path(path).is_relative_to(ROOT)
+        assert path.is_relative_to(ROOT)

@@ -205,7 +205,11 @@ def test_trial_cases_keep_the_order_given_and_refuse_unknown_ids(kb):
 
 def test_every_route_the_data_allows_has_a_plain_language_label():
     from helpers import data
+    from tools.notebook_tools import curation_voice
+
     assert set(tt.ROUTES) == set(data.ROUTES)
+    # the labels are learner-facing text: no note about how a source was checked
+    assert not [text for pair in tt.ROUTES.values() for text in pair if curation_voice(text)]
 
 
 def test_trial_cases_show_words_not_data_codes(kb):

@@ -17,6 +17,7 @@ when that file exists.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -58,7 +59,6 @@ def relink(markdown: str, source_dir: str, target_dir: str) -> str:
     >>> relink("[x](../docs/glossary.md#x) [y](https://a.b) [z](#top)", "notebooks", "book/_generated")
     '[x](../../docs/glossary.md#x) [y](https://a.b) [z](#top)'
     """
-    import posixpath
 
     def fix(match: re.Match) -> str:
         path, hash_sign, anchor = match.group(1).partition("#")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,7 @@ ROUTES = {
     "intramuscular": ("Into muscles", "Cells are injected into muscles, outside the central nervous system."),
     "oral": ("By mouth", "A tablet or liquid (drugs only)."),
     "subcutaneous": ("Under the skin", "An injection under the skin, as for insulin (drugs only)."),
-    "not_stated": ("Not stated", "The source seen does not say how the treatment was given."),
+    "not_stated": ("Not stated", "The published report does not say how the treatment was given."),
 }
 
 
@@ -74,6 +75,12 @@ def _labels(kb: KnowledgeBase) -> dict[str, str]:
 
 def _badge(level: str, kb: KnowledgeBase) -> str:
     return evidence_badge_html(level, f"{EVIDENCE_CODES[level]} {_labels(kb)[level]}")
+
+
+def _graded_html(level: str, hypothesis: bool, caveats, text: str, kb: KnowledgeBase) -> Html:
+    """One claim as the gap and mechanism tables list it: its badge, † when its action on this
+    damage is a hypothesis, its caveat tags (``caveats``: a claim row or a mapping), then ``text``."""
+    return Html(f"{_badge(level, kb)}{DAGGER_MARK if hypothesis else ''} {caveat_tags_html(caveats)}{esc(text)}")
 
 
 def _rank(level: str, kb: KnowledgeBase) -> int:
@@ -195,8 +202,7 @@ def mechanism_table_html(kb: KnowledgeBase | None = None) -> str:
     def graded(claims: list[tuple]) -> list[Html]:
         """Each claim with its own badge and caveat tags: a failed surrogate endpoint (S0) or a loss
         to an active drug (R0 with its caveat) must not read as a failed clinical placebo trial."""
-        return [Html(f"{_badge(level, kb)}{DAGGER_MARK if hypothesis else ''} "
-                     f"{caveat_tags_html({'unblinded': u, 'active_control': a})}{esc(text)}")
+        return [_graded_html(level, hypothesis, {"unblinded": u, "active_control": a}, text, kb)
                 for level, u, a, hypothesis, text in claims]
 
     rows = []
@@ -485,13 +491,13 @@ def untreated_damage_html(disease: str, above: str = "lab", kb: KnowledgeBase | 
         # the same marks as the maps and claim lists: a favourable result here is listed because its
         # action on this damage is not shown (†), and a result from unblinded trials says so
         marked = []
-        repeated = {n for n in (name for name, _ in r.claims) if [c for c, _ in r.claims].count(n) > 1}
+        times_named = Counter(name for name, _ in r.claims)
         for (name, lvl), effect_id in zip(r.claims, r.effect_ids):
             e = effects.loc[effect_id]
-            dagger = DAGGER_MARK if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else ""
             # one therapy with two claims on this damage (one about slowing, one about repair) says which is which
-            aim = f" (claim about {CLAIM_AIMS[str(e['action'])]})" if name in repeated else ""
-            marked.append(Html(f"{_badge(lvl, kb)}{dagger} {caveat_tags_html(e)}{esc(name)}{esc(aim)}"))
+            aim = f" (claim about {CLAIM_AIMS[str(e['action'])]})" if times_named[name] > 1 else ""
+            marked.append(_graded_html(lvl, queries.link_is_hypothesis(e["direction"], e["mechanism_link"]), e,
+                                       name + aim, kb))
         claims = join(marked) if marked else Html("<i>no claim at all in the knowledge base</i>")
         rows.append([Html(f"<b>{esc(r.damage)}</b>"), claims])
     table = table_html(["Damage", "Every claim in the knowledge base (strongest design first)"], rows,
