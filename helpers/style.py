@@ -86,7 +86,7 @@ UNBLINDED_MEANING = ("Nobody in the randomized trial(s) behind this favourable r
                      "the people who rated them all knew who was treated, and no placebo or sham hid it. Knowing who "
                      "was treated usually makes a treatment look better than it is, so the result needs confirming in "
                      "a blinded trial. The caveat marks only favourable results, where that risk is greatest; an open "
-                     "trial that found no benefit can be biased too (for example when people in the comparison group "
+                     "trial that did not show a benefit can be biased too (for example when people in the comparison group "
                      "seek the treatment elsewhere).")
 #: The same caveat as a mark after a code in the evidence maps and the mechanism chart, and its key.
 UNBLINDED_MARK = "*"

@@ -141,7 +141,7 @@ def describe_evidence_standing(kb: KnowledgeBase) -> str:
     won = effects[(effects["design"].astype(str) == "rct_clinical") & (effects["direction"].astype(str) == "benefit")]
     lost = effects[(effects["design"].astype(str) == "rct_clinical") & (effects["direction"].astype(str) == "no_benefit")]
     also_won = set(zip(won["therapy_id"], won["disease_id"]))  # pairs where some randomized trial found benefit
-    also_lost = set(zip(lost["therapy_id"], lost["disease_id"]))  # ... and where some found none
+    also_lost = set(zip(lost["therapy_id"], lost["disease_id"]))  # ... and where some did not show one
     parts = []
     for cell_based, label in ((True, "Cell-based treatments"), (False, "Drugs, antibodies and procedures")):
         group = standing[standing["cell_based"] == cell_based]
@@ -151,14 +151,17 @@ def describe_evidence_standing(kb: KnowledgeBase) -> str:
         mixed = [r.name for r in benefit.itertuples() if (r.therapy_id, r.disease_id) in also_lost]
         parts.append(f"{label}: {len(group)} treatment-disease pairs; benefit on a clinical endpoint in a randomized "
                      f"trial for {len(benefit)} ({', '.join(n for n in benefit['name']) or 'none'})"
-                     + (f", although for {len(mixed)} of these ({', '.join(mixed)}) another randomized trial found "
-                        "none, and the figure shows the larger trial" if mixed else "")
+                     + (f", although for {len(mixed)} of these ({', '.join(mixed)}) another randomized trial did "
+                        "not show one, and the figure shows the larger trial" if mixed else "")
                      + "; "
-                     f"a randomized trial on a clinical endpoint found no benefit for {len(failed)} "
+                     f"a randomized trial on a clinical endpoint did not show a benefit for {len(failed)} "
                      f"({', '.join(_with_size(r) for r in failed.itertuples()) or 'none'})"
                      + (f", although for {len(disputed)} of these ({', '.join(disputed)}) another randomized trial "
                         "found benefit, and the figure shows the larger trial" if disputed else "")
                      + "; the others have only weaker designs behind them.")
+        if mixed or disputed:
+            parts[-1] += (" Showing the larger trial is a choice of display, not a verdict: trials of one treatment "
+                          "may have tested different groups of patients or different comparisons.")
     harmed = standing[standing["harms"].map(len) > 0]
     if len(harmed):
         parts.append("A harm marker beside the main result: " + "; ".join(
