@@ -37,6 +37,7 @@ VENV = Path(os.environ.get("SERIES_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
+NEWEST_PYTHON = (3, 14)  # newest Python the locks are checked on (tests/test_install.py)
 LOCKS = {"lab": ROOT / "requirements" / "lab.txt", "test": ROOT / "requirements" / "test.txt"}
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 BROWSER_PATHS = (  # where macOS and Windows put Chrome / Chromium
@@ -113,10 +114,21 @@ def _pip(args: list[str], what: str) -> None:
         code = subprocess.run([str(PY), "-m", "pip", *args, "--disable-pip-version-check"],
                               cwd=ROOT, stdout=out, stderr=subprocess.STDOUT).returncode
     if code:
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-        reasons = [line for line in lines if line.startswith("ERROR") or "conflict" in line.lower()]
-        print("\n".join(reasons or lines[-25:]), file=sys.stderr)
+        print("\n".join(pip_reason(log.read_text(encoding="utf-8", errors="replace").splitlines())), file=sys.stderr)
         sys.exit(f"[run.py] {what} failed (pip exit {code}); the whole log is in {log}")
+
+
+def pip_reason(lines: list[str], tail: int = 30) -> list[str]:
+    """What to show of a failed pip run: its ERROR and HINT lines with their indented continuation
+    (a compiler's message, a hash pip expected and got, Windows' long-path hint), then the end of the log."""
+    keep: list[int] = []
+    for i, line in enumerate(lines):
+        if re.match(r"\s*(ERROR|HINT|error|hint)\b", line) or "conflict" in line.lower() \
+                or re.search(r"Expected sha256|\bGot\b", line):
+            keep.append(i)
+            keep.extend(j for j in range(i + 1, min(i + 6, len(lines))) if lines[j].startswith((" ", "\t")))
+    keep.extend(range(max(0, len(lines) - tail), len(lines)))
+    return [lines[i] for i in sorted(set(keep))]
 
 
 def ensure_packages(extra: str | None) -> None:
@@ -128,9 +140,10 @@ def ensure_packages(extra: str | None) -> None:
     ensure_venv()
     wanted = ["lab"] if extra is None else [extra]
     acceptable = ["lab", "test"] if extra is None else [extra]
-    py_id = f"{sys.version}|{PY}".encode()
-    digests = {name: _digest((ROOT / "pyproject.toml").read_bytes(), LOCKS[name].read_bytes(), py_id)
-               for name in ("lab", "test")}
+    # What decides the install: the interpreter's version (not its build date, which a security update
+    # changes), the venv, the lock, and the package's own metadata (not the test settings in [tool.*]),
+    # so a patched Python or a pytest option does not send a learner offline back to pip.
+    digests = install_digests()
     stamp = VENV / ".series-installed"
     if stamp.exists() and stamp.read_text().strip() in {digests[name] for name in acceptable}:
         return
@@ -142,13 +155,27 @@ def ensure_packages(extra: str | None) -> None:
     stamp.write_text(digests[name])
 
 
+def install_digests() -> dict[str, str]:
+    """The stamp each lock's install leaves in the venv; a different one means pip must run again."""
+    py_id = f"{tuple(sys.version_info[:3])}|{PY}".encode()
+    return {name: _digest(package_metadata(), LOCKS[name].read_bytes(), py_id) for name in ("lab", "test")}
+
+
+def package_metadata() -> bytes:
+    """pyproject.toml without its [tool.pytest...] and other tool settings that do not change the install
+    ([tool.setuptools] does: it names the package and its data)."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    sections = re.split(r"(?m)^(?=\[)", text)
+    return "".join(s for s in sections if not s.startswith("[tool.") or s.startswith("[tool.setuptools")).encode()
+
+
 def find_chromium() -> str | None:
     configured = os.environ.get("CHROMIUM_PATH")
     if configured:
         if Path(configured).exists():
             return configured
         say(f"CHROMIUM_PATH={configured} does not exist; looking for Chromium or Chrome elsewhere")
-    found = next((found for name in CHROMIUM_CANDIDATES if (found := shutil.which(name))), None)
+    found = next((path for path in map(shutil.which, CHROMIUM_CANDIDATES) if path), None)
     return found or next((str(path) for path in BROWSER_PATHS if path.exists()), None)
 
 
@@ -156,8 +183,10 @@ def ensure_chromium() -> str:
     found = find_chromium()
     if found:
         return found
-    if apt_install(["chromium"], "the browser tests need Debian's Chromium") and (found := find_chromium()):
-        return found
+    if apt_install(["chromium"], "the browser tests need Debian's Chromium"):
+        found = find_chromium()
+        if found:
+            return found
     sys.exit("Chromium or Google Chrome is needed for the browser tests. Install it (Debian/Ubuntu: "
              "sudo apt-get install chromium; macOS/Windows: install Google Chrome) or set CHROMIUM_PATH "
              "to the browser's executable.")
@@ -272,7 +301,7 @@ def cmd_bench(args: list[str]) -> None:
 
 
 def cmd_lock(args: list[str]) -> None:
-    """Re-resolve requirements/*.txt for every supported platform and Python (3.10-3.13) with uv."""
+    """Re-resolve requirements/*.txt for every supported platform and Python (3.10-3.14) with uv."""
     ensure_venv()
     uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
     if not uv.exists():
@@ -286,7 +315,7 @@ def cmd_lock(args: list[str]) -> None:
     for name, path in LOCKS.items():
         body = path.read_text()
         header = (f"# Exact, hash-checked versions for `python3 run.py {name}` on Linux, macOS and Windows,\n"
-                  "# Python 3.10-3.13. Written by `python3 run.py lock` (uv pip compile --universal); do not edit.\n"
+                  "# Python 3.10-3.14. Written by `python3 run.py lock` (uv pip compile --universal); do not edit.\n"
                   f"# pyproject-dependencies-sha256: {dependencies_digest()}\n")
         path.write_text(header + body)
         pins = len(re.findall(r"^[A-Za-z0-9][^ ]*==", body, flags=re.MULTILINE))
@@ -363,11 +392,17 @@ COMMANDS = {"evidence-review": cmd_evidence_review, "lab": cmd_lab, "app": cmd_a
 
 
 def main(argv: list[str]) -> None:
-    if sys.version_info < (3, 10):
-        sys.exit(f"The series needs Python 3.10 or newer; this is Python {sys.version.split()[0]} ({sys.executable}).\n"
-                 "macOS: install Python 3.12 from python.org (or `brew install python@3.12`) and run "
-                 "`python3.12 run.py lab`.\nWindows: install Python 3.12 from python.org (or "
-                 "`winget install Python.Python.3.12`) and run `py run.py lab`.")
+    command = f"run.py {argv[0]}" if argv and argv[0] in COMMANDS else "run.py lab"
+    if not (3, 10) <= sys.version_info[:2] <= NEWEST_PYTHON:
+        which = "newer than" if sys.version_info[:2] > NEWEST_PYTHON else "older than"
+        sys.exit(f"The series is tested with Python 3.10 to 3.{NEWEST_PYTHON[1]}; this is Python "
+                 f"{sys.version.split()[0]} ({sys.executable}), {which} that range, and the tested package "
+                 "versions may not install on it.\n"
+                 f"Windows: install Python 3.13 from python.org (or `py install 3.13`) and run `py -3.13 {command}`.\n"
+                 f"macOS: install Python 3.13 from python.org (or `brew install python@3.13`) and run "
+                 f"`python3.13 {command}`.\n"
+                 f"Linux: use your distribution's python3 if it is 3.10 or newer (Debian 12, Ubuntu 22.04 and "
+                 f"24.04 are), or install 3.13 (for example `uv python install 3.13`) and run `python3.13 {command}`.")
     if not argv or argv[0] not in COMMANDS:
         print(__doc__)
         sys.exit(0 if argv and argv[0] in ("-h", "--help") else 2)

@@ -59,7 +59,18 @@ TARGETS = [
     ("windows-py3.11", "3.11.9", ["win_amd64"], WINDOWS),
     ("windows-py3.12", "3.12.8", ["win_amd64"], WINDOWS),
     ("windows-py3.13", "3.13.1", ["win_amd64"], WINDOWS),
+    ("linux-py3.14.0", "3.14.0", _linux(39), LINUX),
+    ("macos-arm-py3.14", "3.14.0", _macos("arm64", 15), MAC_ARM),
+    ("windows-py3.14", "3.14.0", ["win_amd64"], WINDOWS),
 ]
+
+
+def test_the_newest_python_run_py_accepts_is_in_the_matrix():
+    """run.py refuses a Python newer than NEWEST_PYTHON (3.15's wheels are missing for some pins), so
+    every version it accepts must be resolved here on each system."""
+    newest = ".".join(map(str, run.NEWEST_PYTHON))
+    systems = {env["sys_platform"] for label, version, tags, env in TARGETS if version.startswith(newest + ".")}
+    assert systems == {"linux", "darwin", "win32"}
 
 
 def pins(lock: Path) -> list[tuple[str, str, str]]:

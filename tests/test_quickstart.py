@@ -3,7 +3,8 @@ test command installs a browser only for browser tests.
 
 The quick-start test clones this repository's committed state into a folder whose name has a
 space, runs the README's first command (`python3 run.py lab`) with the system Python
-(/usr/bin/python3 where it exists: Debian 12's is 3.11.2), and checks that JupyterLab answers,
+(on Linux /usr/bin/python3 when it is 3.10 or newer, Debian 12's being 3.11.2; on macOS and Windows,
+where /usr/bin/python3 is Apple's 3.9 or absent, the base Python of the test's own venv), and checks that JupyterLab answers,
 serves the repository root, opens lesson 00 by default and offers a Python kernel; the new
 venv is built on that system Python and reads the clone's data/. Installing the locked packages needs
 PyPI or pip's cache, like the lock matrix in test_install.py.
@@ -28,7 +29,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import run  # noqa: E402  (run.py: standard library only)
 
-SYSTEM_PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.executable
+def _system_python() -> str:
+    """The machine's own Python: on Linux /usr/bin/python3 when it is one run.py supports (Debian 12's
+    is 3.11.2); elsewhere, where /usr/bin/python3 is Apple's 3.9 or absent, the base interpreter of
+    the test's own venv (on Windows a venv's python.exe is a launcher, not a link to it)."""
+    system = Path("/usr/bin/python3")
+    if sys.platform.startswith("linux") and system.exists():
+        version = subprocess.run([str(system), "-c", "import sys; print(sys.version_info[:2] >= (3, 10))"],
+                                 capture_output=True, text=True, timeout=60)
+        if version.stdout.strip() == "True":
+            return str(system)
+    return getattr(sys, "_base_executable", sys.executable)
+
+
+SYSTEM_PYTHON = _system_python()
 TOKEN = "series-quickstart"
 
 
@@ -51,8 +65,8 @@ def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         if os.name == "posix":
             os.killpg(process.pid, signal.SIGTERM)  # run.py and the JupyterLab it started
-        else:
-            process.terminate()
+        else:  # terminate() would stop run.py alone and leave JupyterLab holding the port and the clone
+            subprocess.run(["taskkill", "/T", "/F", "/PID", str(process.pid)], capture_output=True, timeout=60)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -80,7 +94,8 @@ def test_readme_quick_start_with_the_system_python_in_a_fresh_clone(tmp_path):
         process = subprocess.Popen(
             [SYSTEM_PYTHON, *command[1:], "--no-browser", "--ip=127.0.0.1", f"--port={port}",
              f"--IdentityProvider.token={TOKEN}", "--LabApp.news_url=None"],
-            cwd=clone, env=_clean_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=os.name == "posix")
+            cwd=clone, env=_clean_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=os.name == "posix",
+            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
         base = f"http://127.0.0.1:{port}"
         try:
             # First run: create .venv and install the locked packages, then start JupyterLab.

@@ -1,0 +1,70 @@
+"""run.py's set-up tells a newcomer what went wrong and does not run pip again without need:
+a Python outside the tested range gets a message naming a fix for each system, a failed pip run
+shows its real reason, and the install stamp ignores what does not change the install."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tools.notebook_tools import ROOT
+
+sys.path.insert(0, str(ROOT))
+import run  # noqa: E402  (run.py: standard library only)
+
+
+@pytest.mark.parametrize("version, which", [((3, 9, 18), "older than"), ((3, 15, 0), "newer than")])
+def test_a_python_outside_the_tested_range_is_told_how_to_get_one(monkeypatch, version, which):
+    monkeypatch.setattr(run.sys, "version_info", (*version, "final", 0))
+    with pytest.raises(SystemExit) as stop:
+        run.main(["test"])
+    message = str(stop.value)
+    assert f"Python 3.10 to 3.{run.NEWEST_PYTHON[1]}" in message and which in message
+    for advice in ("py -3.13 run.py test", "python3.13 run.py test", "Linux:"):
+        assert advice in message  # the command the learner typed, for each system
+
+
+def test_the_newest_tested_python_is_accepted(monkeypatch):
+    monkeypatch.setattr(run.sys, "version_info", (*run.NEWEST_PYTHON, 0, "final", 0))
+    with pytest.raises(SystemExit) as stop:
+        run.main(["--help"])  # past the version check: prints the usage
+    assert stop.value.code == 0
+
+
+def test_a_failed_pip_run_shows_the_compiler_error_and_the_hash_it_got():
+    log = ["Collecting matplotlib==3.10.9", "  Downloading matplotlib-3.10.9.tar.gz",
+           *[f"  building step {i}" for i in range(40)],
+           "  ERROR: Unknown compiler(s): [['cl'], ['cc'], ['gcc'], ['clang']]",
+           "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE.",
+           "    numpy==2.3.5 from https://example.org/numpy.whl:",
+           "        Expected sha256 abc", "             Got        def",
+           *[f"line {i}" for i in range(40)]]
+    shown = run.pip_reason(log)
+    assert "  ERROR: Unknown compiler(s): [['cl'], ['cc'], ['gcc'], ['clang']]" in shown  # indented: was dropped
+    assert "    numpy==2.3.5 from https://example.org/numpy.whl:" in shown  # the continuation of an ERROR line
+    assert "             Got        def" in shown
+    assert shown[-1] == "line 39" and "  building step 0" not in shown  # the end of the log, not all of it
+
+
+def test_the_install_stamp_ignores_a_security_update_and_test_settings(tmp_path, monkeypatch):
+    before = run.install_digests()
+    monkeypatch.setattr(run.sys, "version", sys.version + " (rebuilt by a security update)")
+    assert run.install_digests() == before  # the build date is not the version
+
+    project = tmp_path / "project"
+    project.mkdir()
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (project / "pyproject.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(run, "ROOT", project)
+    same = run.package_metadata()
+    (project / "pyproject.toml").write_text(text.replace("[tool.pytest.ini_options]",
+                                                         "[tool.pytest.ini_options]\nxfail_strict = true"),
+                                            encoding="utf-8")
+    assert run.package_metadata() == same  # a pytest option does not send anyone back to pip
+    (project / "pyproject.toml").write_text(text.replace("[tool.setuptools]", "[tool.setuptools]\nzip-safe = false"),
+                                            encoding="utf-8")
+    assert run.package_metadata() != same  # what the package installs does
+    (project / "pyproject.toml").write_text(text.replace("[project]", "[project]\n# a new dependency"),
+                                            encoding="utf-8")
+    assert run.package_metadata() != same
