@@ -7,6 +7,8 @@ copy, some hubs), the record goes to the user's data folder; where neither can b
 kept in memory for this session only, with a visible notice. An unreadable or corrupted file is
 set aside (renamed ``.my_series_record.unreadable.json``, then ``...unreadable-2.json`` and so on)
 and a fresh record is started, with a visible notice: nothing crashes and nothing is lost.
+Several lessons open at once (each with its own kernel) share the file: every save merges that
+kernel's new entries into the file as it is then, and the summary and export read it afresh.
 
 Nothing is read or written while the notebooks run under the test suite or ``python3 run.py
 execute``: they set :data:`DISABLE_ENV` (see ``offline_kernel_env``), so stored outputs never
@@ -105,6 +107,10 @@ class Record:
         self.notices = list(notices or [])
         self.silent = silent  # under the test suite: memory only, and nothing to announce
         self.data = _empty()
+        # This kernel's changes not yet saved: a save merges them into the file as it is *then*, so two
+        # lessons open at once (each with its own kernel) never overwrite each other's answers.
+        self._new_checks: list[dict] = []
+        self._changed = {"answers": set(), "tasks": set()}
         if path is not None:
             self._load()
 
@@ -139,14 +145,56 @@ class Record:
                                     "before you close the notebook.")
                 self.path = None
 
-    def save(self) -> None:
-        """Write the record (atomically: a half-written file never replaces a good one)."""
+    def _read_file(self) -> dict | None:
+        """The record file as it is now (``None`` if there is none); ValueError if it cannot be read."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            raise ValueError(type(err).__name__) from err
+        if not _valid(data):
+            raise ValueError("not a record of this series")
+        return data
+
+    def refresh(self) -> None:
+        """Bring in what other lessons' kernels have saved since this one read the file, keeping this
+        kernel's own unsaved changes on top. An unreadable file is left for :meth:`save` to set aside."""
         if self.path is None:
             return
-        temporary = self.path.with_name(self.path.name + ".tmp")
+        try:
+            data = self._read_file()
+        except ValueError:
+            return
+        if data is None:
+            return
+        data["checks"] = data["checks"] + self._new_checks
+        for part, ids in self._changed.items():
+            for item_id in ids:
+                data[part][item_id] = self.data[part][item_id]
+        self.data = data
+
+    def save(self) -> None:
+        """Merge this kernel's changes into the file as it is now and write it (atomically: a
+        half-written file never replaces a good one; each kernel writes through its own temporary file)."""
+        if self.path is None:
+            return
+        try:
+            self._read_file()
+        except ValueError as err:  # damaged since it was read: keep it, as when it is opened
+            try:
+                kept = self._set_aside()
+                self.notices.append(f"Your record file {self.path.name} could not be read ({err}); it was kept "
+                                    f"unchanged as {kept.name} and this session's record was saved in its place.")
+            except OSError:
+                pass
+        self.refresh()
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             temporary.write_text(json.dumps(self.data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
             os.replace(temporary, self.path)
+            self._new_checks = []
+            self._changed = {"answers": set(), "tasks": set()}
         except OSError as err:
             self.notices.append(f"Your record could not be saved to {self.path.parent} ({type(err).__name__}); "
                                 "from now on it is kept in memory only, for this session. Download it before "
@@ -165,19 +213,23 @@ class Record:
     # ------------------------------------------------------------------ what gets recorded
     def add_check(self, quiz_id: str, lesson: int, chosen, correct: bool, attempt: int = 1,
                   confidence: str | None = None) -> None:
-        self.data["checks"].append({"quiz_id": str(quiz_id), "lesson": int(lesson), "chosen": None if chosen is None
-                                    else str(chosen), "correct": bool(correct), "attempt": int(attempt),
-                                    "confidence": None if confidence is None else str(confidence)})
+        check = {"quiz_id": str(quiz_id), "lesson": int(lesson), "chosen": None if chosen is None else str(chosen),
+                 "correct": bool(correct), "attempt": int(attempt),
+                 "confidence": None if confidence is None else str(confidence)}
+        self.data["checks"].append(check)
+        self._new_checks.append(check)
         self.save()
 
     def set_answer(self, answer_id: str, lesson: int, title: str, text: str) -> None:
         entry = self.data["answers"].setdefault(str(answer_id), {"rubric": []})
         entry.update({"lesson": int(lesson), "title": str(title), "text": str(text)})
+        self._changed["answers"].add(str(answer_id))
         self.save()
 
     def set_rubric(self, answer_id: str, ticks: list[bool]) -> None:
         if answer_id in self.data["answers"]:
             self.data["answers"][answer_id]["rubric"] = [bool(t) for t in ticks]
+            self._changed["answers"].add(answer_id)
             self.save()
 
     def answer(self, answer_id: str) -> dict | None:
@@ -186,6 +238,7 @@ class Record:
     def set_task(self, task_id: str, lesson: int, title: str, prediction: str, correct: bool | None) -> None:
         self.data["tasks"][str(task_id)] = {"lesson": int(lesson), "title": str(title), "prediction": str(prediction),
                                             "correct": None if correct is None else bool(correct)}
+        self._changed["tasks"].add(str(task_id))
         self.save()
 
 
@@ -251,8 +304,11 @@ def notices_html() -> str:
 # ---------------------------------------------------------------------- summary and export
 def summary_by_lesson(record: Record | None = None) -> list[dict]:
     """One row per lesson with anything recorded: checks tried, right first time, right in the end,
-    wrong-but-sure answers, predictions right, answers written."""
-    data = (record or get_record()).data
+    wrong-but-sure answers, predictions right, answers written (including what other lessons'
+    kernels have saved meanwhile)."""
+    record = record or get_record()
+    record.refresh()
+    data = record.data
     rows: dict[int, dict] = {}
 
     def row(lesson: int) -> dict:
@@ -309,6 +365,7 @@ def summary_html(record: Record | None = None) -> str:
 def export_markdown(record: Record | None = None, name: str = "") -> str:
     """The whole record as one Markdown document a learner can hand in."""
     record = record or get_record()
+    record.refresh()
     data = record.data
     lines = ["# My record: stem-cell therapy for ALS and MS", ""]
     if name.strip():
@@ -346,6 +403,7 @@ def export_markdown(record: Record | None = None, name: str = "") -> str:
 def export_html(record: Record | None = None, name: str = "") -> str:
     """The record as one self-contained HTML page (no scripts, no external resources)."""
     record = record or get_record()
+    record.refresh()
     body = ["<h1>My record: stem-cell therapy for ALS and MS</h1>"]
     if name.strip():
         body.append(f"<p>Name: {esc(name.strip())}</p>")

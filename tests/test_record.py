@@ -153,3 +153,34 @@ def test_summary_before_anything_is_recorded_says_so(recording, monkeypatch):
     assert "Nothing recorded yet" in record.summary_html()
     monkeypatch.setenv(record.DISABLE_ENV, "1")
     assert "when you run the lessons yourself" in record.summary_html()
+
+
+def test_two_lessons_open_at_once_keep_each_others_answers(tmp_path):
+    """Each open lesson has its own kernel and its own copy of the record; saving one must not
+    overwrite what the other saved (it did: the last writer's copy replaced the file)."""
+    path = tmp_path / record.RECORD_NAME
+    lesson_00, lesson_01 = record.Record(path), record.Record(path)  # both opened before anything was saved
+    lesson_00.set_answer("a00_why", 0, "Why this series", "my answer in lesson 00")
+    lesson_01.set_answer("a01_myelin", 1, "Myelin", "my answer in lesson 01")
+    lesson_01.add_check("q01_02", 1, "Option A", True)
+    lesson_00.set_task("task00_sort", 0, "Sort the claims", "R0", True)
+    lesson_00.set_rubric("a00_why", [True, False])
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert set(saved["answers"]) == {"a00_why", "a01_myelin"} and saved["answers"]["a00_why"]["rubric"] == [True, False]
+    assert [c["quiz_id"] for c in saved["checks"]] == ["q01_02"] and set(saved["tasks"]) == {"task00_sort"}
+    # lesson 09's "My progress" in a third kernel, opened earlier, sees both lessons
+    assert [r["lesson"] for r in record.summary_by_lesson(lesson_01)] == [0, 1]
+    assert "my answer in lesson 00" in record.export_markdown(lesson_01)
+    assert not list(tmp_path.glob("*.tmp"))  # no temporary file left behind
+
+
+def test_a_record_damaged_while_a_lesson_is_open_is_set_aside_on_the_next_save(tmp_path):
+    path = tmp_path / record.RECORD_NAME
+    rec = record.Record(path)
+    rec.set_answer("a00_why", 0, "Why", "first")
+    path.write_text("{ half a file", encoding="utf-8")  # damaged by something else meanwhile
+    rec.set_answer("a01_myelin", 1, "Myelin", "second")
+    kept = tmp_path / ".my_series_record.unreadable.json"
+    assert kept.read_text(encoding="utf-8") == "{ half a file"  # nothing lost
+    assert set(json.loads(path.read_text(encoding="utf-8"))["answers"]) == {"a00_why", "a01_myelin"}
+    assert any("kept unchanged" in n for n in rec.notices)
