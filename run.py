@@ -98,8 +98,9 @@ def ensure_venv() -> None:
     reason = (result.stderr or result.stdout).strip() or "the new environment has no working pip"
     if "ensurepip" in reason or "No module named venv" in reason:
         package = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
-        sys.exit(f"Python's venv module is missing. On Debian/Ubuntu run:  sudo apt-get install {package}\n"
-                 f"then run this command again. (Python said: {reason.splitlines()[-1]})")
+        said = next((line.strip() for line in reason.splitlines() if "ensurepip" in line), reason.splitlines()[-1])
+        sys.exit(f"Python's venv package (with ensurepip) is missing. On Debian/Ubuntu run:  sudo apt-get install "
+                 f"{package}\n(as root: apt-get install {package}), then run this command again. (Python said: {said})")
     sys.exit(f"Could not create the virtual environment {VENV}:\n{reason}")
 
 
@@ -169,13 +170,35 @@ def package_metadata() -> bytes:
     return "".join(s for s in sections if not s.startswith("[tool.") or s.startswith("[tool.setuptools")).encode()
 
 
+def is_snap(path: str | Path) -> bool:
+    """True for a snap-packaged browser (Ubuntu's chromium, or the script that launches it): its
+    confinement keeps it from the temporary profile the browser tests give it."""
+    path = Path(path)
+    if str(path.resolve()).startswith("/snap/"):
+        return True
+    try:
+        return path.stat().st_size < 100_000 and b"/snap/" in path.read_bytes()
+    except OSError:
+        return False
+
+
+def linux_distribution(os_release: Path = Path("/etc/os-release")) -> str:
+    """The ID in /etc/os-release ("debian", "ubuntu", ...), or "" elsewhere."""
+    try:
+        text = os_release.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    found = re.search(r'(?m)^ID="?([^"\n]+)"?$', text)
+    return found.group(1).strip().lower() if found else ""
+
+
 def find_chromium() -> str | None:
     configured = os.environ.get("CHROMIUM_PATH")
     if configured:
         if Path(configured).exists():
             return configured
         say(f"CHROMIUM_PATH={configured} does not exist; looking for Chromium or Chrome elsewhere")
-    found = next((path for path in map(shutil.which, CHROMIUM_CANDIDATES) if path), None)
+    found = next((path for path in map(shutil.which, CHROMIUM_CANDIDATES) if path and not is_snap(path)), None)
     return found or next((str(path) for path in BROWSER_PATHS if path.exists()), None)
 
 
@@ -183,13 +206,17 @@ def ensure_chromium() -> str:
     found = find_chromium()
     if found:
         return found
+    if linux_distribution() == "ubuntu":  # its chromium package is only a snap, which the tests cannot drive
+        sys.exit("The browser tests need Chromium or Google Chrome as an ordinary program. On Ubuntu, Chromium "
+                 "comes only as a snap, which they cannot drive: install Google Chrome's .deb package, or set "
+                 "CHROMIUM_PATH to a browser's executable.")
     if apt_install(["chromium"], "the browser tests need Debian's Chromium"):
         found = find_chromium()
         if found:
             return found
-    sys.exit("Chromium or Google Chrome is needed for the browser tests. Install it (Debian/Ubuntu: "
-             "sudo apt-get install chromium; macOS/Windows: install Google Chrome) or set CHROMIUM_PATH "
-             "to the browser's executable.")
+    sys.exit("Chromium or Google Chrome is needed for the browser tests. Install it (Debian: "
+             "sudo apt-get install chromium; Ubuntu, macOS and Windows: install Google Chrome) or set "
+             "CHROMIUM_PATH to the browser's executable.")
 
 
 def run_foreground(cmd: list[str]) -> None:

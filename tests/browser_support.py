@@ -42,12 +42,12 @@ def chromium_path() -> str | None:
     configured = os.environ.get("CHROMIUM_PATH")
     if configured and Path(configured).exists():
         return configured
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
     sys.path.insert(0, str(ROOT))
     import run  # standard library only
 
+    found = run.find_chromium()  # Chromium or Chrome, not a snap (its confinement blocks the test profile)
+    if found:
+        return found
     try:
         found = run.ensure_chromium()
     except SystemExit as reason:  # ensure_chromium explains what to install

@@ -68,3 +68,17 @@ def test_the_install_stamp_ignores_a_security_update_and_test_settings(tmp_path,
     (project / "pyproject.toml").write_text(text.replace("[project]", "[project]\n# a new dependency"),
                                             encoding="utf-8")
     assert run.package_metadata() != same
+
+
+def test_a_snap_browser_is_not_chosen_and_ubuntu_is_recognised(tmp_path):
+    shim = tmp_path / "chromium-browser"
+    shim.write_text("#!/bin/sh\nexec /snap/bin/chromium \"$@\"\n")  # Ubuntu's transitional launcher
+    program = tmp_path / "chromium"
+    program.write_bytes(b"\x7fELF" + b"\0" * 64)
+    assert run.is_snap(shim) and not run.is_snap(program)
+    release = tmp_path / "os-release"
+    release.write_text('PRETTY_NAME="Ubuntu 24.04.1 LTS"\nNAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n')
+    assert run.linux_distribution(release) == "ubuntu"
+    release.write_text('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n')
+    assert run.linux_distribution(release) == "debian"
+    assert run.linux_distribution(tmp_path / "missing") == ""
