@@ -108,15 +108,26 @@ def _digest(*parts: bytes) -> str:
     return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
-def _pip(args: list[str], what: str) -> None:
-    """Run pip; on failure show pip's own reason (its ERROR lines and the end of its log)."""
+def _pip(args: list[str], what: str, fatal: bool = True) -> bool:
+    """Run pip; on failure show pip's own reason (its ERROR lines and the end of its log) and stop,
+    or, with ``fatal=False``, return False."""
     log = VENV / "pip-install.log"
     with open(log, "w", encoding="utf-8", errors="replace") as out:
         code = subprocess.run([str(PY), "-m", "pip", *args, "--disable-pip-version-check"],
                               cwd=ROOT, stdout=out, stderr=subprocess.STDOUT).returncode
+    if code and not fatal:
+        return False
     if code:
         print("\n".join(pip_reason(log.read_text(encoding="utf-8", errors="replace").splitlines())), file=sys.stderr)
         sys.exit(f"[run.py] {what} failed (pip exit {code}); the whole log is in {log}")
+    return True
+
+
+def helpers_installed_here() -> bool:
+    """Whether the venv already imports this folder's helpers package (an earlier editable install)."""
+    probe = subprocess.run([str(PY), "-c", "import helpers, pathlib; print(pathlib.Path(helpers.__file__).resolve())"],
+                           cwd=VENV, capture_output=True, text=True)
+    return probe.returncode == 0 and Path(probe.stdout.strip()) == (ROOT / "helpers" / "__init__.py").resolve()
 
 
 def pip_reason(lines: list[str], tail: int = 30) -> list[str]:
@@ -152,7 +163,14 @@ def ensure_packages(extra: str | None) -> None:
     say(f"installing the tested package versions ({LOCKS[name].relative_to(ROOT)}); "
         "this takes a few minutes the first time")
     _pip(["install", "--require-hashes", "-r", str(LOCKS[name])], "installing the dependencies")
-    _pip(["install", "--no-deps", "-e", "."], "installing the series' helpers package")
+    if not _pip(["install", "--no-deps", "-e", "."], "installing the series' helpers package", fatal=False):
+        # Re-installing the package needs its build tool from the internet; offline, an earlier install
+        # of this same folder still works, so go on (and try again next time) rather than stop a lesson.
+        if helpers_installed_here():
+            say("could not refresh the series' helpers package (offline?); the one installed from this "
+                "folder is used, and run.py tries again next time")
+            return
+        _pip(["install", "--no-deps", "-e", "."], "installing the series' helpers package")
     stamp.write_text(digests[name])
 
 

@@ -82,3 +82,36 @@ def test_a_snap_browser_is_not_chosen_and_ubuntu_is_recognised(tmp_path):
     release.write_text('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n')
     assert run.linux_distribution(release) == "debian"
     assert run.linux_distribution(tmp_path / "missing") == ""
+
+
+def test_offline_an_earlier_install_of_the_helpers_is_used(tmp_path, monkeypatch):
+    """Re-installing the package needs setuptools from PyPI; offline, run.py goes on with the
+    earlier install instead of stopping the lesson (and does not mark the install as done)."""
+    venv = tmp_path / "venv"
+    venv.mkdir()
+    monkeypatch.setattr(run, "VENV", venv)
+    monkeypatch.setattr(run, "ensure_venv", lambda: None)
+    calls = []
+
+    def pip(args, what, fatal=True):
+        calls.append(args[:2])
+        return args[:2] != ["install", "--no-deps"]  # the editable install fails, as offline
+
+    monkeypatch.setattr(run, "_pip", pip)
+    monkeypatch.setattr(run, "helpers_installed_here", lambda: True)
+    run.ensure_packages(None)
+    assert calls == [["install", "--require-hashes"], ["install", "--no-deps"]]
+    assert not (venv / ".series-installed").exists()  # tried again next time
+    def pip_that_stops(args, what, fatal=True):
+        if fatal and not pip(args, what, fatal):
+            raise SystemExit(f"[run.py] {what} failed")
+        return pip(args, what, fatal)
+
+    monkeypatch.setattr(run, "_pip", pip_that_stops)
+    monkeypatch.setattr(run, "helpers_installed_here", lambda: False)
+    with pytest.raises(SystemExit, match="helpers package failed"):  # never installed here: the error is shown
+        run.ensure_packages(None)
+
+
+def test_the_helpers_probe_recognises_this_folder():
+    assert run.helpers_installed_here()  # the test venv's editable install points here
