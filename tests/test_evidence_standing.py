@@ -63,7 +63,7 @@ def test_the_text_says_when_randomized_trials_of_one_treatment_disagree(kb):
     text = overview.describe_evidence_standing(kb)
     assert "for 1 of these (Edaravone) another randomized trial found benefit, and the figure shows the larger" in text
     assert "(Lenzumestrocel (Neuronata-R)) another randomized trial found benefit" in text
-    assert "(Tolebrutinib (BTK inhibitor)) another randomized trial did not show one" in text
+    assert "(Tolebrutinib (BTK inhibitor)) another randomized trial did not show a benefit" in text
     assert "(Riluzole)" not in text  # no disagreement: no caveat
     assert "Showing the larger trial is a choice of display, not a verdict" in text  # not a synthesis of the trials
 
@@ -87,7 +87,7 @@ def test_an_added_opposite_result_makes_the_caveat_appear(kb, tmp_path):
     from helpers.data import load_knowledge_base
 
     text = overview.describe_evidence_standing(load_knowledge_base(data_copy))
-    assert "for 2 of these (Tolebrutinib (BTK inhibitor), Riluzole) another randomized trial did not show one" in text
+    assert "for 2 of these (Tolebrutinib (BTK inhibitor), Riluzole) another randomized trial did not show a benefit" in text
 
 
 def test_long_names_are_shortened_without_losing_their_meaning():

@@ -126,6 +126,7 @@ def test_curation_rule_leaves_dated_facts_alone():
     assert len(curation_voice("no results in the sources seen; type not stated in the reports seen; "
                               "results not yet summarised in this series")) == 3
     assert len(curation_voice("The source seen does not say how it was given")) == 1
+    assert len(curation_voice("Here the series could not check whether the measure was fixed in advance")) == 1
 
 
 def test_readme_parser_reads_table_order():

@@ -212,7 +212,8 @@ IMPORT_RE = re.compile(r"^\s*(?:import\s+\w|from\s+[\w.]+\s+import\s)", re.MULTI
 #: ``note`` column (maintainers read it), never in text a learner reads: say what is known, dated.
 CURATION_VOICE_RE = re.compile(
     r"\b(?:was|were) not seen\b|\bnot seen (?:here|when)\b|\bseen when checked\b|\bcop(?:y|ies) checked\b"
-    r"|\b(?:when|sources) checked\b|\(checked\b|\bnot yet been read\b|\b(?:sources?|reports?) seen\b|\bnot yet summari[sz]ed\b", re.IGNORECASE)
+    r"|\b(?:when|sources) checked\b|\(checked\b|\bnot yet been read\b|\b(?:sources?|reports?) seen\b|\bnot yet summari[sz]ed\b"
+    r"|\bthe series could not (?:check|confirm|see|verify)\b", re.IGNORECASE)
 BOX_PARTS = ("Questions", "Learning objectives", "Time", "Prerequisites")
 
 

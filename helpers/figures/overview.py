@@ -152,7 +152,7 @@ def describe_evidence_standing(kb: KnowledgeBase) -> str:
         parts.append(f"{label}: {len(group)} treatment-disease pairs; benefit on a clinical endpoint in a randomized "
                      f"trial for {len(benefit)} ({', '.join(n for n in benefit['name']) or 'none'})"
                      + (f", although for {len(mixed)} of these ({', '.join(mixed)}) another randomized trial did "
-                        "not show one, and the figure shows the larger trial" if mixed else "")
+                        "not show a benefit, and the figure shows the larger trial" if mixed else "")
                      + "; "
                      f"a randomized trial on a clinical endpoint did not show a benefit for {len(failed)} "
                      f"({', '.join(_with_size(r) for r in failed.itertuples()) or 'none'})"
