@@ -157,15 +157,8 @@ class Record:
             raise ValueError("not a record of this series")
         return data
 
-    def refresh(self) -> None:
-        """Bring in what other lessons' kernels have saved since this one read the file, keeping this
-        kernel's own unsaved changes on top. An unreadable file is left for :meth:`save` to set aside."""
-        if self.path is None:
-            return
-        try:
-            data = self._read_file()
-        except ValueError:
-            return
+    def _merge(self, data: dict | None) -> None:
+        """Take ``data`` (the file as just read; ``None``: no file) with this kernel's unsaved changes on top."""
         if data is None:
             return
         data["checks"] = data["checks"] + self._new_checks
@@ -174,13 +167,23 @@ class Record:
                 data[part][item_id] = self.data[part][item_id]
         self.data = data
 
+    def refresh(self) -> None:
+        """Bring in what other lessons' kernels have saved since this one read the file, keeping this
+        kernel's own unsaved changes on top. An unreadable file is left for :meth:`save` to set aside."""
+        if self.path is None:
+            return
+        try:
+            self._merge(self._read_file())
+        except ValueError:
+            pass
+
     def save(self) -> None:
         """Merge this kernel's changes into the file as it is now and write it (atomically: a
         half-written file never replaces a good one; each kernel writes through its own temporary file)."""
         if self.path is None:
             return
         try:
-            self._read_file()
+            self._merge(self._read_file())  # the file as it is now, read once
         except ValueError as err:  # damaged since it was read: keep it, as when it is opened
             try:
                 kept = self._set_aside()
@@ -188,7 +191,6 @@ class Record:
                                     f"unchanged as {kept.name} and this session's record was saved in its place.")
             except OSError:
                 pass
-        self.refresh()
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             temporary.write_text(json.dumps(self.data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
