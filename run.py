@@ -108,14 +108,14 @@ def _digest(*parts: bytes) -> str:
     return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
-def _pip(args: list[str], what: str, fatal: bool = True) -> bool:
-    """Run pip; on failure show pip's own reason (its ERROR lines and the end of its log) and stop,
-    or, with ``fatal=False``, return False."""
+def _pip(args: list[str], what: str, unless=None) -> bool:
+    """Run pip; on failure return False if ``unless()`` says the failure can be lived with, else
+    show pip's own reason (its ERROR lines and the end of its log) and stop."""
     log = VENV / "pip-install.log"
     with open(log, "w", encoding="utf-8", errors="replace") as out:
         code = subprocess.run([str(PY), "-m", "pip", *args, "--disable-pip-version-check"],
                               cwd=ROOT, stdout=out, stderr=subprocess.STDOUT).returncode
-    if code and not fatal:
+    if code and unless is not None and unless():
         return False
     if code:
         print("\n".join(pip_reason(log.read_text(encoding="utf-8", errors="replace").splitlines())), file=sys.stderr)
@@ -163,21 +163,21 @@ def ensure_packages(extra: str | None) -> None:
     say(f"installing the tested package versions ({LOCKS[name].relative_to(ROOT)}); "
         "this takes a few minutes the first time")
     _pip(["install", "--require-hashes", "-r", str(LOCKS[name])], "installing the dependencies")
-    if not _pip(["install", "--no-deps", "-e", "."], "installing the series' helpers package", fatal=False):
-        # Re-installing the package needs its build tool from the internet; offline, an earlier install
-        # of this same folder still works, so go on (and try again next time) rather than stop a lesson.
-        if helpers_installed_here():
-            say("could not refresh the series' helpers package (offline?); the one installed from this "
-                "folder is used, and run.py tries again next time")
-            return
-        _pip(["install", "--no-deps", "-e", "."], "installing the series' helpers package")
+    # Re-installing the package needs its build tool from the internet; offline, an earlier install
+    # of this same folder still works, so go on (and try again next time) rather than stop a lesson.
+    if not _pip(["install", "--no-deps", "-e", "."], "installing the series' helpers package",
+                unless=helpers_installed_here):
+        say("could not refresh the series' helpers package (offline?); the one installed from this "
+            "folder is used, and run.py tries again next time")
+        return
     stamp.write_text(digests[name])
 
 
 def install_digests() -> dict[str, str]:
     """The stamp each lock's install leaves in the venv; a different one means pip must run again."""
     py_id = f"{tuple(sys.version_info[:3])}|{PY}".encode()
-    return {name: _digest(package_metadata(), LOCKS[name].read_bytes(), py_id) for name in ("lab", "test")}
+    metadata = package_metadata()
+    return {name: _digest(metadata, LOCKS[name].read_bytes(), py_id) for name in ("lab", "test")}
 
 
 def package_metadata() -> bytes:

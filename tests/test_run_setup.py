@@ -93,25 +93,36 @@ def test_offline_an_earlier_install_of_the_helpers_is_used(tmp_path, monkeypatch
     monkeypatch.setattr(run, "ensure_venv", lambda: None)
     calls = []
 
-    def pip(args, what, fatal=True):
+    def pip(args, what, unless=None):  # run._pip's contract, with the editable install failing as offline
         calls.append(args[:2])
-        return args[:2] != ["install", "--no-deps"]  # the editable install fails, as offline
+        if args[:2] != ["install", "--no-deps"]:
+            return True
+        if unless is not None and unless():
+            return False
+        raise SystemExit(f"[run.py] {what} failed")
 
     monkeypatch.setattr(run, "_pip", pip)
     monkeypatch.setattr(run, "helpers_installed_here", lambda: True)
     run.ensure_packages(None)
     assert calls == [["install", "--require-hashes"], ["install", "--no-deps"]]
     assert not (venv / ".series-installed").exists()  # tried again next time
-    def pip_that_stops(args, what, fatal=True):
-        if fatal and not pip(args, what, fatal):
-            raise SystemExit(f"[run.py] {what} failed")
-        return pip(args, what, fatal)
-
-    monkeypatch.setattr(run, "_pip", pip_that_stops)
+    calls.clear()
     monkeypatch.setattr(run, "helpers_installed_here", lambda: False)
     with pytest.raises(SystemExit, match="helpers package failed"):  # never installed here: the error is shown
         run.ensure_packages(None)
+    assert calls == [["install", "--require-hashes"], ["install", "--no-deps"]]  # pip is not run a second time
 
 
 def test_the_helpers_probe_recognises_this_folder():
     assert run.helpers_installed_here()  # the test venv's editable install points here
+
+
+def test_pip_failure_is_returned_only_when_it_can_be_lived_with(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "VENV", tmp_path)
+    monkeypatch.setattr(run, "PY", sys.executable)
+    missing = ["install", "--no-index", "--dry-run", "no-such-package-for-the-series"]  # fails at once, offline
+    assert run._pip(missing, "a test install", unless=lambda: True) is False
+    with pytest.raises(SystemExit, match="a test install failed"):
+        run._pip(missing, "a test install", unless=lambda: False)
+    with pytest.raises(SystemExit, match="a test install failed"):
+        run._pip(missing, "a test install")
