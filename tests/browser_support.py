@@ -39,13 +39,10 @@ def chromium_path() -> str | None:
     """The browser to drive. Found here, or installed only now that a browser test needs it
     (run.py's ensure_chromium: Debian's chromium with apt-get, or advice), so a test run without
     browser tests never installs one."""
-    configured = os.environ.get("CHROMIUM_PATH")
-    if configured and Path(configured).exists():
-        return configured
     sys.path.insert(0, str(ROOT))
     import run  # standard library only
 
-    found = run.find_chromium()  # Chromium or Chrome, not a snap (its confinement blocks the test profile)
+    found = run.find_chromium()  # CHROMIUM_PATH, else Chromium or Chrome, not a snap (its confinement blocks the test profile)
     if found:
         return found
     try:

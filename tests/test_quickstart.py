@@ -30,14 +30,14 @@ sys.path.insert(0, str(ROOT))
 import run  # noqa: E402  (run.py: standard library only)
 
 def _system_python() -> str:
-    """The machine's own Python: on Linux /usr/bin/python3 when it is one run.py supports (Debian 12's
+    """The machine's own Python: on Linux /usr/bin/python3 when run.py accepts its version (Debian 12's
     is 3.11.2); elsewhere, where /usr/bin/python3 is Apple's 3.9 or absent, the base interpreter of
     the test's own venv (on Windows a venv's python.exe is a launcher, not a link to it)."""
     system = Path("/usr/bin/python3")
     if sys.platform.startswith("linux") and system.exists():
-        version = subprocess.run([str(system), "-c", "import sys; print(sys.version_info[:2] >= (3, 10))"],
+        version = subprocess.run([str(system), "-c", "import sys; print(*sys.version_info[:2])"],
                                  capture_output=True, text=True, timeout=60)
-        if version.stdout.strip() == "True":
+        if (3, 10) <= tuple(map(int, version.stdout.split() or (0, 0))) <= run.NEWEST_PYTHON:  # run.py's range
             return str(system)
     return getattr(sys, "_base_executable", sys.executable)
 
