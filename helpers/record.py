@@ -8,7 +8,8 @@ kept in memory for this session only, with a visible notice. An unreadable or co
 set aside (renamed ``.my_series_record.unreadable.json``, then ``...unreadable-2.json`` and so on)
 and a fresh record is started, with a visible notice: nothing crashes and nothing is lost.
 Several lessons open at once (each with its own kernel) share the file: every save merges that
-kernel's new entries into the file as it is then, and the summary and export read it afresh.
+kernel's new entries into the file as it is then (one kernel at a time, behind a lock file), and
+the summary and export read it afresh.
 
 Nothing is read or written while the notebooks run under the test suite or ``python3 run.py
 execute``: they set :data:`DISABLE_ENV` (see ``offline_kernel_env``), so stored outputs never
@@ -31,6 +32,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from .markup import esc
@@ -40,6 +43,10 @@ DISABLE_ENV = "SERIES_RECORD_OFF"
 #: Optional: the folder to keep the record in (instead of the notebooks folder).
 DIR_ENV = "SERIES_RECORD_DIR"
 RECORD_NAME = ".my_series_record.json"
+#: A save waits at most this long (seconds) for another kernel's save to finish, and takes over a
+#: lock older than :data:`STALE_LOCK_S` (left by a kernel that died while saving).
+LOCK_WAIT_S = 5.0
+STALE_LOCK_S = 30.0
 EXPORT_STEM = "my_series_record"
 FORMAT_VERSION = 1
 APP_FOLDER = "als-ms-stem-cell-series"
@@ -172,16 +179,57 @@ class Record:
         kernel's own unsaved changes on top. An unreadable file is left for :meth:`save` to set aside."""
         if self.path is None:
             return
+        with self._locked():  # on Windows a file open for reading cannot be replaced: no read mid-save
+            try:
+                self._merge(self._read_file())
+            except ValueError:
+                pass
+
+    @contextmanager
+    def _locked(self):
+        """Hold ``<record>.lock`` while reading, merging and replacing the file, so two kernels that
+        save at the same moment take turns instead of one erasing the other's entries. Creating a
+        file that must not exist is atomic on every platform. A lock left by a kernel that died is
+        taken over when stale; if the lock cannot be had in time the save goes ahead unlocked
+        (the old behaviour) rather than being lost."""
+        lock = self.path.with_name(self.path.name + ".lock")
+        deadline = time.monotonic() + LOCK_WAIT_S
+        held = False
+        while not held:
+            try:
+                os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                held = True
+            except FileExistsError:
+                try:
+                    if time.time() - lock.stat().st_mtime > STALE_LOCK_S:
+                        lock.unlink()
+                        continue
+                except OSError:  # released meanwhile
+                    continue
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.01)
+            except OSError:  # the folder cannot take a lock file: the write below will tell
+                break
         try:
-            self._merge(self._read_file())
-        except ValueError:
-            pass
+            yield
+        finally:
+            if held:
+                try:
+                    lock.unlink()
+                except OSError:
+                    pass
 
     def save(self) -> None:
         """Merge this kernel's changes into the file as it is now and write it (atomically: a
-        half-written file never replaces a good one; each kernel writes through its own temporary file)."""
+        half-written file never replaces a good one; each kernel writes through its own temporary
+        file, one kernel at a time)."""
         if self.path is None:
             return
+        with self._locked():
+            self._save_unlocked()
+
+    def _save_unlocked(self) -> None:
         try:
             self._merge(self._read_file())  # the file as it is now, read once
         except ValueError as err:  # damaged since it was read: keep it, as when it is opened

@@ -184,3 +184,55 @@ def test_a_record_damaged_while_a_lesson_is_open_is_set_aside_on_the_next_save(t
     assert kept.read_text(encoding="utf-8") == "{ half a file"  # nothing lost
     assert set(json.loads(path.read_text(encoding="utf-8"))["answers"]) == {"a00_why", "a01_myelin"}
     assert any("kept unchanged" in n for n in rec.notices)
+
+
+SAVER = """
+import sys
+from pathlib import Path
+from helpers import record
+rec = record.Record(Path(sys.argv[1]))
+for i in range(int(sys.argv[3])):
+    rec.add_check(f"q_{sys.argv[2]}_{i}", 1, "Option A", True)  # every check is saved at once
+"""
+
+
+def test_kernels_saving_at_the_same_moment_take_turns(tmp_path):
+    """Two kernels saving again and again at the same time: every entry of both survives (without
+    the lock file, one kernel's read-merge-replace could land between the other's read and replace)."""
+    path = tmp_path / record.RECORD_NAME
+    env = {k: v for k, v in os.environ.items() if k != record.DISABLE_ENV}
+    savers = [subprocess.Popen([sys.executable, "-c", SAVER, str(path), name, "60"], env=env,
+                               cwd=record.ROOT) for name in ("a", "b")]
+    assert [p.wait(timeout=120) for p in savers] == [0, 0]
+    ids = [c["quiz_id"] for c in json.loads(path.read_text(encoding="utf-8"))["checks"]]
+    assert sorted(ids) == sorted(f"q_{n}_{i}" for n in "ab" for i in range(60))
+    assert not list(tmp_path.glob("*.lock")) and not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_save_waits_for_the_lock_and_takes_over_a_stale_one(tmp_path, monkeypatch):
+    import threading
+
+    path = tmp_path / record.RECORD_NAME
+    lock = tmp_path / (record.RECORD_NAME + ".lock")
+    rec = record.Record(path)
+    monkeypatch.setattr(record, "LOCK_WAIT_S", 3600.0)  # however slow the machine, it must not give up here
+    lock.write_text("")  # another kernel is saving
+    saver = threading.Thread(target=rec.set_answer, args=("a00_why", 0, "Why", "mine"))
+    saver.start()
+    saver.join(timeout=0.3)
+    assert saver.is_alive() and not path.exists()  # it waits: nothing written while the lock is held
+    lock.unlink()
+    saver.join(timeout=60)
+    assert not saver.is_alive() and json.loads(path.read_text(encoding="utf-8"))["answers"]["a00_why"]["text"] == "mine"
+    assert not lock.exists()
+
+    lock.write_text("")  # left by a kernel that died while saving: taken over, then removed
+    old = record.time.time() - 2 * record.STALE_LOCK_S
+    os.utime(lock, (old, old))
+    rec.set_answer("a01_myelin", 1, "Myelin", "second")
+    assert "a01_myelin" in json.loads(path.read_text(encoding="utf-8"))["answers"] and not lock.exists()
+
+    monkeypatch.setattr(record, "LOCK_WAIT_S", 0.0)  # a lock that is never released: the save is not lost
+    lock.write_text("")
+    rec.set_answer("a02_nurown", 2, "NurOwn", "third")
+    assert "a02_nurown" in json.loads(path.read_text(encoding="utf-8"))["answers"] and lock.exists()
