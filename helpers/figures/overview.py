@@ -134,6 +134,31 @@ def _with_size(row) -> str:
     return row.name + (f" ({int(row.n_people):,} people)" if pd.notna(row.n_people) and row.n_people else "")
 
 
+def _group_description(label: str, group, also_won: set, also_lost: set) -> str:
+    """One group's sentence in :func:`describe_evidence_standing`: how many pairs, which showed a
+    benefit in a randomized trial, which did not, and where trials of one treatment disagree."""
+    randomized = group[group["design"] == "rct_clinical"]
+    benefit = randomized[randomized["direction"] == "benefit"]
+    failed = randomized[randomized["direction"] == "no_benefit"]
+    mixed = [r.name for r in benefit.itertuples() if (r.therapy_id, r.disease_id) in also_lost]
+    disputed = [r.name for r in failed.itertuples() if (r.therapy_id, r.disease_id) in also_won]
+    text = (f"{label}: {len(group)} treatment-disease pairs; benefit on a clinical endpoint in a randomized "
+            f"trial for {len(benefit)} ({', '.join(benefit['name']) or 'none'})")
+    if mixed:
+        text += (f", although for {len(mixed)} of these ({', '.join(mixed)}) another randomized trial did not "
+                 "show a benefit, and the figure shows the larger trial")
+    text += (f"; a randomized trial on a clinical endpoint did not show a benefit for {len(failed)} "
+             f"({', '.join(_with_size(r) for r in failed.itertuples()) or 'none'})")
+    if disputed:
+        text += (f", although for {len(disputed)} of these ({', '.join(disputed)}) another randomized trial "
+                 "found benefit, and the figure shows the larger trial")
+    text += "; the others have only weaker designs behind them."
+    if mixed or disputed:
+        text += (" Showing the larger trial is a choice of display, not a verdict: trials of one treatment "
+                 "may have tested different groups of patients or different comparisons.")
+    return text
+
+
 def describe_evidence_standing(kb: KnowledgeBase) -> str:
     """Text alternative for :func:`evidence_standing_figure`, computed from the data."""
     standing = evidence_standing(kb)
@@ -142,26 +167,8 @@ def describe_evidence_standing(kb: KnowledgeBase) -> str:
     lost = effects[(effects["design"].astype(str) == "rct_clinical") & (effects["direction"].astype(str) == "no_benefit")]
     also_won = set(zip(won["therapy_id"], won["disease_id"]))  # pairs where some randomized trial found benefit
     also_lost = set(zip(lost["therapy_id"], lost["disease_id"]))  # ... and where some did not show one
-    parts = []
-    for cell_based, label in ((True, "Cell-based treatments"), (False, "Drugs, antibodies and procedures")):
-        group = standing[standing["cell_based"] == cell_based]
-        benefit = group[(group["design"] == "rct_clinical") & (group["direction"] == "benefit")]
-        failed = group[(group["design"] == "rct_clinical") & (group["direction"] == "no_benefit")]
-        disputed = [r.name for r in failed.itertuples() if (r.therapy_id, r.disease_id) in also_won]
-        mixed = [r.name for r in benefit.itertuples() if (r.therapy_id, r.disease_id) in also_lost]
-        parts.append(f"{label}: {len(group)} treatment-disease pairs; benefit on a clinical endpoint in a randomized "
-                     f"trial for {len(benefit)} ({', '.join(n for n in benefit['name']) or 'none'})"
-                     + (f", although for {len(mixed)} of these ({', '.join(mixed)}) another randomized trial did "
-                        "not show a benefit, and the figure shows the larger trial" if mixed else "")
-                     + "; "
-                     f"a randomized trial on a clinical endpoint did not show a benefit for {len(failed)} "
-                     f"({', '.join(_with_size(r) for r in failed.itertuples()) or 'none'})"
-                     + (f", although for {len(disputed)} of these ({', '.join(disputed)}) another randomized trial "
-                        "found benefit, and the figure shows the larger trial" if disputed else "")
-                     + "; the others have only weaker designs behind them.")
-        if mixed or disputed:
-            parts[-1] += (" Showing the larger trial is a choice of display, not a verdict: trials of one treatment "
-                          "may have tested different groups of patients or different comparisons.")
+    parts = [_group_description(label, standing[standing["cell_based"] == cell_based], also_won, also_lost)
+             for cell_based, label in ((True, "Cell-based treatments"), (False, "Drugs, antibodies and procedures"))]
     harmed = standing[standing["harms"].map(len) > 0]
     if len(harmed):
         parts.append("A harm marker beside the main result: " + "; ".join(
