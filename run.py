@@ -37,7 +37,7 @@ VENV = Path(os.environ.get("SERIES_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
-NEWEST_PYTHON = (3, 14)  # newest Python the locks are checked on (tests/test_install.py)
+NEWEST_PYTHON = (3, 15)  # newest Python the locks are checked on (tests/test_install.py)
 LOCKS = {"lab": ROOT / "requirements" / "lab.txt", "test": ROOT / "requirements" / "test.txt"}
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 BROWSER_PATHS = (  # where macOS and Windows put Chrome / Chromium
@@ -346,7 +346,7 @@ def cmd_bench(args: list[str]) -> None:
 
 
 def cmd_lock(args: list[str]) -> None:
-    """Re-resolve requirements/*.txt for every supported platform and Python (3.10-3.14) with uv."""
+    """Re-resolve requirements/*.txt for every supported platform and Python (3.10-3.15) with uv."""
     ensure_venv()
     uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
     if not uv.exists():
@@ -360,7 +360,7 @@ def cmd_lock(args: list[str]) -> None:
     for name, path in LOCKS.items():
         body = path.read_text()
         header = (f"# Exact, hash-checked versions for `python3 run.py {name}` on Linux, macOS and Windows,\n"
-                  "# Python 3.10-3.14. Written by `python3 run.py lock` (uv pip compile --universal); do not edit.\n"
+                  "# Python 3.10-3.15. Written by `python3 run.py lock` (uv pip compile --universal); do not edit.\n"
                   f"# pyproject-dependencies-sha256: {dependencies_digest()}\n")
         path.write_text(header + body)
         pins = len(re.findall(r"^[A-Za-z0-9][^ ]*==", body, flags=re.MULTILINE))
@@ -405,7 +405,8 @@ def write_conda_environments(uv: Path) -> None:
     direct = [re.match(r"\s*\"([A-Za-z0-9_.\-]+)", line).group(1).lower()
               for line in (ROOT / "pyproject.toml").read_text().split("dependencies = [", 1)[1]
               .split("[tool.", 1)[0].splitlines() if re.match(r"\s*\"[A-Za-z]", line)]
-    direct = [name for name in direct if name in locked]  # drops tomli (Python < 3.11 only)
+    # once each (matplotlib is listed twice, split by Python version); drops tomli (Python < 3.11 only)
+    direct = list(dict.fromkeys(name for name in direct if name in locked))
     full = [header.format(lock="test", full=CONDA_PYTHON_FULL),
             "# For conda / mamba users: the series' direct dependencies (runtime and tests) from conda-forge\n"
             "# at the tested versions; then `pip install --no-deps -e .`. Binder uses binder/ instead.\n",

@@ -62,11 +62,16 @@ TARGETS = [
     ("linux-py3.14.0", "3.14.0", _linux(39), LINUX),
     ("macos-arm-py3.14", "3.14.0", _macos("arm64", 15), MAC_ARM),
     ("windows-py3.14", "3.14.0", ["win_amd64"], WINDOWS),
+    # 3.15: python.org's default since October 2026; matplotlib forks there (3.10.9 has no build for it)
+    ("linux-py3.15.0", "3.15.0", _linux(39), LINUX),
+    ("macos-intel-py3.15", "3.15.0", _macos("x86_64", 13), MAC_INTEL),
+    ("macos-arm-py3.15", "3.15.0", _macos("arm64", 15), MAC_ARM),
+    ("windows-py3.15", "3.15.0", ["win_amd64"], WINDOWS),
 ]
 
 
 def test_the_newest_python_run_py_accepts_is_in_the_matrix():
-    """run.py refuses a Python newer than NEWEST_PYTHON (3.15's wheels are missing for some pins), so
+    """run.py refuses a Python newer than NEWEST_PYTHON (the next one's wheels may be missing), so
     every version it accepts must be resolved here on each system."""
     newest = ".".join(map(str, run.NEWEST_PYTHON))
     systems = {env["sys_platform"] for label, version, tags, env in TARGETS if version.startswith(newest + ".")}

@@ -14,9 +14,10 @@ sys.path.insert(0, str(ROOT))
 import run  # noqa: E402  (run.py: standard library only)
 
 
-@pytest.mark.parametrize("version, which", [((3, 9, 18), "older than"), ((3, 15, 0), "newer than")])
+@pytest.mark.parametrize("version, which", [((3, 9, 18), "older than"), ((3, run.NEWEST_PYTHON[1] + 1, 0), "newer than")])
 def test_a_python_outside_the_tested_range_is_told_how_to_get_one(monkeypatch, version, which):
     monkeypatch.setattr(run.sys, "version_info", (*version, "final", 0))
+    monkeypatch.setitem(run.COMMANDS, "test", lambda args: pytest.fail("the version check let it through"))
     with pytest.raises(SystemExit) as stop:
         run.main(["test"])
     message = str(stop.value)
