@@ -44,12 +44,15 @@ def link_is_hypothesis(direction, mechanism_link):
 
 def hypothesis_note(design: str) -> str:
     """The sentence after a claim whose favourable result does not show action on its damage
-    (:func:`link_is_hypothesis`): a clinical result (R+) is benefit for the disease; a result on a
-    surrogate or secondary endpoint (S+) does not show even that, so it must not be called so."""
+    (:func:`link_is_hypothesis`): a clinical result (R+) is a favourable result for the disease as a
+    whole (worded so it does not read as the series' own verdict on the treatment, whose strength the
+    badge and caveats give); a result on a surrogate or secondary endpoint (S+) does not show even
+    that, so it must not be called so."""
     if str(design) == "rct_surrogate":
         return ("The favourable result is on a surrogate or secondary endpoint, so benefit for the disease is not "
                 "shown; that it acts through this kind of damage is a hypothesis.")
-    return "Benefit is for the disease; that it acts through this kind of damage is a hypothesis."
+    return ("The favourable result is for the disease as a whole; that the treatment acts through this kind of "
+            "damage is a hypothesis.")
 
 
 _TABLE_KEYS = {

@@ -205,9 +205,9 @@ def test_the_cited_work_is_linked_and_a_copy_of_a_registry_record_is_not():
 def test_a_dagger_on_a_surrogate_or_secondary_result_is_never_called_benefit_for_the_disease():
     from helpers.figures.therapy_tables import effect_claims_html
 
-    assert queries.hypothesis_note("rct_clinical").startswith("Benefit is for the disease")
+    assert queries.hypothesis_note("rct_clinical").startswith("The favourable result is for the disease as a whole")
     for effect_id in ("e053", "e065"):  # Petrou's MSC trial (secondary endpoint), ezogabine (surrogate)
         html = effect_claims_html([effect_id])
         assert "on a surrogate or secondary endpoint, so benefit for the disease is not shown" in html
-        assert "Benefit is for the disease" not in html
-    assert "Benefit is for the disease" in effect_claims_html(["e027"])  # riluzole: R+ for ALS, link assumed
+        assert "favourable result is for the disease" not in html
+    assert "favourable result is for the disease" in effect_claims_html(["e027"])  # riluzole: R+ for ALS, link assumed
