@@ -59,9 +59,10 @@ def test_limited_approvals_say_so_in_the_chart_and_name_the_limits_in_words(kb):
 def test_the_text_says_when_randomized_trials_of_one_treatment_disagree(kb):
     """The figure shows one marker per treatment, the larger trial's; the text alternative names the
     treatments whose other randomized trials on a clinical measure found the opposite (edaravone's
-    selected-group trial, lenzumestrocel's phase 2, tolebrutinib's trials in other forms of MS)."""
+    selected-group trial and mecobalamin's, lenzumestrocel's phase 2, tolebrutinib's trials in other forms of MS)."""
     text = overview.describe_evidence_standing(kb)
-    assert "for 1 of these (Edaravone) another randomized trial found benefit, and the figure shows the larger" in text
+    assert ("for 2 of these (Ultrahigh-dose mecobalamin (Rozebalamin; a form of vitamin B12), Edaravone) another "
+            "randomized trial found benefit, and the figure shows the larger") in text
     assert "(Lenzumestrocel (Neuronata-R)) another randomized trial found benefit" in text
     assert "(Tolebrutinib (BTK inhibitor)) another randomized trial did not show a benefit" in text
     assert "(Riluzole)" not in text  # no disagreement: no caveat
