@@ -346,7 +346,7 @@ def cmd_bench(args: list[str]) -> None:
 
 
 def cmd_lock(args: list[str]) -> None:
-    """Re-resolve requirements/*.txt for every supported platform and Python (3.10-3.15) with uv."""
+    """Re-resolve requirements/*.txt with uv for every supported platform and Python (3.10 to NEWEST_PYTHON)."""
     ensure_venv()
     uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
     if not uv.exists():
@@ -360,7 +360,7 @@ def cmd_lock(args: list[str]) -> None:
     for name, path in LOCKS.items():
         body = path.read_text()
         header = (f"# Exact, hash-checked versions for `python3 run.py {name}` on Linux, macOS and Windows,\n"
-                  "# Python 3.10-3.15. Written by `python3 run.py lock` (uv pip compile --universal); do not edit.\n"
+                  f"# Python 3.10-3.{NEWEST_PYTHON[1]}. Written by `python3 run.py lock` (uv pip compile --universal); do not edit.\n"
                   f"# pyproject-dependencies-sha256: {dependencies_digest()}\n")
         path.write_text(header + body)
         pins = len(re.findall(r"^[A-Za-z0-9][^ ]*==", body, flags=re.MULTILINE))
