@@ -543,19 +543,18 @@ def _prefix_slopes(scores: np.ndarray, last_visit: np.ndarray, months: np.ndarra
     """:func:`patient_slopes` for records observed from visit 0 to ``last_visit`` (fast path).
 
     With drop-out, each patient's observed visits are a prefix of the schedule, so the sums
-    the least-squares slope needs are cumulative sums read at the last visit.
+    the least-squares slope needs run from visit 0 to the last visit.
     """
     t = months.astype(np.float64)
     n = last_visit + 1.0
     st, stt = np.cumsum(t)[last_visit], np.cumsum(t * t)[last_visit]
-    # scores are whole numbers, so float32 sums are exact here (all partial sums < 2**24), in any order:
-    # the running sums are a product with an upper-triangular matrix of ones (4 times quicker than cumsum)
-    flat_scores = scores.reshape(-1, months.size)
-    running = np.triu(np.ones((months.size, months.size), dtype=np.float32))
-    rows, cols = np.arange(flat_scores.shape[0]), last_visit.ravel()
-    sy = (flat_scores @ running)[rows, cols].reshape(last_visit.shape).astype(np.float64)
-    sty = ((flat_scores * months.astype(np.float32)) @ running)[rows, cols]
-    sty = sty.reshape(last_visit.shape).astype(np.float64)
+    # scores and score × month are whole numbers below 2**24, so float32 holds them exactly and the
+    # float64 sums are exact in any order. Plain element-wise work, no matrix product: a threaded
+    # BLAS call can take several times longer when the machine is busy.
+    kept = np.where(np.arange(months.size) <= last_visit[..., None], scores, np.float32(0))
+    sy = kept.sum(-1, dtype=np.float64)
+    kept *= months.astype(np.float32)
+    sty = kept.sum(-1, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         slope = (n * sty - st * sy) / (n * stt - st * st)
     return np.where(n >= 2, slope, np.nan)
