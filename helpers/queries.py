@@ -42,17 +42,78 @@ def link_is_hypothesis(direction, mechanism_link):
     return str(direction) == "benefit" and str(mechanism_link) != "shown"
 
 
-def hypothesis_note(design: str) -> str:
+def hypothesis_note(design: str, active_control: bool = False) -> str:
     """The sentence after a claim whose favourable result does not show action on its damage
     (:func:`link_is_hypothesis`): a clinical result (R+) is a favourable result for the disease as a
     whole (worded so it does not read as the series' own verdict on the treatment, whose strength the
     badge and caveats give); a result on a surrogate or secondary endpoint (S+) does not show even
-    that, so it must not be called so."""
+    that, so it must not be called so. Against an active drug (``active_control``) the result may be
+    "no worse than that drug" (non-inferiority), so it is not called favourable either."""
     if str(design) == "rct_surrogate":
         return ("The favourable result is on a surrogate or secondary endpoint, so benefit for the disease is not "
                 "shown; that it acts through this kind of damage is a hypothesis.")
+    if active_control:
+        return ("The result, against another effective drug, is for the disease as a whole; that the treatment acts "
+                "through this kind of damage is a hypothesis.")
     return ("The favourable result is for the disease as a whole; that the treatment acts through this kind of "
             "damage is a hypothesis.")
+
+
+def unconfirmed_note(trial_names: list[str]) -> str:
+    """Said after a favourable claim that a later trial did not confirm (:func:`unconfirmed_claims`),
+    instead of :func:`hypothesis_note`."""
+    named = f" ({', '.join(trial_names)})" if trial_names else ""
+    return (f"A later trial of the same treatment{named}, larger or better designed, found no benefit, so this "
+            "result is not confirmed.")
+
+
+def unconfirmed_claims(kb: KnowledgeBase | None = None) -> dict[str, list[str]]:
+    """Favourable claims that a later trial did not confirm, each with the short names of those trials.
+
+    The decisive claim of the same therapy and damage (:func:`decisive_claims`: at least as strong a
+    design, then larger) is another claim, it found no benefit, and its trials all started after this
+    claim's trials (start years from ``trials.csv``; where a year is missing nothing is said). E.g. a
+    small open phase 2 success that a later sham-controlled phase 3 did not repeat. An earlier failure
+    followed by a success in a selected group is not this case: there the later trial is the newer
+    evidence.
+    """
+    kb = _kb(kb)
+    effects = kb.therapy_effects
+    trials = {t: (None if pd.isna(y) else int(y), str(n).split(" (")[0])
+              for t, y, n in zip(kb.trials["trial_id"], kb.trials["start_year"], kb.trials["short_name"])}
+
+    def trial_ids(ids) -> list[str]:
+        return [t for t in str(ids).split(";") if t in trials]
+
+    decisive = decisive_claims(effects)
+    verdict = {(t, d): (e, str(r), trial_ids(ids)) for e, t, d, r, ids in
+               zip(decisive["effect_id"], decisive["therapy_id"], decisive["damage_id"], decisive["direction"],
+                   decisive["trial_ids"])}
+    unconfirmed = {}
+    for e, t, d, r, ids in zip(effects["effect_id"], effects["therapy_id"], effects["damage_id"], effects["direction"],
+                               effects["trial_ids"]):
+        other, other_direction, later = verdict[(t, d)]
+        mine = trial_ids(ids)
+        if str(r) != "benefit" or other == e or other_direction == "benefit" or not mine or not later:
+            continue
+        mine_years, later_years = [trials[x][0] for x in mine], [trials[x][0] for x in later]
+        if None not in mine_years and None not in later_years and min(later_years) > max(mine_years):
+            unconfirmed[str(e)] = [trials[x][1] for x in later]
+    return unconfirmed
+
+
+def claim_link_note(claim, kb: KnowledgeBase | None = None) -> str:
+    """The sentence, if any, after a claim (a row or dict with ``effect_id``, ``direction``,
+    ``mechanism_link``, ``design``, ``active_control`` and ``note``): for a result a later trial did
+    not confirm, :func:`unconfirmed_note` (nothing where the note already names that trial); else
+    :func:`hypothesis_note` where the favourable result does not show action on the damage; else nothing."""
+    later = unconfirmed_claims(kb).get(str(claim["effect_id"]))
+    if later is not None:  # a note that already names the later trials says it in its own words
+        note = str(claim.get("note", "")).lower()
+        return "" if later and all(name.lower() in note for name in later) else unconfirmed_note(later)
+    if link_is_hypothesis(claim["direction"], claim["mechanism_link"]):
+        return hypothesis_note(claim["design"], bool(claim["active_control"]))
+    return ""
 
 
 _TABLE_KEYS = {

@@ -211,3 +211,31 @@ def test_a_dagger_on_a_surrogate_or_secondary_result_is_never_called_benefit_for
         assert "on a surrogate or secondary endpoint, so benefit for the disease is not shown" in html
         assert "favourable result is for the disease" not in html
     assert "favourable result is for the disease" in effect_claims_html(["e027"])  # riluzole: R+ for ALS, link assumed
+
+
+def test_a_favourable_result_that_a_later_trial_did_not_repeat_is_not_called_a_result_for_the_disease():
+    from helpers.figures.biology import treatment_table
+    from helpers.figures.therapy_tables import effect_claims_html
+
+    kb = load_knowledge_base()
+    unconfirmed = queries.unconfirmed_claims(kb)
+    # lenzumestrocel's open phase 2 (2011), then the sham-controlled ALSUMMIT (2021) missed
+    assert unconfirmed.get("e006") == ["ALSUMMIT"]
+    # an earlier failure followed by a success in a selected group is newer evidence, not an unconfirmed result
+    assert not {"e028", "e076"} & set(unconfirmed)  # edaravone study 19, mecobalamin JETALS
+    for html in (effect_claims_html(["e006"], kb), treatment_table(["lenzumestrocel"], "als", kb).data):
+        assert "favourable result is for the disease" not in html
+        assert "ALSUMMIT" in html  # the claim's own note names the later trial, so no second sentence
+    claim = dict(kb.therapy_effects.set_index("effect_id").loc["e006"], effect_id="e006", note="A phase 2 success.")
+    assert queries.claim_link_note(claim, kb) == queries.unconfirmed_note(["ALSUMMIT"])
+    assert "(ALSUMMIT)" in queries.unconfirmed_note(["ALSUMMIT"]) and "not confirmed" in queries.unconfirmed_note([])
+
+
+def test_a_result_against_an_active_drug_is_not_called_favourable():
+    from helpers.figures.therapy_tables import effect_claims_html
+
+    note = queries.hypothesis_note("rct_clinical", active_control=True)
+    assert "favourable" not in note and "against another effective drug" in note
+    html = effect_claims_html(["e069"])  # FENtrepid: non-inferiority against ocrelizumab
+    assert "against another effective drug, is for the disease as a whole" in html
+    assert "favourable result is for the disease" not in html

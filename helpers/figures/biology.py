@@ -396,8 +396,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
         claims = "<br>".join(
             f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} "
             + caveat_tags_html(c) + f"{esc(c['note'])} "
-            + (f"<i>({esc(queries.hypothesis_note(c['design']))})</i> "
-               if queries.link_is_hypothesis(c["direction"], c["mechanism_link"]) else "")
+            + (f"<i>({esc(note)})</i> " if (note := queries.claim_link_note(c, kb)) else "")
             + f"<small>({queries.cite(c['ref_ids'], kb, 'short')})</small>" for c in r.claims) or "—"
         rows.append([Html(f"<b>{esc(r.name)}</b>"), Html(status), Html(claims), Html(trials)])
     return table_html(["Treatment", "Regulatory status", "What the evidence shows", "Key trials"], rows)

@@ -124,8 +124,8 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
     for effect_id in effect_ids:
         e = effects.loc[effect_id]
         aim = CLAIM_AIMS[str(e["action"])]
-        link = (" " + queries.hypothesis_note(e["design"])
-                if queries.link_is_hypothesis(e["direction"], e["mechanism_link"]) else "")
+        link = queries.claim_link_note(dict(e, effect_id=effect_id), kb)
+        link = f" {link}" if link else ""
         caveat = caveat_tags_html(e)
         items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {caveat}{status_tag_html(str(e['status']), e['approved_for'])} "
                      f"<b>{esc(e['name'])}</b> ({str(e['disease_id']).upper()}, {esc(e['damage'])}; "
