@@ -37,6 +37,7 @@ VENV = Path(os.environ.get("SERIES_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
+OLDEST_PYTHON = (3, 10)  # oldest Python the locks are resolved for (`run.py lock`) and run.py accepts
 NEWEST_PYTHON = (3, 15)  # newest Python the locks are checked on (tests/test_install.py)
 LOCKS = {"lab": ROOT / "requirements" / "lab.txt", "test": ROOT / "requirements" / "test.txt"}
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -346,13 +347,14 @@ def cmd_bench(args: list[str]) -> None:
 
 
 def cmd_lock(args: list[str]) -> None:
-    """Re-resolve requirements/*.txt with uv for every supported platform and Python (3.10 to NEWEST_PYTHON)."""
+    """Re-resolve requirements/*.txt with uv for every supported platform and Python (OLDEST_PYTHON to NEWEST_PYTHON)."""
     ensure_venv()
     uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
     if not uv.exists():
         _pip(["install", "--quiet", "uv"], "installing uv (used only to write the lock files)")
-    common = ["pip", "compile", "pyproject.toml", "--universal", "--generate-hashes", "--python-version", "3.10",
-              "--no-header", "--quiet", "-c", str(ROOT / "requirements" / "constraints.in"), *args]
+    common = ["pip", "compile", "pyproject.toml", "--universal", "--generate-hashes",
+              "--python-version", f"3.{OLDEST_PYTHON[1]}", "--no-header", "--quiet",
+              "-c", str(ROOT / "requirements" / "constraints.in"), *args]
     LOCKS["test"].parent.mkdir(exist_ok=True)
     run([str(uv), *common, "--extra", "test", "-o", str(LOCKS["test"])])
     # lab.txt is resolved with test.txt as constraints, so both files pin the same versions.
@@ -360,7 +362,8 @@ def cmd_lock(args: list[str]) -> None:
     for name, path in LOCKS.items():
         body = path.read_text()
         header = (f"# Exact, hash-checked versions for `python3 run.py {name}` on Linux, macOS and Windows,\n"
-                  f"# Python 3.10-3.{NEWEST_PYTHON[1]}. Written by `python3 run.py lock` (uv pip compile --universal); do not edit.\n"
+                  f"# Python 3.{OLDEST_PYTHON[1]}-3.{NEWEST_PYTHON[1]}. Written by `python3 run.py lock` "
+                  "(uv pip compile --universal); do not edit.\n"
                   f"# pyproject-dependencies-sha256: {dependencies_digest()}\n")
         path.write_text(header + body)
         pins = len(re.findall(r"^[A-Za-z0-9][^ ]*==", body, flags=re.MULTILINE))
@@ -439,15 +442,15 @@ COMMANDS = {"evidence-review": cmd_evidence_review, "lab": cmd_lab, "app": cmd_a
 
 def main(argv: list[str]) -> None:
     command = f"run.py {argv[0]}" if argv and argv[0] in COMMANDS else "run.py lab"
-    if not (3, 10) <= sys.version_info[:2] <= NEWEST_PYTHON:
+    if not OLDEST_PYTHON <= sys.version_info[:2] <= NEWEST_PYTHON:
         which = "newer than" if sys.version_info[:2] > NEWEST_PYTHON else "older than"
-        sys.exit(f"The series is tested with Python 3.10 to 3.{NEWEST_PYTHON[1]}; this is Python "
+        sys.exit(f"The series is tested with Python 3.{OLDEST_PYTHON[1]} to 3.{NEWEST_PYTHON[1]}; this is Python "
                  f"{sys.version.split()[0]} ({sys.executable}), {which} that range, and the tested package "
                  "versions may not install on it.\n"
                  f"Windows: install Python 3.13 from python.org (or `py install 3.13`) and run `py -3.13 {command}`.\n"
                  f"macOS: install Python 3.13 from python.org (or `brew install python@3.13`) and run "
                  f"`python3.13 {command}`.\n"
-                 f"Linux: use your distribution's python3 if it is 3.10 or newer (Debian 12, Ubuntu 22.04 and "
+                 f"Linux: use your distribution's python3 if it is 3.{OLDEST_PYTHON[1]} or newer (Debian 12, Ubuntu 22.04 and "
                  f"24.04 are), or install 3.13 (for example `uv python install 3.13`) and run `python3.13 {command}`.")
     if not argv or argv[0] not in COMMANDS:
         print(__doc__)
