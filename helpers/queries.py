@@ -23,13 +23,14 @@ import pandas as pd
 from .data import DESIGNS, KnowledgeBase, load_knowledge_base
 
 #: When several claims meet in one cell of the evidence matrix, the decisive one has the
-#: strongest design; among equals, the largest trial (a 664-person phase 3 miss outweighs a
+#: strongest design; among equals, a result with some blinding before one from trials in which
+#: nobody was blinded (``unblinded``), then the largest trial (a 664-person phase 3 miss outweighs a
 #: 137-person phase 2 success).
-DECISIVE_ORDER = {"by": ["strength", "n_people"], "ascending": [False, False]}
+DECISIVE_ORDER = {"by": ["strength", "unblinded", "n_people"], "ascending": [False, True, False]}
 
 
 def decisive_claims(effects: pd.DataFrame, per: tuple[str, ...] = ("therapy_id", "damage_id")) -> pd.DataFrame:
-    """The decisive claim for each ``per`` group: strongest design, then largest enrolled trial
+    """The decisive claim for each ``per`` group: strongest design, then blinded before open, then largest enrolled trial
     (stable, so file order breaks remaining ties)."""
     return effects.sort_values(**DECISIVE_ORDER, kind="stable").drop_duplicates(list(per))
 
@@ -44,38 +45,45 @@ def link_is_hypothesis(direction, mechanism_link):
 
 def hypothesis_note(design: str, active_control: bool = False) -> str:
     """The sentence after a claim whose favourable result does not show action on its damage
-    (:func:`link_is_hypothesis`): a clinical result (R+) is a favourable result for the disease as a
-    whole (worded so it does not read as the series' own verdict on the treatment, whose strength the
-    badge and caveats give); a result on a surrogate or secondary endpoint (S+) does not show even
-    that, so it must not be called so. Against an active drug (``active_control``) the result may be
-    "no worse than that drug" (non-inferiority), so it is not called favourable either."""
+    (:func:`link_is_hypothesis`). A clinical result (R+) is about the course of the disease in the
+    people enrolled (often a selected group), not a measurement of this damage; it is worded so it
+    reads neither as "for every patient" nor as the series' own verdict on the treatment, whose
+    strength the badge and caveats give. A result on a surrogate or secondary endpoint (S+) does not
+    show even that. Against an active drug (``active_control``) the result may be "no worse than that
+    drug", so it is not called favourable."""
     if str(design) == "rct_surrogate":
         return ("The favourable result is on a surrogate or secondary endpoint, so benefit for the disease is not "
                 "shown; that it acts through this kind of damage is a hypothesis.")
-    if active_control:
-        return ("The result, against another effective drug, is for the disease as a whole; that the treatment acts "
-                "through this kind of damage is a hypothesis.")
-    return ("The favourable result is for the disease as a whole; that the treatment acts through this kind of "
-            "damage is a hypothesis.")
+    result = "The result, against another effective drug," if active_control else "The favourable result"
+    return (f"{result} is on the course of the disease in the people enrolled, not a measurement of this damage; "
+            "that the treatment acts through this kind of damage is a hypothesis.")
 
 
 def unconfirmed_note(trial_names: list[str]) -> str:
-    """Said after a favourable claim that a later trial did not confirm (:func:`unconfirmed_claims`),
+    """Said after a favourable claim that a later trial did not confirm (:func:`disagreeing_trials`),
     instead of :func:`hypothesis_note`."""
-    named = f" ({', '.join(trial_names)})" if trial_names else ""
+    named = f" ({'; '.join(trial_names)})" if trial_names else ""
     return (f"A later trial of the same treatment{named}, larger or better designed, found no benefit, so this "
             "result is not confirmed.")
 
 
-def unconfirmed_claims(kb: KnowledgeBase | None = None) -> dict[str, list[str]]:
-    """Favourable claims that a later trial did not confirm, each with the short names of those trials.
+def earlier_failure_note(trial_names: list[str]) -> str:
+    """Said after a favourable claim whose decisive claim is an earlier trial that found no benefit
+    (:func:`disagreeing_trials`): the trials disagree, and the notes say how they differ."""
+    named = f" ({'; '.join(trial_names)})" if trial_names else ""
+    return f"An earlier, larger trial of the same treatment{named} found no benefit, so the evidence is mixed."
+
+
+def disagreeing_trials(kb: KnowledgeBase | None = None) -> dict[str, tuple[str, list[str]]]:
+    """Favourable claims outweighed by a trial of the same treatment that found no benefit:
+    ``{effect_id: ("later" or "earlier", short names of those trials)}``.
 
     The decisive claim of the same therapy and damage (:func:`decisive_claims`: at least as strong a
-    design, then larger) is another claim, it found no benefit, and its trials all started after this
-    claim's trials (start years from ``trials.csv``; where a year is missing nothing is said). E.g. a
-    small open phase 2 success that a later sham-controlled phase 3 did not repeat. An earlier failure
-    followed by a success in a selected group is not this case: there the later trial is the newer
-    evidence.
+    design, then blinded, then larger) is another claim that found no benefit. "later": its trials
+    all started after this claim's trials (a small open phase 2 success that a later sham-controlled
+    phase 3 did not repeat: the result is not confirmed). "earlier": they all started before (a
+    failure, then a success in a group chosen afterwards: the evidence is mixed). Start years come
+    from ``trials.csv``; where one is missing, or the trials overlap, nothing is said.
     """
     kb = _kb(kb)
     effects = kb.therapy_effects
@@ -89,31 +97,50 @@ def unconfirmed_claims(kb: KnowledgeBase | None = None) -> dict[str, list[str]]:
     verdict = {(t, d): (e, str(r), trial_ids(ids)) for e, t, d, r, ids in
                zip(decisive["effect_id"], decisive["therapy_id"], decisive["damage_id"], decisive["direction"],
                    decisive["trial_ids"])}
-    unconfirmed = {}
+    found = {}
     for e, t, d, r, ids in zip(effects["effect_id"], effects["therapy_id"], effects["damage_id"], effects["direction"],
                                effects["trial_ids"]):
-        other, other_direction, later = verdict[(t, d)]
+        other, other_direction, theirs = verdict[(t, d)]
         mine = trial_ids(ids)
-        if str(r) != "benefit" or other == e or other_direction == "benefit" or not mine or not later:
+        if str(r) != "benefit" or other == e or other_direction == "benefit" or not mine or not theirs:
             continue
-        mine_years, later_years = [trials[x][0] for x in mine], [trials[x][0] for x in later]
-        if None not in mine_years and None not in later_years and min(later_years) > max(mine_years):
-            unconfirmed[str(e)] = [trials[x][1] for x in later]
-    return unconfirmed
+        my_years, their_years = [trials[x][0] for x in mine], [trials[x][0] for x in theirs]
+        if None in my_years or None in their_years:
+            continue
+        names = [trials[x][1] for x in theirs]
+        if min(their_years) > max(my_years):
+            found[str(e)] = ("later", names)
+        elif max(their_years) < min(my_years):
+            found[str(e)] = ("earlier", names)
+    return found
+
+
+def unconfirmed_claims(kb: KnowledgeBase | None = None) -> dict[str, list[str]]:
+    """Favourable claims that a later trial did not confirm (see :func:`disagreeing_trials`), each with
+    the short names of those trials."""
+    return {e: names for e, (when, names) in disagreeing_trials(kb).items() if when == "later"}
 
 
 def claim_link_note(claim, kb: KnowledgeBase | None = None) -> str:
     """The sentence, if any, after a claim (a row or dict with ``effect_id``, ``direction``,
-    ``mechanism_link``, ``design``, ``active_control`` and ``note``): for a result a later trial did
-    not confirm, :func:`unconfirmed_note` (nothing where the note already names that trial); else
-    :func:`hypothesis_note` where the favourable result does not show action on the damage; else nothing."""
-    later = unconfirmed_claims(kb).get(str(claim["effect_id"]))
-    if later is not None:  # a note that already names the later trials says it in its own words
-        note = str(claim.get("note", "")).lower()
-        return "" if later and all(name.lower() in note for name in later) else unconfirmed_note(later)
+    ``mechanism_link``, ``design``, ``active_control`` and ``note``).
+
+    A result a later trial did not confirm gets :func:`unconfirmed_note` (nothing more: whether it acts
+    on the damage is moot), except where the note itself already names that trial and says it found
+    no benefit. A result after an earlier trial that found none gets :func:`earlier_failure_note`,
+    before :func:`hypothesis_note` where that applies. Otherwise :func:`hypothesis_note` where the
+    favourable result does not show action on the damage; else nothing.
+    """
+    when, names = disagreeing_trials(kb).get(str(claim["effect_id"]), (None, []))
+    note = str(claim.get("note", "")).lower()
+    if when == "later":
+        said = names and all(n.lower() in note for n in names) and any(
+            w in note for w in ("missed", "no benefit", "did not", "failed"))
+        return "" if said else unconfirmed_note(names)
+    parts = [earlier_failure_note(names)] if when == "earlier" else []
     if link_is_hypothesis(claim["direction"], claim["mechanism_link"]):
-        return hypothesis_note(claim["design"], bool(claim["active_control"]))
-    return ""
+        parts.append(hypothesis_note(claim["design"], bool(claim["active_control"])))
+    return " ".join(parts)
 
 
 _TABLE_KEYS = {

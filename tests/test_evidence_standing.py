@@ -61,8 +61,9 @@ def test_the_text_says_when_randomized_trials_of_one_treatment_disagree(kb):
     treatments whose other randomized trials on a clinical measure found the opposite (edaravone's
     selected-group trial and mecobalamin's, lenzumestrocel's phase 2, tolebrutinib's trials in other forms of MS)."""
     text = overview.describe_evidence_standing(kb)
-    assert ("for 2 of these (Ultrahigh-dose mecobalamin (Rozebalamin; a form of vitamin B12), Edaravone) another "
-            "randomized trial found benefit, and the figure shows the larger") in text
+    # fenebrutinib: FENtrepid (985 people, not shown better than ocrelizumab) is larger than either FENhance win
+    assert ("for 3 of these (Fenebrutinib (BTK inhibitor), Ultrahigh-dose mecobalamin (Rozebalamin; a form of vitamin "
+            "B12), Edaravone) another randomized trial found benefit, and the figure shows the larger") in text
     assert "(Lenzumestrocel (Neuronata-R)) another randomized trial found benefit" in text
     assert "(Tolebrutinib (BTK inhibitor)) another randomized trial did not show a benefit" in text
     assert "(Riluzole)" not in text  # no disagreement: no caveat

@@ -205,37 +205,61 @@ def test_the_cited_work_is_linked_and_a_copy_of_a_registry_record_is_not():
 def test_a_dagger_on_a_surrogate_or_secondary_result_is_never_called_benefit_for_the_disease():
     from helpers.figures.therapy_tables import effect_claims_html
 
-    assert queries.hypothesis_note("rct_clinical").startswith("The favourable result is for the disease as a whole")
+    assert queries.hypothesis_note("rct_clinical").startswith("The favourable result is on the course of the disease")
     for effect_id in ("e053", "e065"):  # Petrou's MSC trial (secondary endpoint), ezogabine (surrogate)
         html = effect_claims_html([effect_id])
         assert "on a surrogate or secondary endpoint, so benefit for the disease is not shown" in html
-        assert "favourable result is for the disease" not in html
-    assert "favourable result is for the disease" in effect_claims_html(["e027"])  # riluzole: R+ for ALS, link assumed
+        assert "favourable result is on the course of the disease" not in html
+    assert "favourable result is on the course of the disease" in effect_claims_html(["e027"])  # riluzole: R+, link assumed
 
 
-def test_a_favourable_result_that_a_later_trial_did_not_repeat_is_not_called_a_result_for_the_disease():
+def test_a_favourable_result_that_a_later_trial_did_not_repeat_says_so_and_an_earlier_failure_is_named():
     from helpers.figures.biology import treatment_table
-    from helpers.figures.therapy_tables import effect_claims_html
+    from helpers.figures.therapy_tables import UNCONFIRMED_LABEL, effect_claims_html, mechanism_table_html, \
+        untreated_damage_html
 
     kb = load_knowledge_base()
-    unconfirmed = queries.unconfirmed_claims(kb)
+    found = queries.disagreeing_trials(kb)
     # lenzumestrocel's open phase 2 (2011), then the sham-controlled ALSUMMIT (2021) missed
-    assert unconfirmed.get("e006") == ["ALSUMMIT"]
-    # an earlier failure followed by a success in a selected group is newer evidence, not an unconfirmed result
-    assert not {"e028", "e076"} & set(unconfirmed)  # edaravone study 19, mecobalamin JETALS
+    assert found["e006"] == ("later", ["ALSUMMIT"]) and queries.unconfirmed_claims(kb)["e006"] == ["ALSUMMIT"]
+    # a failure, then a success in a group chosen afterwards: the evidence is mixed, not "unconfirmed"
+    assert found["e028"] == ("earlier", ["MCI186-16"]) and found["e076"] == ("earlier", ["Study 761"])
     for html in (effect_claims_html(["e006"], kb), treatment_table(["lenzumestrocel"], "als", kb).data):
-        assert "favourable result is for the disease" not in html
+        assert "favourable result is on the course" not in html
         assert "ALSUMMIT" in html  # the claim's own note names the later trial, so no second sentence
     claim = dict(kb.therapy_effects.set_index("effect_id").loc["e006"], effect_id="e006", note="A phase 2 success.")
     assert queries.claim_link_note(claim, kb) == queries.unconfirmed_note(["ALSUMMIT"])
+    # naming the trial is not enough: the note must also say it found nothing
+    claim["note"] = "A phase 2 success; ALSUMMIT is the phase 3."
+    assert queries.claim_link_note(claim, kb) == queries.unconfirmed_note(["ALSUMMIT"])
     assert "(ALSUMMIT)" in queries.unconfirmed_note(["ALSUMMIT"]) and "not confirmed" in queries.unconfirmed_note([])
+    edaravone = effect_claims_html(["e028"], kb)
+    assert "An earlier, larger trial of the same treatment (MCI186-16) found no benefit, so the evidence is mixed." \
+        in edaravone and "acts through this kind of damage is a hypothesis" in edaravone
+    # the tables that list claims by badge mark the unconfirmed result too
+    for html in (mechanism_table_html(kb), untreated_damage_html("als", kb=kb)):
+        assert html.count(UNCONFIRMED_LABEL) >= 1
+        assert f"Edaravone" not in html.split(UNCONFIRMED_LABEL)[0][-200:]
 
 
-def test_a_result_against_an_active_drug_is_not_called_favourable():
+def test_the_decisive_claim_prefers_a_blinded_result_to_an_open_one_of_the_same_design():
+    import pandas as pd
+
+    effects = pd.DataFrame({"effect_id": ["open", "blind"], "therapy_id": ["t", "t"], "damage_id": ["d", "d"],
+                            "strength": [5, 5], "unblinded": [False, False], "n_people": [64, 60]})
+    assert queries.decisive_claims(effects)["effect_id"].tolist() == ["open"]  # equal blinding: the larger
+    effects.loc[0, "unblinded"] = True
+    assert queries.decisive_claims(effects)["effect_id"].tolist() == ["blind"]  # a smaller blinded trial wins
+
+
+def test_a_result_against_an_active_drug_is_not_called_favourable_and_fentrepid_is_not_a_win():
     from helpers.figures.therapy_tables import effect_claims_html
 
+    kb = load_knowledge_base()
     note = queries.hypothesis_note("rct_clinical", active_control=True)
-    assert "favourable" not in note and "against another effective drug" in note
-    html = effect_claims_html(["e069"])  # FENtrepid: non-inferiority against ocrelizumab
-    assert "against another effective drug, is for the disease as a whole" in html
-    assert "favourable result is for the disease" not in html
+    assert "favourable" not in note and note.startswith("The result, against another effective drug,")
+    effects = kb.therapy_effects.set_index("effect_id")
+    # FENtrepid was designed to show superiority over ocrelizumab and did not: R0 with the active-drug caveat
+    assert effects.loc["e069", "direction"] == "no_benefit" and effects.loc["e069", "active_control"]
+    html = effect_claims_html(["e069", "e061"], kb)
+    assert "favourable result is on the course" not in html and "not worse than on ocrelizumab" in html

@@ -77,10 +77,18 @@ def _badge(level: str, kb: KnowledgeBase) -> str:
     return evidence_badge_html(level, f"{EVIDENCE_CODES[level]} {_labels(kb)[level]}")
 
 
-def _graded_html(level: str, hypothesis: bool, caveats, text: str, kb: KnowledgeBase) -> Html:
+#: Said after a claim in the gap and mechanism tables when a later trial did not confirm it
+#: (:func:`helpers.queries.unconfirmed_claims`; the claim lists give the full sentence).
+UNCONFIRMED_LABEL = "not confirmed by a later trial"
+
+
+def _graded_html(level: str, hypothesis: bool, caveats, text: str, kb: KnowledgeBase,
+                 unconfirmed: bool = False) -> Html:
     """One claim as the gap and mechanism tables list it: its badge, † when its action on this
-    damage is a hypothesis, its caveat tags (``caveats``: a claim row or a mapping), then ``text``."""
-    return Html(f"{_badge(level, kb)}{DAGGER_MARK if hypothesis else ''} {caveat_tags_html(caveats)}{esc(text)}")
+    damage is a hypothesis, its caveat tags (``caveats``: a claim row or a mapping), then ``text``,
+    and, for a result a later trial did not confirm, :data:`UNCONFIRMED_LABEL`."""
+    later = f" <i>({UNCONFIRMED_LABEL})</i>" if unconfirmed else ""
+    return Html(f"{_badge(level, kb)}{DAGGER_MARK if hypothesis else ''} {caveat_tags_html(caveats)}{esc(text)}{later}")
 
 
 def _rank(level: str, kb: KnowledgeBase) -> int:
@@ -148,6 +156,7 @@ def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """
     kb = _kb(kb)
     effects = _effects_with_names(kb)
+    unconfirmed = queries.unconfirmed_claims(kb)
     cell_ids = cell_based_therapy_ids(kb)
     rows = []
     for mech in kb.mechanisms.itertuples():
@@ -174,13 +183,14 @@ def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
                                       for n, d, dmg in zip(sub["name"], sub["disease_id"], sub["damage"])))
 
         def claims(sub: pd.DataFrame) -> list[tuple]:
-            # (level, unblinded, active_control, link is a hypothesis (†), text): each grade of each therapy,
-            # disease and damage once
+            # (level, unblinded, active_control, link is a hypothesis (†), text, not confirmed by a later
+            # trial): each grade of each therapy, disease and damage once
             return list(dict.fromkeys(
-                (lvl, bool(u), bool(a), queries.link_is_hypothesis(dr, ml), f"{n}: {d.upper()}, {dmg}")
-                for lvl, u, a, dr, ml, n, d, dmg in zip(sub["level"], sub["unblinded"], sub["active_control"],
-                                                        sub["direction"], sub["mechanism_link"], sub["name"],
-                                                        sub["disease_id"], sub["damage"])))
+                (lvl, bool(u), bool(a), queries.link_is_hypothesis(dr, ml), f"{n}: {d.upper()}, {dmg}",
+                 e in unconfirmed)
+                for lvl, u, a, dr, ml, n, d, dmg, e in zip(sub["level"], sub["unblinded"], sub["active_control"],
+                                                           sub["direction"], sub["mechanism_link"], sub["name"],
+                                                           sub["disease_id"], sub["damage"], sub["effect_id"])))
 
         failed = mine[mine["level"].isin(NO_BENEFIT_LEVELS)]
         row["failed"] = names(failed)
@@ -202,8 +212,8 @@ def mechanism_table_html(kb: KnowledgeBase | None = None) -> str:
     def graded(claims: list[tuple]) -> list[Html]:
         """Each claim with its own badge and caveat tags: a failed surrogate endpoint (S0) or a loss
         to an active drug (R0 with its caveat) must not read as a failed clinical placebo trial."""
-        return [_graded_html(level, hypothesis, {"unblinded": u, "active_control": a}, text, kb)
-                for level, u, a, hypothesis, text in claims]
+        return [_graded_html(level, hypothesis, {"unblinded": u, "active_control": a}, text, kb, later)
+                for level, u, a, hypothesis, text, later in claims]
 
     rows = []
     for r in table.itertuples():
@@ -486,6 +496,7 @@ def untreated_damage_html(disease: str, above: str = "lab", kb: KnowledgeBase | 
         return (f"<p>Every kind of damage in {disease_id.upper()} has a favourable claim from a design stronger than "
                 f"“{esc(label)}”.</p>")
     effects = kb.therapy_effects.set_index("effect_id")
+    unconfirmed = queries.unconfirmed_claims(kb)
     rows = []
     for r in frame.itertuples():
         # the same marks as the maps and claim lists: a favourable result here is listed because its
@@ -497,7 +508,7 @@ def untreated_damage_html(disease: str, above: str = "lab", kb: KnowledgeBase | 
             # one therapy with two claims on this damage (one about slowing, one about repair) says which is which
             aim = f" (claim about {CLAIM_AIMS[str(e['action'])]})" if times_named[name] > 1 else ""
             marked.append(_graded_html(lvl, queries.link_is_hypothesis(e["direction"], e["mechanism_link"]), e,
-                                       name + aim, kb))
+                                       name + aim, kb, effect_id in unconfirmed))
         claims = join(marked) if marked else Html("<i>no claim at all in the knowledge base</i>")
         rows.append([Html(f"<b>{esc(r.damage)}</b>"), claims])
     table = table_html(["Damage", "Every claim in the knowledge base (strongest design first)"], rows,
