@@ -67,7 +67,7 @@ def evidence_legend_html() -> str:
         return [[evidence_badge_html(r.level_id, f"{EVIDENCE_CODES[r.level_id]} {r.label}"), r.description]
                 for r in levels.itertuples() if r.applies_to == applies_to and r.level_id in EVIDENCE_COLOURS]
 
-    marks = [["† after a code", Html("A favourable result is shown (a clinical benefit for the disease, R+, or a "
+    marks = [["† after a code", Html("A favourable result is shown (a clinical benefit on the course of the disease, R+, or a "
                                       "favourable result on a surrogate or secondary endpoint, S+), but that the treatment works through "
                                       "<em>this</em> kind of damage is not shown in people: that link is a "
                                       "hypothesis.")],

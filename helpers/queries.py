@@ -63,23 +63,26 @@ def unconfirmed_note(trial_names: list[str]) -> str:
     """Said after a favourable claim that a later trial did not confirm (:func:`disagreeing_trials`),
     instead of :func:`hypothesis_note`."""
     named = f" ({'; '.join(trial_names)})" if trial_names else ""
-    return (f"A later trial of the same treatment{named}, larger or better designed, found no benefit, so this "
+    return (f"A later trial of the same treatment{named}, larger or better designed, did not show a benefit, so this "
             "result is not confirmed.")
 
 
-def earlier_failure_note(trial_names: list[str]) -> str:
-    """Said after a favourable claim whose decisive claim is an earlier trial that found no benefit
-    (:func:`disagreeing_trials`): the trials disagree, and the notes say how they differ."""
+def earlier_failure_note(trial_names: list[str], larger: bool = True) -> str:
+    """Said after a favourable claim whose decisive claim is an earlier trial that did not show a
+    benefit (:func:`disagreeing_trials`): the trials disagree, and the notes say how they differ.
+    ``larger``: that trial was larger (else it outranks this one by its blinding)."""
     named = f" ({'; '.join(trial_names)})" if trial_names else ""
-    return f"An earlier, larger trial of the same treatment{named} found no benefit, so the evidence is mixed."
+    size = "larger" if larger else "better-blinded"
+    return (f"An earlier, {size} trial of the same treatment{named} did not show a benefit, so the evidence is mixed; "
+            "the notes say how the trials differed.")
 
 
 def disagreeing_trials(kb: KnowledgeBase | None = None) -> dict[str, tuple[str, list[str]]]:
-    """Favourable claims outweighed by a trial of the same treatment that found no benefit:
+    """Favourable claims outweighed by a trial of the same treatment that did not show a benefit:
     ``{effect_id: ("later" or "earlier", short names of those trials)}``.
 
     The decisive claim of the same therapy and damage (:func:`decisive_claims`: at least as strong a
-    design, then blinded, then larger) is another claim that found no benefit. "later": its trials
+    design, then blinded, then larger) is another claim that did not show a benefit. "later": its trials
     all started after this claim's trials (a small open phase 2 success that a later sham-controlled
     phase 3 did not repeat: the result is not confirmed). "earlier": they all started before (a
     failure, then a success in a group chosen afterwards: the evidence is mixed). Start years come
@@ -127,17 +130,24 @@ def claim_link_note(claim, kb: KnowledgeBase | None = None) -> str:
 
     A result a later trial did not confirm gets :func:`unconfirmed_note` (nothing more: whether it acts
     on the damage is moot), except where the note itself already names that trial and says it found
-    no benefit. A result after an earlier trial that found none gets :func:`earlier_failure_note`,
+    no benefit. A result after an earlier trial that did not show one gets :func:`earlier_failure_note`,
     before :func:`hypothesis_note` where that applies. Otherwise :func:`hypothesis_note` where the
     favourable result does not show action on the damage; else nothing.
     """
+    kb = _kb(kb)
     when, names = disagreeing_trials(kb).get(str(claim["effect_id"]), (None, []))
     note = str(claim.get("note", "")).lower()
     if when == "later":
         said = names and all(n.lower() in note for n in names) and any(
             w in note for w in ("missed", "no benefit", "did not", "failed"))
         return "" if said else unconfirmed_note(names)
-    parts = [earlier_failure_note(names)] if when == "earlier" else []
+    parts = []
+    if when == "earlier":
+        effects = kb.therapy_effects.set_index("effect_id")
+        mine = effects.loc[str(claim["effect_id"])]
+        theirs = decisive_claims(effects.reset_index()).set_index(["therapy_id", "damage_id"])\
+            .loc[(mine["therapy_id"], mine["damage_id"])]
+        parts.append(earlier_failure_note(names, larger=int(theirs["n_people"]) > int(mine["n_people"])))
     if link_is_hypothesis(claim["direction"], claim["mechanism_link"]):
         parts.append(hypothesis_note(claim["design"], bool(claim["active_control"])))
     return " ".join(parts)

@@ -100,14 +100,15 @@ ACTIVE_CONTROL_LABEL = "against an active drug"
 ACTIVE_CONTROL_MEANING = ("Every randomized trial behind this result compared the treatment with another treatment "
                           "that works, not with a placebo. A benefit then means better than that treatment (how much "
                           "that adds depends on how strong the comparator was) or, in a non-inferiority trial, no "
-                          "worse than it by more than a margin set in advance (the note says which); then the benefit "
-                          "over no treatment is inferred from the comparator's own trials. No benefit shown means not "
+                          "worse than it by more than a margin fixed before the results were known and reported with "
+                          "them; then the benefit over no treatment is inferred from the comparator's own trials. No "
+                          "benefit shown means not "
                           "shown to be better than that treatment, which does not show that it has no effect.")
 ACTIVE_CONTROL_MARK = "§"
 #: The mark after a favourable code whose action on that damage is not shown in people, and its key
 #: (evidence maps, figure and HTML table; the gap tables of lesson 06).
 DAGGER_MARK = "†"
-DAGGER_KEY = ("† = favourable result (R+ for the disease, or S+ on a surrogate or secondary endpoint); that it works "
+DAGGER_KEY = ("† = favourable result (R+ on the course of the disease, or S+ on a surrogate or secondary endpoint); that it works "
               "through this damage is not shown in people")
 ACTIVE_CONTROL_KEY = "§ = against an active drug, not placebo: R0§ means not shown to be better than that drug, not no effect"
 #: What a claim is about (``action`` in therapy_effects.csv), in the words every view uses.

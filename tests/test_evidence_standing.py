@@ -61,11 +61,17 @@ def test_the_text_says_when_randomized_trials_of_one_treatment_disagree(kb):
     treatments whose other randomized trials on a clinical measure found the opposite (edaravone's
     selected-group trial and mecobalamin's, lenzumestrocel's phase 2, tolebrutinib's trials in other forms of MS)."""
     text = overview.describe_evidence_standing(kb)
-    # fenebrutinib: FENtrepid (985 people, not shown better than ocrelizumab) is larger than either FENhance win
-    assert ("for 3 of these (Fenebrutinib (BTK inhibitor), Ultrahigh-dose mecobalamin (Rozebalamin; a form of vitamin "
-            "B12), Edaravone) another randomized trial found benefit, and the figure shows the larger") in text
+    assert ("for 2 of these (Ultrahigh-dose mecobalamin (Rozebalamin; a form of vitamin B12), Edaravone) another "
+            "randomized trial found benefit, and the figure shows the larger") in text
+    # fenebrutinib: FENtrepid (985 people) did not show it better than ocrelizumab; that ranks after the two
+    # smaller wins against teriflunomide, and the text says why the figure does not show the larger trial
+    assert ("(Tolebrutinib (BTK inhibitor), Fenebrutinib (BTK inhibitor)) another randomized trial did not show a "
+            "benefit, and the figure shows the larger trial (a trial that did not show the treatment better than "
+            "another effective drug comes after a favourable one)") in text
+    assert "Evobrutinib (BTK inhibitor) (1,166 people; not shown to be better than another effective drug)" in text
+    standing = overview.evidence_standing(kb).set_index("therapy_id")
+    assert standing.loc["fenebrutinib", "direction"] == "benefit" and standing.loc["fenebrutinib", "n_people"] == 751
     assert "(Lenzumestrocel (Neuronata-R)) another randomized trial found benefit" in text
-    assert "(Tolebrutinib (BTK inhibitor)) another randomized trial did not show a benefit" in text
     assert "(Riluzole)" not in text  # no disagreement: no caveat
     assert "Showing the larger trial is a choice of display, not a verdict" in text  # not a synthesis of the trials
 
@@ -89,7 +95,8 @@ def test_an_added_opposite_result_makes_the_caveat_appear(kb, tmp_path):
     from helpers.data import load_knowledge_base
 
     text = overview.describe_evidence_standing(load_knowledge_base(data_copy))
-    assert "for 2 of these (Tolebrutinib (BTK inhibitor), Riluzole) another randomized trial did not show a benefit" in text
+    assert ("for 3 of these (Tolebrutinib (BTK inhibitor), Fenebrutinib (BTK inhibitor), Riluzole) another randomized "
+            "trial did not show a benefit") in text
 
 
 def test_long_names_are_shortened_without_losing_their_meaning():

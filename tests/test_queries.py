@@ -234,8 +234,10 @@ def test_a_favourable_result_that_a_later_trial_did_not_repeat_says_so_and_an_ea
     assert queries.claim_link_note(claim, kb) == queries.unconfirmed_note(["ALSUMMIT"])
     assert "(ALSUMMIT)" in queries.unconfirmed_note(["ALSUMMIT"]) and "not confirmed" in queries.unconfirmed_note([])
     edaravone = effect_claims_html(["e028"], kb)
-    assert "An earlier, larger trial of the same treatment (MCI186-16) found no benefit, so the evidence is mixed." \
-        in edaravone and "acts through this kind of damage is a hypothesis" in edaravone
+    assert ("An earlier, larger trial of the same treatment (MCI186-16) did not show a benefit, so the evidence is "
+            "mixed; the notes say how the trials differed.") in edaravone
+    assert "acts through this kind of damage is a hypothesis" in edaravone
+    assert "better-blinded" in queries.earlier_failure_note(["X"], larger=False)
     # the tables that list claims by badge mark the unconfirmed result too
     for html in (mechanism_table_html(kb), untreated_damage_html("als", kb=kb)):
         assert html.count(UNCONFIRMED_LABEL) >= 1

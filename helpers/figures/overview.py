@@ -30,13 +30,20 @@ def evidence_standing(kb: KnowledgeBase) -> pd.DataFrame:
     """One row per therapy and disease: its decisive claim (strongest design, then largest trial).
 
     Columns: therapy_id, name, disease_id, cell_based, status, approved_for (where and for whom an
-    approval holds, or empty), design, direction, evidence_level, n_people, and harms: (design,
+    approval holds, or empty), design, direction, evidence_level, n_people, active_control, and harms: (design,
     evidence level) of any *other* claim for the pair that found harm, strongest design first (a
     harm signal from a weaker study must not hide behind a favourable decisive result). Sorted
     cell therapies first, then by strength of design.
     """
     effects = kb.therapy_effects
-    decisive = queries.decisive_claims(effects, per=("therapy_id", "disease_id"))
+    # one marker per treatment and disease: a miss against another effective drug ("not shown to be
+    # better than it", not "no effect") ranks after a favourable result of the same design, so two
+    # placebo-free wins against teriflunomide are not hidden behind one larger trial against ocrelizumab
+    effects = effects.assign(_better_not_shown=effects["active_control"].astype(bool)
+                             & (effects["direction"].astype(str) == "no_benefit"))
+    decisive = effects.sort_values(["strength", "_better_not_shown", "unblinded", "n_people"],
+                                   ascending=[False, True, True, False], kind="stable")\
+        .drop_duplicates(["therapy_id", "disease_id"])
     harms = effects[(effects["direction"].astype(str) == "harm") & ~effects["effect_id"].isin(decisive["effect_id"])]
     found = {key: sorted(set(zip(group["design"].astype(str), group["evidence_level"].astype(str))),
                          key=lambda pair: DESIGNS.index(pair[0]))
@@ -51,7 +58,7 @@ def evidence_standing(kb: KnowledgeBase) -> pd.DataFrame:
     frame = frame.sort_values(["cell_based", "strength", "n_people", "name"], ascending=[False, False, False, True],
                               kind="stable")
     columns = ["therapy_id", "name", "disease_id", "cell_based", "status", "approved_for", "design", "direction",
-               "evidence_level", "n_people", "harms"]
+               "evidence_level", "n_people", "active_control", "harms"]
     return frame[columns].astype({"status": str, "design": str, "direction": str, "evidence_level": str})\
         .reset_index(drop=True)
 
@@ -131,7 +138,10 @@ def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
 def _with_size(row) -> str:
     """A treatment's name with the size of the trial behind its shown result, where known: a miss in
     108 people and one in 664 are different findings."""
-    return row.name + (f" ({int(row.n_people):,} people)" if pd.notna(row.n_people) and row.n_people else "")
+    details = [f"{int(row.n_people):,} people"] if pd.notna(row.n_people) and row.n_people else []
+    if getattr(row, "active_control", False) and row.direction == "no_benefit":
+        details.append("not shown to be better than another effective drug")
+    return row.name + (f" ({'; '.join(details)})" if details else "")
 
 
 def _group_description(label: str, group, also_won: set, also_lost: set) -> str:
@@ -146,7 +156,8 @@ def _group_description(label: str, group, also_won: set, also_lost: set) -> str:
             f"trial for {len(benefit)} ({', '.join(benefit['name']) or 'none'})")
     if mixed:
         text += (f", although for {len(mixed)} of these ({', '.join(mixed)}) another randomized trial did not "
-                 "show a benefit, and the figure shows the larger trial")
+                 "show a benefit, and the figure shows the larger trial (a trial that did not show the treatment "
+                 "better than another effective drug comes after a favourable one)")
     text += (f"; a randomized trial on a clinical endpoint did not show a benefit for {len(failed)} "
              f"({', '.join(_with_size(r) for r in failed.itertuples()) or 'none'})")
     if disputed:
