@@ -29,10 +29,16 @@ from .data import DESIGNS, KnowledgeBase, load_knowledge_base
 DECISIVE_ORDER = {"by": ["strength", "unblinded", "n_people"], "ascending": [False, True, False]}
 
 
-def decisive_claims(effects: pd.DataFrame, per: tuple[str, ...] = ("therapy_id", "damage_id")) -> pd.DataFrame:
-    """The decisive claim for each ``per`` group: strongest design, then blinded before open, then largest enrolled trial
-    (stable, so file order breaks remaining ties)."""
-    return effects.sort_values(**DECISIVE_ORDER, kind="stable").drop_duplicates(list(per))
+def decisive_claims(effects: pd.DataFrame, per: tuple[str, ...] = ("therapy_id", "damage_id"),
+                    last_among_equals: str | None = None) -> pd.DataFrame:
+    """The decisive claim for each ``per`` group: strongest design, then blinded before open, then
+    largest enrolled trial (stable, so file order breaks remaining ties). ``last_among_equals`` names a boolean column whose
+    True rows rank after the others of the same design, before blinding and size are compared."""
+    by, ascending = list(DECISIVE_ORDER["by"]), list(DECISIVE_ORDER["ascending"])
+    if last_among_equals is not None:
+        by.insert(1, last_among_equals)
+        ascending.insert(1, True)
+    return effects.sort_values(by=by, ascending=ascending, kind="stable").drop_duplicates(list(per))
 
 
 def link_is_hypothesis(direction, mechanism_link):
@@ -77,9 +83,9 @@ def earlier_failure_note(trial_names: list[str], larger: bool = True) -> str:
             "the notes say how the trials differed.")
 
 
-def disagreeing_trials(kb: KnowledgeBase | None = None) -> dict[str, tuple[str, list[str]]]:
+def disagreeing_trials(kb: KnowledgeBase | None = None) -> dict[str, tuple[str, list[str], bool]]:
     """Favourable claims outweighed by a trial of the same treatment that did not show a benefit:
-    ``{effect_id: ("later" or "earlier", short names of those trials)}``.
+    ``{effect_id: ("later" or "earlier", short names of those trials, whether they are larger)}``.
 
     The decisive claim of the same therapy and damage (:func:`decisive_claims`: at least as strong a
     design, then blinded, then larger) is another claim that did not show a benefit. "later": its trials
@@ -97,31 +103,31 @@ def disagreeing_trials(kb: KnowledgeBase | None = None) -> dict[str, tuple[str, 
         return [t for t in str(ids).split(";") if t in trials]
 
     decisive = decisive_claims(effects)
-    verdict = {(t, d): (e, str(r), trial_ids(ids)) for e, t, d, r, ids in
+    verdict = {(t, d): (e, str(r), trial_ids(ids), n) for e, t, d, r, ids, n in
                zip(decisive["effect_id"], decisive["therapy_id"], decisive["damage_id"], decisive["direction"],
-                   decisive["trial_ids"])}
+                   decisive["trial_ids"], decisive["n_people"])}
     found = {}
-    for e, t, d, r, ids in zip(effects["effect_id"], effects["therapy_id"], effects["damage_id"], effects["direction"],
-                               effects["trial_ids"]):
-        other, other_direction, theirs = verdict[(t, d)]
+    for e, t, d, r, ids, n in zip(effects["effect_id"], effects["therapy_id"], effects["damage_id"],
+                                  effects["direction"], effects["trial_ids"], effects["n_people"]):
+        other, other_direction, theirs, their_n = verdict[(t, d)]
         mine = trial_ids(ids)
         if str(r) != "benefit" or other == e or other_direction == "benefit" or not mine or not theirs:
             continue
         my_years, their_years = [trials[x][0] for x in mine], [trials[x][0] for x in theirs]
         if None in my_years or None in their_years:
             continue
-        names = [trials[x][1] for x in theirs]
+        names, larger = [trials[x][1] for x in theirs], int(their_n) > int(n)
         if min(their_years) > max(my_years):
-            found[str(e)] = ("later", names)
+            found[str(e)] = ("later", names, larger)
         elif max(their_years) < min(my_years):
-            found[str(e)] = ("earlier", names)
+            found[str(e)] = ("earlier", names, larger)
     return found
 
 
 def unconfirmed_claims(kb: KnowledgeBase | None = None) -> dict[str, list[str]]:
     """Favourable claims that a later trial did not confirm (see :func:`disagreeing_trials`), each with
     the short names of those trials."""
-    return {e: names for e, (when, names) in disagreeing_trials(kb).items() if when == "later"}
+    return {e: names for e, (when, names, _) in disagreeing_trials(kb).items() if when == "later"}
 
 
 def claim_link_note(claim, kb: KnowledgeBase | None = None) -> str:
@@ -134,20 +140,13 @@ def claim_link_note(claim, kb: KnowledgeBase | None = None) -> str:
     before :func:`hypothesis_note` where that applies. Otherwise :func:`hypothesis_note` where the
     favourable result does not show action on the damage; else nothing.
     """
-    kb = _kb(kb)
-    when, names = disagreeing_trials(kb).get(str(claim["effect_id"]), (None, []))
+    when, names, larger = disagreeing_trials(kb).get(str(claim["effect_id"]), (None, [], True))
     note = str(claim.get("note", "")).lower()
     if when == "later":
         said = names and all(n.lower() in note for n in names) and any(
             w in note for w in ("missed", "no benefit", "did not", "failed"))
         return "" if said else unconfirmed_note(names)
-    parts = []
-    if when == "earlier":
-        effects = kb.therapy_effects.set_index("effect_id")
-        mine = effects.loc[str(claim["effect_id"])]
-        theirs = decisive_claims(effects.reset_index()).set_index(["therapy_id", "damage_id"])\
-            .loc[(mine["therapy_id"], mine["damage_id"])]
-        parts.append(earlier_failure_note(names, larger=int(theirs["n_people"]) > int(mine["n_people"])))
+    parts = [earlier_failure_note(names, larger)] if when == "earlier" else []
     if link_is_hypothesis(claim["direction"], claim["mechanism_link"]):
         parts.append(hypothesis_note(claim["design"], bool(claim["active_control"])))
     return " ".join(parts)

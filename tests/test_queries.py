@@ -221,9 +221,9 @@ def test_a_favourable_result_that_a_later_trial_did_not_repeat_says_so_and_an_ea
     kb = load_knowledge_base()
     found = queries.disagreeing_trials(kb)
     # lenzumestrocel's open phase 2 (2011), then the sham-controlled ALSUMMIT (2021) missed
-    assert found["e006"] == ("later", ["ALSUMMIT"]) and queries.unconfirmed_claims(kb)["e006"] == ["ALSUMMIT"]
+    assert found["e006"] == ("later", ["ALSUMMIT"], True) and queries.unconfirmed_claims(kb)["e006"] == ["ALSUMMIT"]
     # a failure, then a success in a group chosen afterwards: the evidence is mixed, not "unconfirmed"
-    assert found["e028"] == ("earlier", ["MCI186-16"]) and found["e076"] == ("earlier", ["Study 761"])
+    assert found["e028"] == ("earlier", ["MCI186-16"], True) and found["e076"] == ("earlier", ["Study 761"], True)
     for html in (effect_claims_html(["e006"], kb), treatment_table(["lenzumestrocel"], "als", kb).data):
         assert "favourable result is on the course" not in html
         assert "ALSUMMIT" in html  # the claim's own note names the later trial, so no second sentence

@@ -41,9 +41,7 @@ def evidence_standing(kb: KnowledgeBase) -> pd.DataFrame:
     # placebo-free wins against teriflunomide are not hidden behind one larger trial against ocrelizumab
     effects = effects.assign(_better_not_shown=effects["active_control"].astype(bool)
                              & (effects["direction"].astype(str) == "no_benefit"))
-    decisive = effects.sort_values(["strength", "_better_not_shown", "unblinded", "n_people"],
-                                   ascending=[False, True, True, False], kind="stable")\
-        .drop_duplicates(["therapy_id", "disease_id"])
+    decisive = queries.decisive_claims(effects, per=("therapy_id", "disease_id"), last_among_equals="_better_not_shown")
     harms = effects[(effects["direction"].astype(str) == "harm") & ~effects["effect_id"].isin(decisive["effect_id"])]
     found = {key: sorted(set(zip(group["design"].astype(str), group["evidence_level"].astype(str))),
                          key=lambda pair: DESIGNS.index(pair[0]))
@@ -139,7 +137,7 @@ def _with_size(row) -> str:
     """A treatment's name with the size of the trial behind its shown result, where known: a miss in
     108 people and one in 664 are different findings."""
     details = [f"{int(row.n_people):,} people"] if pd.notna(row.n_people) and row.n_people else []
-    if getattr(row, "active_control", False) and row.direction == "no_benefit":
+    if row.active_control and row.direction == "no_benefit":
         details.append("not shown to be better than another effective drug")
     return row.name + (f" ({'; '.join(details)})" if details else "")
 
