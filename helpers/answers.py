@@ -24,7 +24,7 @@ import ipywidgets as widgets
 
 from . import record as learner_record
 from .widgets.common import SeriesWidget, notice_html
-from .markup import attr, esc
+from .markup import attr, esc, sentence
 
 #: Self-assessment for Think! prompts.
 THINK_RUBRIC = (
@@ -99,7 +99,7 @@ def static_answer_html(title: str, prompt: str, model_answer: str, rubric: tuple
                        sources: list[str] | None = None) -> str:
     """The box without a kernel (static site, viewers): prompt, then the model answer in <details>."""
     ticks = "".join(f"<li>{esc(r)}</li>" for r in rubric)
-    return (f'<div class="series-answer-box"><p><b>Write your answer: {esc(title)}.</b> '
+    return (f'<div class="series-answer-box"><p><b>Write your answer: {esc(sentence(title))}</b> '
             f"{esc(prompt)} In a running notebook you write and save it here; on this page, write it in "
             "your own notes first.</p>" + answer_reveal_html(title, model_answer, sources)
             + f"<p>Then check your answer:</p><ul>{ticks}</ul></div>")
@@ -151,7 +151,7 @@ def answer_box(answer_id: str, lesson: int, title: str, model_answer: str, kind:
     save.on_click(on_save)
     for t in ticks:
         t.observe(on_tick, names="value")
-    header = widgets.HTML(f"<p><b>Your answer: {esc(title)}.</b> {esc(prompt)} It is kept only "
+    header = widgets.HTML(f"<p><b>Your answer: {esc(sentence(title))}</b> {esc(prompt)} It is kept only "
                           "on this computer, in your personal record.</p>")
     box = SeriesWidget([header, text, save, status, reveal],
                     f"Answer box: {title}. Write and save your answer to see the model answer")
@@ -232,7 +232,7 @@ def my_progress() -> SeriesWidget:
     save_md.on_click(lambda _: export("md"))
     show()
     box = SeriesWidget([where, summary, name, widgets.HBox([refresh, save_html, save_md]), link],
-                       "My progress: a summary of your record, and a file to hand in")
+                       "My progress (a summary of your record, and a file to hand in)")
     box.controls = {"name": name, "refresh": refresh, "html": save_html, "md": save_md}
     box.outputs = {"where": where, "summary": summary, "link": link}
     box.add_class("series-my-progress")

@@ -145,7 +145,7 @@ def _sources_html(item: CheckItem) -> str:
 
 def answer_html(item: CheckItem) -> str:
     """The correct option, the explanation and the sources (shown once the answer is revealed)."""
-    revisit = (f" <i>This item comes back to lesson {item.revisits:02d}.</i>" if item.revisits is not None else "")
+    revisit = (f" <i>This item revisits lesson {item.revisits:02d}.</i>" if item.revisits is not None else "")
     return (f"<b>Answer:</b> {esc(item.answer)}. {esc(item.explanation)}{revisit}"
             f"{_sources_html(item)}")
 

@@ -95,7 +95,10 @@ STATUS_MEANINGS = {
     "withdrawn": "It was licensed, then withdrawn (for example after a confirmatory trial failed).",
     "guideline_procedure": "A procedure, not a licensed product, that professional guidelines recommend for "
                            "selected patients.",
-    "investigational": "Only available in clinical trials.",
+    "investigational": "Not approved for this disease: for this use it is given in clinical trials (rarely, through "
+                       "regulated expanded access). Some such drugs are licensed for other conditions (clemastine "
+                       "for allergy, metformin for diabetes); taking them for ALS or MS outside a trial is "
+                       "self-treatment, with benefit unproven and real risks.",
     "research_only": "A laboratory idea or tool; not tested as a treatment.",
     "marketed_without_evidence": "Sold to patients outside regulated trials without evidence that it is safe and "
                                  "effective.",

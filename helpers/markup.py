@@ -35,6 +35,12 @@ def attr(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+def sentence(text: str) -> str:
+    """``text`` as a sentence: a full stop added unless it already ends in ``.``, ``?`` or ``!``
+    (a title such as "Was the route the problem?" must not become "problem?.")."""
+    return text if text.rstrip().endswith((".", "?", "!")) else f"{text}."
+
+
 def join(parts: Iterable, sep: str = "<br>", empty: str = "—") -> Html:
     """Join pieces (data text is escaped, ``Html`` kept) with a trusted separator; ``empty`` if none."""
     pieces = [esc(p) for p in parts]

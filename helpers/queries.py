@@ -208,7 +208,7 @@ def design_table() -> pd.DataFrame:
 
 
 DESIGN_LABELS = {
-    "rct_clinical": "Randomized trial, clinical endpoint", "rct_surrogate": "Randomized trial, surrogate endpoint",
+    "rct_clinical": "Randomized trial, clinical endpoint", "rct_surrogate": "Randomized trial, surrogate or secondary endpoint",
     "uncontrolled": "Early or uncontrolled studies in people", "lab": "Animal and cell studies", "idea": "Idea",
 }
 
@@ -519,7 +519,7 @@ def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str 
     links; names the work when no author is named) or ``"text"`` (plain text, no links).
     Repeated ids are cited once; no id gives "—". Data text is escaped in the HTML forms.
     """
-    from .markup import Html, attr, esc
+    from .markup import Html, attr, esc, sentence
 
     if form not in ("full", "short", "text"):
         raise ValueError(f"Unknown citation form {form!r}; valid: full, short, text")
@@ -529,19 +529,24 @@ def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str 
         return "—" if form == "text" else Html("—")
     refs = rows_by_id(_kb(kb).references, "ref_id", ids, "reference", "references.csv")
     parts = []
+    # short form: works that would read alike ("Company (2025)") are told apart by their venue
+    short = {i: f"{_short_who(refs.loc[i])} ({refs.loc[i, 'year']})" for i in ids} if form == "short" else {}
+    alike = {i for i in short if list(short.values()).count(short[i]) > 1}
     for ref_id in ids:
         row = refs.loc[ref_id]
         links = _reference_links(row)
+        title = sentence(str(row["title"]))
         if form == "text":
             ids_text = " · ".join(label for label, _ in links)
-            parts.append(f"{row['authors']} ({row['year']}). {row['title']}. {row['venue']}. {ids_text}".strip())
+            parts.append(f"{row['authors']} ({row['year']}). {title} {row['venue']}. {ids_text}".strip())
             continue
         anchors = " · ".join(f'<a href="{attr(url)}" target="_blank" rel="noopener">{esc(label)}</a>'
                              for label, url in links)
         if form == "short":
-            parts.append(f"{esc(_short_who(row))} ({row['year']}) {anchors}".strip())
+            year = f"{row['year']}, {str(row['venue']).split(',')[0]}" if ref_id in alike else row["year"]
+            parts.append(f"{esc(_short_who(row))} ({esc(year)}) {anchors}".strip())
         else:
-            parts.append(f"{esc(row['authors'])} ({row['year']}). {esc(row['title'])}. <i>{esc(row['venue'])}</i>. "
+            parts.append(f"{esc(row['authors'])} ({row['year']}). {esc(title)} <i>{esc(row['venue'])}</i>. "
                          f"{anchors}")
     return sep.join(parts) if form == "text" else Html(sep.join(parts))
 

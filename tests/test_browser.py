@@ -190,7 +190,7 @@ def test_therapy_explorer_app_mode_with_voila(app_page, tmp_path):
 
 
 #: The checks of the one-class plan (instructor guide, section 9), in its order.
-ONE_CLASS_CHECKS = ("q03_05", "q04_01", "q07_03", "q07_06", "q08_03")
+ONE_CLASS_CHECKS = ("q03_05", "q04_01", "q07_03", "q07_09", "q08_03")
 
 
 def test_one_class_app_mode_with_voila(app_page, tmp_path):

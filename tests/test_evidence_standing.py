@@ -59,10 +59,11 @@ def test_limited_approvals_say_so_in_the_chart_and_name_the_limits_in_words(kb):
 def test_the_text_says_when_randomized_trials_of_one_treatment_disagree(kb):
     """The figure shows one marker per treatment, the larger trial's; the text alternative names the
     treatments whose other randomized trials on a clinical measure found the opposite (edaravone's
-    selected-group trial and mecobalamin's, lenzumestrocel's phase 2, tolebrutinib's trials in other forms of MS)."""
+    selected-group trial and mecobalamin's, AMX0035's phase 2 CENTAUR, lenzumestrocel's phase 2, tolebrutinib's trials in other forms of MS)."""
     text = overview.describe_evidence_standing(kb)
-    assert ("for 2 of these (Ultrahigh-dose mecobalamin (Rozebalamin; a form of vitamin B12), Edaravone) another "
-            "randomized trial found benefit, and the figure shows the larger") in text
+    assert ("for 3 of these (AMX0035 (Relyvrio; sodium phenylbutyrate-taurursodiol), Ultrahigh-dose mecobalamin "
+            "(Rozebalamin; a form of vitamin B12), Edaravone) another randomized trial found benefit, and the figure "
+            "shows the larger") in text
     # fenebrutinib: FENtrepid (985 people) did not show it better than ocrelizumab; that ranks after the two
     # smaller wins against teriflunomide, and the text says why the figure does not show the larger trial
     assert ("(Tolebrutinib (BTK inhibitor), Fenebrutinib (BTK inhibitor)) another randomized trial did not show a "

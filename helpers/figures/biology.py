@@ -364,7 +364,8 @@ def treatment_frame(therapy_ids: Sequence[str], disease: str = "als", kb: Knowle
                                      & (kb.therapy_effects["disease_id"] == disease_id)].copy()
         effects = effects.sort_values(["strength", "n_people", "effect_id"], ascending=[False, False, True],
                                       kind="stable")
-        claims = [{"effect_id": e.effect_id, "evidence_level": str(e.evidence_level), "strength": int(e.strength),
+        claims = [{"effect_id": e.effect_id, "damage_id": str(e.damage_id), "evidence_level": str(e.evidence_level),
+                   "strength": int(e.strength),
                    "note": str(e.note), "ref_ids": str(e.ref_ids), "action": str(e.action),
                    "mechanism_link": str(e.mechanism_link), "direction": str(e.direction), "design": str(e.design),
                    "unblinded": bool(e.unblinded), "active_control": bool(e.active_control)}
@@ -385,6 +386,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
     kb = _kb(kb)
     labels = _labels(kb)
     frame = treatment_frame(therapy_ids, disease, kb)
+    damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))  # the damage each claim is about
     rows = []
     for r in frame.itertuples():
         status = f"{status_tag_html(r.status, r.approved_for)}<br>{esc(r.status_note)}"
@@ -395,7 +397,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
             for t in r.trials) or "No separate trial row: the trial result is in the evidence column"
         claims = "<br>".join(
             f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} "
-            + caveat_tags_html(c) + f"{esc(c['note'])} "
+            + caveat_tags_html(c) + f"<i>{esc(damage_names[c['damage_id']])}:</i> {esc(c['note'])} "
             + (f"<i>({esc(note)})</i> " if (note := queries.claim_link_note(c, kb)) else "")
             + f"<small>({queries.cite(c['ref_ids'], kb, 'short')})</small>" for c in r.claims) or "—"
         rows.append([Html(f"<b>{esc(r.name)}</b>"), Html(status), Html(claims), Html(trials)])

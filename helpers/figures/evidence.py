@@ -147,8 +147,8 @@ def _trial_order(trials: pd.DataFrame, order: str) -> pd.DataFrame:
 
 def trial_row_label(row) -> str:
     """The row label of a trial in the dot plot: disease, short name and start year."""
-    year = "year not given" if pd.isna(row.start_year) else str(int(row.start_year))
-    return _wrap(f"{str(row.disease_id).upper()} · {row.short_name} ({year})", 46)
+    year = "" if pd.isna(row.start_year) else f" ({int(row.start_year)})"  # unknown: no year, not a placeholder
+    return _wrap(f"{str(row.disease_id).upper()} · {row.short_name}{year}", 46)
 
 
 def trial_row_note(row) -> str:

@@ -17,12 +17,12 @@ from .. import queries
 from ..data import DESIGNS, KnowledgeBase
 from ..style import EVIDENCE_COLOURS, GREYS, STATUS_LABELS, figure_style
 
-DESIGN_SHORT = {"rct_clinical": "RCT,\nclinical\nendpoint", "rct_surrogate": "RCT,\nsurrogate\nonly",
+DESIGN_SHORT = {"rct_clinical": "RCT,\nclinical\nendpoint", "rct_surrogate": "RCT,\nsurrogate or\nsecondary",
                 "uncontrolled": "Early,\nun-\ncontrolled", "lab": "Animal\nand cell\nonly", "idea": "Idea\nonly"}
 DIRECTION_MARKERS = {"benefit": ("^", "benefit"), "no_benefit": ("v", "no benefit"), "harm": ("X", "harm"),
                      "unclear": ("o", "benefit unknown"), "untested": ("s", "not tested in people")}
 CELL_KINDS = ("cell_therapy", "unproven_product")
-DESIGN_WORDS = {"rct_clinical": "a randomized trial", "rct_surrogate": "a randomized trial (surrogate endpoint)",
+DESIGN_WORDS = {"rct_clinical": "a randomized trial", "rct_surrogate": "a randomized trial (surrogate or secondary endpoint)",
                 "uncontrolled": "an early, uncontrolled study", "lab": "animal or cell studies", "idea": "no study"}
 
 

@@ -341,16 +341,17 @@ def describe_mechanism_evidence(kb: KnowledgeBase | None = None, cell_based_only
         rows.append(f"{names[m]}: " + ", ".join(f"{DESIGN_WORDS_SHORT[d]} {by_design[d]}" for d in DESIGNS
                                                   if d in by_design))
     text = (f"Dot chart of {len(effects)} claims about {who}, one marker per claim, by mechanism and by how the claim "
-            f"was tested (nothing is added up); a favourable randomized result (clinical or surrogate endpoint) exists "
+            f"was tested (nothing is added up); a favourable randomized result (clinical, surrogate or secondary "
+            f"endpoint) exists "
             f"only for: {', '.join(positive) or 'none'}; no benefit in randomized trials: {', '.join(negative) or 'none'}"
             f". Claims per mechanism: {'; '.join(rows)}")
     if empty:
-        text += f"; no claim at all for: {', '.join(empty)}"
+        text += f"; no claim {'about a cell-based therapy ' if cell_based_only else ''}at all for: {', '.join(empty)}"
     return text + "."
 
 
 #: Each design in a few words, for counts in text alternatives ("randomized, clinical endpoint 4").
-DESIGN_WORDS_SHORT = {"rct_clinical": "randomized, clinical endpoint", "rct_surrogate": "randomized, surrogate endpoint",
+DESIGN_WORDS_SHORT = {"rct_clinical": "randomized, clinical endpoint", "rct_surrogate": "randomized, surrogate or secondary endpoint",
                       "uncontrolled": "early or uncontrolled", "lab": "animal or cell studies", "idea": "idea only"}
 
 

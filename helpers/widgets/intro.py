@@ -44,8 +44,11 @@ def claims_at_level_html(level_id: str | None, kb: KnowledgeBase | None = None) 
 def evidence_level_explorer(level_id: str = "rct_benefit") -> widgets.VBox:
     """Dropdown of evidence levels → the level's meaning and every claim that has it."""
     kb = load_knowledge_base()
-    levels = kb.evidence_levels.sort_values("rank", ascending=False)
-    control = widgets.Dropdown(options=list(zip(levels["label"], levels["level_id"])), value=level_id,
+    # treatment levels first, each with the code its badge prints; the biology levels after them, marked as such
+    levels = kb.evidence_levels.assign(biology=kb.evidence_levels["applies_to"] == "biology").sort_values(
+        ["biology", "rank"], ascending=[True, False])
+    labels = [f"Biology, {r.code} · {r.label}" if r.biology else f"{r.code} · {r.label}" for r in levels.itertuples()]
+    control = widgets.Dropdown(options=list(zip(labels, levels["level_id"])), value=level_id,
                                description="Evidence level:", style=STYLE_LABEL)
     result = widgets.HTML()
 

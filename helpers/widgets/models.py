@@ -131,9 +131,14 @@ def _caption(text: str) -> str:
     return f'<p style="font-size:13px;color:#333"><em>Figure description:</em> {esc(text)}</p>'
 
 
+#: Each model widget's name as learners read it (in the note shown where no kernel runs).
+WIDGET_TITLES = {"conduction_explorer": "Conduction explorer", "motor_unit_explorer": "Motor-unit explorer",
+                 "trial_simulator": "Trial simulator", "ms_relapse_explorer": "MS relapse explorer"}
+
+
 def _finish(children: list, controls: dict, image: FigureImage, summary: widgets.HTML, name: str,
             update, state: dict, renderer: FastRenderer) -> widgets.VBox:
-    box = assemble(children, controls, {"image": image, "summary": summary}, name)
+    box = assemble(children, controls, {"image": image, "summary": summary}, name, title=WIDGET_TITLES[name])
     box.renderer = renderer
     for control in controls.values():
         control.observe(lambda _change: update(), names="value")
@@ -223,7 +228,7 @@ def conduction_explorer() -> widgets.VBox:
                          "internodes, then try remyelination. The latency is for the optic nerve (visual evoked "
                          "potential).</p>")
     children = [intro, fibre, diameter, length, fraction, remaining, repair, image, summary]
-    return _finish(children, controls, image, summary, "conduction-explorer", update, state, renderer)
+    return _finish(children, controls, image, summary, "conduction_explorer", update, state, renderer)
 
 
 # =========================================================================== motor units
@@ -284,7 +289,7 @@ def motor_unit_explorer() -> widgets.VBox:
     intro = widgets.HTML("<p>Motor neurons die one by one; the survivors sprout and adopt the orphaned muscle fibres, "
                          "up to a limit. Change the limit and watch when weakness appears.</p>")
     children = [intro, capacity, rate, threshold, units, horizon, seed, image, summary]
-    return _finish(children, controls, image, summary, "motor-unit-explorer", update, state, renderer)
+    return _finish(children, controls, image, summary, "motor_unit_explorer", update, state, renderer)
 
 
 # =========================================================================== ALSFRS-R trial simulator
@@ -374,7 +379,7 @@ def trial_simulator() -> widgets.VBox:
                          "some drop-out. Set a true treatment effect and a trial size, and compare a randomized trial "
                          "with a single-arm study judged against historical controls.</p>")
     children = [intro, n_arm, effect, duration, dropout, noise, bias, n_trials, seed, image, summary]
-    return _finish(children, controls, image, summary, "trial-simulator", update, state, renderer)
+    return _finish(children, controls, image, summary, "trial_simulator", update, state, renderer)
 
 
 # =========================================================================== MS relapses
@@ -450,4 +455,4 @@ def ms_relapse_explorer() -> widgets.VBox:
                          f"({', '.join(MS_THERAPY_LABELS.values())}) to see which part of the disability it "
                          "changes.</p>")
     children = [intro, therapy, rate, incomplete, pira, years, seed, image, summary]
-    return _finish(children, controls, image, summary, "ms-relapse-explorer", update, state, renderer)
+    return _finish(children, controls, image, summary, "ms_relapse_explorer", update, state, renderer)
