@@ -89,6 +89,15 @@ def test_markdown_subset_is_escaped_and_structured():
 BOXES = [(p, box) for p in lesson_notebooks() for box in answer_boxes_in(nbformat.read(p, as_version=4))]
 
 
+def test_model_answers_use_only_the_markdown_the_box_renders():
+    """A link written as [text](url) would show its brackets and address to the learner
+    (markdown_html renders no links), so model answers and titles hold none."""
+    assert markdown_html("see [myelin](../docs/glossary.md#myelin)").count("](") == 1  # shown raw
+    raw = [(p.name, box["answer_id"]) for p, box in BOXES
+           if "](" in box["model_answer"] or "](" in box["title"]]
+    assert BOXES and raw == []
+
+
 def test_every_think_prompt_and_capstone_case_has_a_box():
     ids = [box["answer_id"] for _, box in BOXES]
     assert len(ids) == len(set(ids)), "answer box ids must be unique across the series"

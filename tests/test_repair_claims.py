@@ -44,14 +44,19 @@ def test_repair_pairs_are_the_cells_with_a_repair_claim_as_strong_as_the_code_sh
 
 
 def test_the_mark_does_not_depend_on_the_order_of_equally_strong_claims(kb, tmp_path):
-    """NSI-566 has two equally strong claims on lower motor neuron loss, one about repair (e010) and
-    one about slowing (e011): the cell is marked whichever comes first in the file."""
-    assert ("nsi566", "als_lmn_loss") in queries.repair_pairs("als", kb)
+    """Two equally strong claims of one therapy on one damage, one about repair and one about slowing:
+    the cell is marked whichever comes first in the file. (Made from NSI-566's two uncontrolled claims
+    on lower motor neuron loss, e010 and e011, with e010 turned into a repair claim.)"""
+    assert ("nsi566", "als_lmn_loss") not in queries.repair_pairs("als", kb)
     target = tmp_path / "data"
     shutil.copytree(kb.data_dir, target)
     path = target / "therapy_effects.csv"
     rows = _rows(path)
     ids = [row[0] for row in rows]
+    action = rows[0].index("action")
+    rows[ids.index("e010")][action] = "repairs"
+    _write(path, rows)
+    assert ("nsi566", "als_lmn_loss") in queries.repair_pairs("als", load_knowledge_base(target))
     rows[ids.index("e010")], rows[ids.index("e011")] = rows[ids.index("e011")], rows[ids.index("e010")]
     _write(path, rows)
     assert ("nsi566", "als_lmn_loss") in queries.repair_pairs("als", load_knowledge_base(target))
