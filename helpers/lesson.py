@@ -95,10 +95,11 @@ STATUS_MEANINGS = {
     "withdrawn": "It was licensed, then withdrawn (for example after a confirmatory trial failed).",
     "guideline_procedure": "A procedure, not a licensed product, that professional guidelines recommend for "
                            "selected patients.",
-    "investigational": "Not approved for this disease: for this use it is given in clinical trials (rarely, through "
-                       "regulated expanded access). Some such drugs are licensed for other conditions (clemastine "
-                       "for allergy, metformin for diabetes); taking them for ALS or MS outside a trial is "
-                       "self-treatment, with benefit unproven and real risks.",
+    "investigational": "Not approved for this disease. For this use it has been given only in clinical trials or "
+                       "through regulated expanded access, and some such products are no longer being developed. "
+                       "Some are licensed for other conditions (clemastine for allergy, metformin "
+                       "for diabetes); taking them for ALS or MS outside a trial, bought or prescribed off-label, has "
+                       "no proven benefit and real risks.",
     "research_only": "A laboratory idea or tool; not tested as a treatment.",
     "marketed_without_evidence": "Sold to patients outside regulated trials without evidence that it is safe and "
                                  "effective.",

@@ -28,10 +28,10 @@ def test_claims_for_shows_the_same_claims_as_the_ids():
 
 def test_selections_combine_with_plus_and_filter_by_mechanism():
     both = claims_for("aHSCT", disease="ms", damage="ms_t_cell_attack") + claims_for(
-        "msc_as_neurons", "nsi566", disease="als", mechanism="cell_replacement")
-    assert both.ids == ["e033", "e009", "e010"]
+        "msc_as_neurons", "ipsc_mn_concept", disease="als", mechanism="cell_replacement")
+    assert both.ids == ["e033", "e009", "e018", "e019"]
     assert (both + claims_for("aHSCT", disease="ms", damage="ms_t_cell_attack")).ids == both.ids  # each claim once
-    assert repr(both) == "[3 graded claims from the knowledge base, with badges and sources]"
+    assert repr(both) == "[4 graded claims from the knowledge base, with badges and sources]"
     assert claim_ids("nsi566", mechanism="Trophic (growth-factor) support") == ["e011"]
     with pytest.raises(ValueError, match="Unknown mechanism 'magic'. Valid choices: cell_replacement"):
         claim_ids("nsi566", mechanism="magic")

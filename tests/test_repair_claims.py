@@ -45,19 +45,20 @@ def test_repair_pairs_are_the_cells_with_a_repair_claim_as_strong_as_the_code_sh
 
 def test_the_mark_does_not_depend_on_the_order_of_equally_strong_claims(kb, tmp_path):
     """Two equally strong claims of one therapy on one damage, one about repair and one about slowing:
-    the cell is marked whichever comes first in the file. (Made from NSI-566's two uncontrolled claims
-    on lower motor neuron loss, e010 and e011, with e010 turned into a repair claim.)"""
+    the cell is marked whichever comes first in the file. (Made from NSI-566's uncontrolled claim on
+    lower motor neuron loss, e011, and a copy of it about repair, e999.)"""
     assert ("nsi566", "als_lmn_loss") not in queries.repair_pairs("als", kb)
     target = tmp_path / "data"
     shutil.copytree(kb.data_dir, target)
     path = target / "therapy_effects.csv"
     rows = _rows(path)
     ids = [row[0] for row in rows]
-    action = rows[0].index("action")
-    rows[ids.index("e010")][action] = "repairs"
+    copy = list(rows[ids.index("e011")])
+    copy[0], copy[rows[0].index("action")] = "e999", "repairs"
+    rows.append(copy)
     _write(path, rows)
     assert ("nsi566", "als_lmn_loss") in queries.repair_pairs("als", load_knowledge_base(target))
-    rows[ids.index("e010")], rows[ids.index("e011")] = rows[ids.index("e011")], rows[ids.index("e010")]
+    rows.insert(ids.index("e011"), rows.pop())  # the repair claim first
     _write(path, rows)
     assert ("nsi566", "als_lmn_loss") in queries.repair_pairs("als", load_knowledge_base(target))
 
@@ -99,7 +100,9 @@ def test_no_repair_claim_has_a_clinical_benefit_which_the_lessons_say(kb):
     assert not (repair["evidence_level"].astype(str) == "rct_benefit").any()
     for disease in ("als", "ms"):
         assert "none has a benefit on a clinical endpoint in a randomized trial" in describe_evidence_map(disease, kb)
-    assert 'the best favourable result is S+, for: Clemastine' in describe_evidence_map("ms", kb)
+    # the best repair result, clemastine's faster nerve signal, carries the dagger: new myelin is inferred
+    assert ('the best favourable result is S+† (that it acts by repairing this damage is a hypothesis), '
+            'for: Clemastine') in describe_evidence_map("ms", kb)
     # lesson 06, "Look for repair claim": in ALS only ideas and uncontrolled studies; opicinumab failed (R0)
     als = queries.evidence_matrix("als", kb=kb)
     assert {str(als.loc[cell]) for cell in queries.repair_pairs("als", kb)} == {"idea", "early_unclear"}

@@ -412,24 +412,44 @@ def test_mechanism_table_grades_each_failure_and_names_other_favourable_results(
     assert "evidence-surrogate_no_benefit" in remyelination.split("<td")[-2]
 
 
-def test_gap_table_says_which_claim_is_which_when_a_therapy_repeats(kb):
-    """A therapy with two claims on one damage (slowing and repair) is told apart, so the repeat
-    does not look like a mistake; a therapy named once gets no such note."""
+def _gap_suffixes(kb, disease: str, damage: str, name: str) -> int:
+    """How many times the gap table row of ``damage`` says "NAME (claim about ...)"."""
     from helpers.style import CLAIM_AIMS
 
+    frame = tt.untreated_damage_frame(disease, kb=kb)
+    rows = tt.untreated_damage_html(disease, kb=kb).split("<tr>")[2:]
+    row_html = dict(zip(frame["damage"], rows))[damage]
+    return sum(row_html.count(f"{html_escape(name)} (claim about {aim})") for aim in CLAIM_AIMS.values())
+
+
+def test_gap_table_says_which_claim_is_which_only_when_a_therapy_has_both_aims(kb, tmp_path):
+    """A therapy with two claims on one damage, one about slowing and one about repair, is told apart,
+    so the repeat does not look like a mistake; claims with one aim (two trials of one drug) are not."""
+    import shutil
+
+    from test_data import _rows, _write  # noqa: PLC2701 (the same spreadsheet-like edits)
+
     checked = 0
+    effects = kb.therapy_effects.set_index("effect_id")
     for disease in ("als", "ms"):
-        frame = tt.untreated_damage_frame(disease, kb=kb)
-        html = tt.untreated_damage_html(disease, kb=kb)
-        rows = html.split("<tr>")[2:]
-        for r, row_html in zip(frame.itertuples(), rows):
+        for r in tt.untreated_damage_frame(disease, kb=kb).itertuples():
             names = [name for name, _ in r.claims]
-            for name in set(names):
-                suffixes = [f"{html_escape(name)} (claim about {aim})" for aim in CLAIM_AIMS.values()]
-                found = sum(row_html.count(sfx) for sfx in suffixes)
-                if names.count(name) > 1:
-                    assert found == names.count(name), (disease, r.damage, name)
-                    checked += 1
-                else:
-                    assert found == 0, (disease, r.damage, name)
+            for name in {n for n in names if names.count(n) > 1}:
+                aims = {effects.loc[e, "action"] for (n, _), e in zip(r.claims, r.effect_ids) if n == name}
+                expected = names.count(name) if len(aims) > 1 else 0
+                assert _gap_suffixes(kb, disease, r.damage, name) == expected, (disease, r.damage, name)
+                checked += 1
     assert checked, "no repeated therapy in any gap table: the test no longer tests anything"
+    # both aims: NSI-566's claim on lower motor neuron loss (e011) and a copy of it about repair
+    target = tmp_path / "data"
+    shutil.copytree(kb.data_dir, target)
+    path = target / "therapy_effects.csv"
+    rows = _rows(path)
+    ids = [row[0] for row in rows]
+    copy = list(rows[ids.index("e011")])
+    copy[0], copy[rows[0].index("action")] = "e999", "repairs"
+    rows.append(copy)
+    _write(path, rows)
+    edited = load_knowledge_base(target)
+    name = str(edited.therapies.set_index("therapy_id").loc["nsi566", "name"])
+    assert _gap_suffixes(edited, "als", "Lower motor neuron loss", name) == 2

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -432,18 +431,22 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
     if active:
         text += (f"; cells marked {ACTIVE_CONTROL_MARK} (compared only with another effective drug, not with placebo) "
                  f"in the rows of: {', '.join(active)}")
-    text += repair_summary(matrix, disease_id, kb, marks["repair"])
+    text += repair_summary(matrix, disease_id, kb, marks["repair"], marks["unlinked"])
     text += f"; columns with no claim at all: {', '.join(empty)}" if empty else "; every column has at least one claim"
     return text + "."
 
 
 def repair_summary(matrix: pd.DataFrame, disease_id: str, kb: KnowledgeBase,
-                   repair: set[tuple[str, str]] | None = None) -> str:
+                   repair: set[tuple[str, str]] | None = None,
+                   unlinked: set[tuple[str, str]] | None = None) -> str:
     """The clause of an evidence map's text alternative about the cells marked "repair claim": how
-    many, the strongest favourable result among them, and whether any has a clinical benefit
-    (``repair`` is :func:`helpers.queries.repair_pairs` for the disease, if the caller has it)."""
+    many, the strongest favourable result among them (with the dagger where its action on the damage
+    is a hypothesis), and whether any has a clinical benefit (``repair`` and ``unlinked`` are
+    :func:`helpers.queries.repair_pairs` and :func:`helpers.queries.unlinked_pairs` for the disease,
+    if the caller has them)."""
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     repair = queries.repair_pairs(disease_id, kb) if repair is None else repair
+    unlinked = queries.unlinked_pairs(disease_id, kb) if unlinked is None else unlinked
     cells = [(t, d) for t, d in sorted(repair)
              if t in matrix.index and d in matrix.columns and pd.notna(matrix.loc[t, d])]
     if not cells:
@@ -461,7 +464,10 @@ def repair_summary(matrix: pd.DataFrame, disease_id: str, kb: KnowledgeBase,
         return text + f", with a benefit on a clinical endpoint in a randomized trial for: {who('rct_benefit')}"
     text += "; none has a benefit on a clinical endpoint in a randomized trial"
     if favourable:
-        text += f", and the best favourable result is {EVIDENCE_CODES[favourable[0]]}, for: {who(favourable[0])}"
+        best = [cell for cell, lvl in levels.items() if lvl == favourable[0]]
+        mark = (f"{DAGGER_MARK} (that it acts by repairing this damage is a hypothesis)"
+                if all(cell in unlinked for cell in best) else "")
+        text += f", and the best favourable result is {EVIDENCE_CODES[favourable[0]]}{mark}, for: {who(favourable[0])}"
     return text
 
 
@@ -503,11 +509,12 @@ def untreated_damage_html(disease: str, above: str = "lab", kb: KnowledgeBase | 
         # the same marks as the maps and claim lists: a favourable result here is listed because its
         # action on this damage is not shown (†), and a result from unblinded trials says so
         marked = []
-        times_named = Counter(name for name, _ in r.claims)
+        aims = {}  # each therapy's aims here: one with a claim about slowing and one about repair says which is which
+        for (name, _), effect_id in zip(r.claims, r.effect_ids):
+            aims.setdefault(name, set()).add(str(effects.loc[effect_id, "action"]))
         for (name, lvl), effect_id in zip(r.claims, r.effect_ids):
             e = effects.loc[effect_id]
-            # one therapy with two claims on this damage (one about slowing, one about repair) says which is which
-            aim = f" (claim about {CLAIM_AIMS[str(e['action'])]})" if times_named[name] > 1 else ""
+            aim = f" (claim about {CLAIM_AIMS[str(e['action'])]})" if len(aims[name]) > 1 else ""
             marked.append(_graded_html(lvl, queries.link_is_hypothesis(e["direction"], e["mechanism_link"]), e,
                                        name + aim, kb, effect_id in unconfirmed))
         claims = join(marked) if marked else Html("<i>no claim at all in the knowledge base</i>")

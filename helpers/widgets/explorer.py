@@ -275,9 +275,11 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
 
 
 def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None,
-                              repair: set[tuple[str, str]] | None = None) -> str:
+                              repair: set[tuple[str, str]] | None = None,
+                              unlinked: set[tuple[str, str]] | None = None) -> str:
     """Text alternative for the evidence map: what is filled, what no therapy reaches, and the repair
-    claims (``repair`` is :func:`helpers.queries.repair_pairs` for the disease, if the caller has it)."""
+    claims (``repair`` and ``unlinked`` are :func:`helpers.queries.repair_pairs` and
+    :func:`helpers.queries.unlinked_pairs` for the disease, if the caller has them)."""
     kb = kb or load_knowledge_base()
     if matrix.empty or matrix.notna().sum().sum() == 0:
         return notice_html("No claim passes these filters. Lower the minimum evidence or include more therapy kinds.")
@@ -288,7 +290,7 @@ def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeB
             f"{filled} cells hold a claim.")
     if empty:
         text += " No therapy shown addresses: " + "; ".join(empty) + "."
-    clause = repair_summary(matrix, queries.resolve("disease", disease, kb), kb, repair).removeprefix("; ")
+    clause = repair_summary(matrix, queries.resolve("disease", disease, kb), kb, repair, unlinked).removeprefix("; ")
     return f"<p>{esc(text)} {esc(clause[0].upper() + clause[1:])}.</p>"
 
 
@@ -330,7 +332,7 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
             marks_by_disease[disease_control.value] = queries.map_marks(disease_control.value, kb)
         marks = marks_by_disease[disease_control.value]
         heat_map.value = evidence_map_html(matrix, disease_control.value, kb, marks)
-        summary.value = evidence_map_summary_html(matrix, disease_control.value, kb, marks["repair"])
+        summary.value = evidence_map_summary_html(matrix, disease_control.value, kb, marks["repair"], marks["unlinked"])
         therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
         damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
         filled = matrix.notna().to_numpy()

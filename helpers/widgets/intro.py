@@ -63,7 +63,7 @@ def evidence_level_explorer(level_id: str = "rct_benefit") -> widgets.VBox:
 
 # ------------------------------------------------------------------------------- sorting task
 #: Six real claims, one per rung of the scale from R+ down to I (with an approved product at S+).
-SORTING_CLAIMS = ("e025", "e031", "e033", "e010", "e001", "e044")
+SORTING_CLAIMS = ("e025", "e031", "e033", "e011", "e001", "e044")
 DESIGN_WORDS = {"rct_clinical": "a randomized trial on a clinical endpoint",
                 "rct_surrogate": "a randomized trial on a surrogate (marker or scan) or secondary endpoint",
                 "uncontrolled": "early or uncontrolled studies in people",
