@@ -257,8 +257,8 @@ def become_feedback_html(parent: str, child: str, prediction: bool | None, kb: K
     which = next(link for link in cell_figures.LINEAGE + cell_figures.NOT_SHOWN
                  if (link.parent, link.child) == (parent, child))
     row_name = names[which.parent if which.row == "parent" else which.child]
-    return (f'<div role="status"><p><b>{verdict}</b> {fact}: the knowledge base says that '
-            f"{esc(row_name)} — <i>{column[which.column]}</i>: \u201c{esc(source)}\u201d.</p>"
+    return (f'<div role="status"><p><b>{verdict}</b> {fact}. The knowledge base lists, for {esc(row_name)}, '
+            f"under <i>{column[which.column]}</i>: \u201c{esc(source)}\u201d.</p>"
             "<p>The card and the map below show the cell; dotted lines mark what it has not been shown to "
             "become.</p></div>")
 
