@@ -136,6 +136,20 @@ def _set(data_dir, table, row_number, column, value):
     _write(path, rows)
 
 
+def _add_copy(data_dir, table, row_id, new_id, **changes):
+    """Append a copy of row ``row_id`` (first column) as ``new_id``, with ``changes`` by column, as a
+    person would duplicate a spreadsheet row; returns the file's rows."""
+    path = data_dir / f"{table}.csv"
+    rows = _rows(path)
+    copy = list(rows[[row[0] for row in rows].index(row_id)])
+    copy[0] = new_id
+    for column, value in changes.items():
+        copy[rows[0].index(column)] = value
+    rows.append(copy)
+    _write(path, rows)
+    return rows
+
+
 def _error(data_dir) -> KnowledgeBaseError:
     with pytest.raises(KnowledgeBaseError) as info:
         load_knowledge_base(data_dir)

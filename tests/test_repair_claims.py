@@ -17,7 +17,7 @@ from helpers.figures.therapy_tables import describe_evidence_map, effect_claims_
 from helpers.style import REPAIR_KEY, REPAIR_LABEL
 from helpers.widgets.explorer import (claim_evidence_html, evidence_map_data, evidence_map_html,
                                       evidence_map_summary_html)
-from test_data import _rows, _set, _write  # noqa: PLC2701 (the same spreadsheet-like edits)
+from test_data import _add_copy, _set, _write  # noqa: PLC2701 (the same spreadsheet-like edits)
 from test_data_damage import _row_of  # noqa: PLC2701
 
 
@@ -50,16 +50,10 @@ def test_the_mark_does_not_depend_on_the_order_of_equally_strong_claims(kb, tmp_
     assert ("nsi566", "als_lmn_loss") not in queries.repair_pairs("als", kb)
     target = tmp_path / "data"
     shutil.copytree(kb.data_dir, target)
-    path = target / "therapy_effects.csv"
-    rows = _rows(path)
-    ids = [row[0] for row in rows]
-    copy = list(rows[ids.index("e011")])
-    copy[0], copy[rows[0].index("action")] = "e999", "repairs"
-    rows.append(copy)
-    _write(path, rows)
+    rows = _add_copy(target, "therapy_effects", "e011", "e999", action="repairs")
     assert ("nsi566", "als_lmn_loss") in queries.repair_pairs("als", load_knowledge_base(target))
-    rows.insert(ids.index("e011"), rows.pop())  # the repair claim first
-    _write(path, rows)
+    rows.insert([row[0] for row in rows].index("e011"), rows.pop())  # the repair claim first
+    _write(target / "therapy_effects.csv", rows)
     assert ("nsi566", "als_lmn_loss") in queries.repair_pairs("als", load_knowledge_base(target))
 
 

@@ -427,7 +427,7 @@ def test_gap_table_says_which_claim_is_which_only_when_a_therapy_has_both_aims(k
     so the repeat does not look like a mistake; claims with one aim (two trials of one drug) are not."""
     import shutil
 
-    from test_data import _rows, _write  # noqa: PLC2701 (the same spreadsheet-like edits)
+    from test_data import _add_copy  # noqa: PLC2701 (the same spreadsheet-like edits)
 
     checked = 0
     effects = kb.therapy_effects.set_index("effect_id")
@@ -443,13 +443,7 @@ def test_gap_table_says_which_claim_is_which_only_when_a_therapy_has_both_aims(k
     # both aims: NSI-566's claim on lower motor neuron loss (e011) and a copy of it about repair
     target = tmp_path / "data"
     shutil.copytree(kb.data_dir, target)
-    path = target / "therapy_effects.csv"
-    rows = _rows(path)
-    ids = [row[0] for row in rows]
-    copy = list(rows[ids.index("e011")])
-    copy[0], copy[rows[0].index("action")] = "e999", "repairs"
-    rows.append(copy)
-    _write(path, rows)
+    _add_copy(target, "therapy_effects", "e011", "e999", action="repairs")
     edited = load_knowledge_base(target)
     name = str(edited.therapies.set_index("therapy_id").loc["nsi566", "name"])
     assert _gap_suffixes(edited, "als", "Lower motor neuron loss", name) == 2
