@@ -16,6 +16,7 @@ column (``status``), shown beside the evidence.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -130,9 +131,11 @@ def unconfirmed_claims(kb: KnowledgeBase | None = None) -> dict[str, list[str]]:
     return {e: names for e, (when, names, _) in disagreeing_trials(kb).items() if when == "later"}
 
 
-def claim_link_note(claim, kb: KnowledgeBase | None = None) -> str:
+def claim_link_note(claim, kb: KnowledgeBase | None = None,
+                    disagreeing: dict[str, tuple[str, list[str], bool]] | None = None) -> str:
     """The sentence, if any, after a claim (a row or dict with ``effect_id``, ``direction``,
-    ``mechanism_link``, ``design``, ``active_control`` and ``note``).
+    ``mechanism_link``, ``design``, ``active_control`` and ``note``). ``disagreeing`` is
+    :func:`disagreeing_trials` for ``kb``, if the caller lists several claims and has it.
 
     A result a later trial did not confirm gets :func:`unconfirmed_note` (nothing more: whether it acts
     on the damage is moot), except where the note itself already names that trial and says it found
@@ -140,7 +143,8 @@ def claim_link_note(claim, kb: KnowledgeBase | None = None) -> str:
     before :func:`hypothesis_note` where that applies. Otherwise :func:`hypothesis_note` where the
     favourable result does not show action on the damage; else nothing.
     """
-    when, names, larger = disagreeing_trials(kb).get(str(claim["effect_id"]), (None, [], True))
+    disagreeing = disagreeing_trials(kb) if disagreeing is None else disagreeing
+    when, names, larger = disagreeing.get(str(claim["effect_id"]), (None, [], True))
     note = str(claim.get("note", "")).lower()
     if when == "later":
         said = names and all(n.lower() in note for n in names) and any(
@@ -530,8 +534,8 @@ def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str 
     refs = rows_by_id(_kb(kb).references, "ref_id", ids, "reference", "references.csv")
     parts = []
     # short form: works that would read alike ("Company (2025)") are told apart by their venue
-    short = {i: f"{_short_who(refs.loc[i])} ({refs.loc[i, 'year']})" for i in ids} if form == "short" else {}
-    alike = {i for i in short if list(short.values()).count(short[i]) > 1}
+    who = {i: _short_who(refs.loc[i]) for i in ids} if form == "short" else {}
+    alike = Counter((name, refs.loc[i, "year"]) for i, name in who.items())
     for ref_id in ids:
         row = refs.loc[ref_id]
         links = _reference_links(row)
@@ -543,8 +547,9 @@ def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str 
         anchors = " · ".join(f'<a href="{attr(url)}" target="_blank" rel="noopener">{esc(label)}</a>'
                              for label, url in links)
         if form == "short":
-            year = f"{row['year']}, {str(row['venue']).split(',')[0]}" if ref_id in alike else row["year"]
-            parts.append(f"{esc(_short_who(row))} ({esc(year)}) {anchors}".strip())
+            year = (f"{row['year']}, {str(row['venue']).split(',')[0]}" if alike[(who[ref_id], row["year"])] > 1
+                    else row["year"])
+            parts.append(f"{esc(who[ref_id])} ({esc(year)}) {anchors}".strip())
         else:
             parts.append(f"{esc(row['authors'])} ({row['year']}). {esc(title)} <i>{esc(row['venue'])}</i>. "
                          f"{anchors}")

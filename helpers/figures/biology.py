@@ -387,6 +387,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
     labels = _labels(kb)
     frame = treatment_frame(therapy_ids, disease, kb)
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))  # the damage each claim is about
+    disagreeing = queries.disagreeing_trials(kb)  # once for the table, not once per claim
     rows = []
     for r in frame.itertuples():
         status = f"{status_tag_html(r.status, r.approved_for)}<br>{esc(r.status_note)}"
@@ -398,7 +399,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
         claims = "<br>".join(
             f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} "
             + caveat_tags_html(c) + f"<i>{esc(damage_names[c['damage_id']])}:</i> {esc(c['note'])} "
-            + (f"<i>({esc(note)})</i> " if (note := queries.claim_link_note(c, kb)) else "")
+            + (f"<i>({esc(note)})</i> " if (note := queries.claim_link_note(c, kb, disagreeing)) else "")
             + f"<small>({queries.cite(c['ref_ids'], kb, 'short')})</small>" for c in r.claims) or "—"
         rows.append([Html(f"<b>{esc(r.name)}</b>"), Html(status), Html(claims), Html(trials)])
     return table_html(["Treatment", "Regulatory status", "What the evidence shows", "Key trials"], rows)

@@ -34,6 +34,14 @@ RESULT_MARKERS = {"met": "^", "not_met": "v", "mixed": "D", "safety_only": "o", 
                   "terminated": "X", "not_reported": "P"}
 RESULT_LABELS = {"met": "primary endpoint met", "not_met": "primary endpoint not met", "safety_only": "safety only",
                  "mixed": "mixed", "ongoing": "ongoing", "terminated": "terminated", "not_reported": "not reported"}
+
+
+def result_label(result) -> str:
+    """A trial's ``result`` in the words of the figure's legend (an unknown value with its underscores
+    as spaces)."""
+    return RESULT_LABELS.get(str(result), str(result).replace("_", " "))
+
+
 #: Phase order for sorting (latest phase first).
 PHASE_RANK = {"3": 0, "2/3": 1, "2": 2, "1/2": 3, "1": 4, "observational": 5}
 
@@ -160,7 +168,7 @@ def trial_row_note(row) -> str:
     phase = str(row.phase).replace("_", " ")
     phase = "phase not stated" if phase == "not stated" else phase if phase == "observational" else f"phase {phase}"
     design = "randomized" if str(row.randomized) == "yes" else "not randomized"
-    result = RESULT_LABELS.get(str(row.result), str(row.result).replace("_", " "))
+    result = result_label(row.result)
     return f"{size} · {phase} · {design} · {result}"
 
 

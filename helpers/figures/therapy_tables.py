@@ -127,11 +127,12 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
     kb = _kb(kb)
     effects = queries.rows_by_id(_effects_with_names(kb), "effect_id", effect_ids, "effect id(s)",
                                  "therapy_effects.csv")
+    disagreeing = queries.disagreeing_trials(kb)  # once for the list, not once per claim
     items = []
     for effect_id in effect_ids:
         e = effects.loc[effect_id]
         aim = CLAIM_AIMS[str(e["action"])]
-        link = queries.claim_link_note(dict(e, effect_id=effect_id), kb)
+        link = queries.claim_link_note(dict(e, effect_id=effect_id), kb, disagreeing)
         link = f" {link}" if link else ""
         caveat = caveat_tags_html(e)
         items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {caveat}{status_tag_html(str(e['status']), e['approved_for'])} "

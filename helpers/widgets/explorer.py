@@ -14,7 +14,7 @@ import pandas as pd
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
-from ..figures.evidence import EVIDENCE_CODES, RESULT_LABELS, evidence_map_figure, map_mark, trial_landscape_figure
+from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, result_label, trial_landscape_figure
 from ..figures.therapy_tables import cell_based_therapy_ids, describe_trial_landscape, repair_summary
 from ..style import (ACTIVE_CONTROL_KEY, CLAIM_AIMS, DAGGER_KEY, REPAIR_KEY, REPAIR_LABEL, UNBLINDED_KEY, caveat_tags_html,
                      evidence_badge_html, figure_to_png, status_tag_html)
@@ -404,8 +404,7 @@ def trial_table_html(trials: pd.DataFrame, kb: KnowledgeBase | None = None) -> s
         body.append([str(row.short_name), str(row.disease_id).upper(), str(row.phase), design,
                      "—" if pd.isna(row.n_enrolled) else str(int(row.n_enrolled)), str(row.route).replace("_", " "),
                      "—" if pd.isna(row.start_year) else str(int(row.start_year)),
-                     Html(esc(RESULT_LABELS.get(str(row.result), str(row.result).replace("_", " ")))
-                          + f"<br><small>{esc(str(row.result_note))}</small>"),
+                     Html(esc(result_label(row.result)) + f"<br><small>{esc(str(row.result_note))}</small>"),
                      _refs_html(row.ref_ids, kb)])
     return Html(f"<p><b>{esc(summary)}</b></p>" + table_html(headers, body))
 
@@ -435,7 +434,7 @@ def trial_browser() -> widgets.VBox:
                                      value=ANY, description="Phase:", style=STYLE_LABEL)
     design_control = widgets.Dropdown(options=DESIGNS, value=ANY, description="Design:", style=STYLE_LABEL)
     kind_control = widgets.Dropdown(options=KINDS, value="cell", description="Treatment:", style=STYLE_LABEL)
-    result_control = widgets.Dropdown(options=any_option + [(RESULT_LABELS.get(r, r.replace("_", " ")), r)
+    result_control = widgets.Dropdown(options=any_option + [(result_label(r), r)
                                                             for r in kb.trials["result"].cat.categories
                                                             if r in set(kb.trials["result"].astype(str))],
                                       value=ANY, description="Result:", style=STYLE_LABEL)
