@@ -75,7 +75,11 @@ def evidence_legend_html() -> str:
                                           f"the same caveat is an asterisk ({UNBLINDED_MARK}) after the code.")],
               [caveat_tag_html("active_control"), Html(f"{esc(ACTIVE_CONTROL_MEANING)} In the evidence maps and the "
                                                        f"mechanism chart the same caveat is a section sign "
-                                                       f"({ACTIVE_CONTROL_MARK}) after the code.")]]
+                                                       f"({ACTIVE_CONTROL_MARK}) after the code.")],
+              ["(number) after R0 or S0 on a map", "How many people were enrolled in the largest trial behind the "
+                                                   "result, where that is recorded. A small trial can miss a modest "
+                                                   "benefit, so R0 or S0 says that a benefit was not shown, not that "
+                                                   "the treatment cannot work."]]
     status = [[status_tag_html(s), STATUS_MEANINGS[s]] for s in STATUS_LABELS]
     return table_html(["Badge or tag", "What it means"], caption="Evidence badges and status tags used in every lesson",
                       groups=[("Treatment claims: how strong the test was, and what it found", rows("therapy") + marks),

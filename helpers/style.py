@@ -119,6 +119,17 @@ REPAIR_LABEL = "repair claim"
 REPAIR_KEY = ("repair claim = the claim shown is about repairing damage already done (new myelin, new "
               "oligodendrocytes or neurons), whatever its code found; in unmarked cells it is about slowing further damage")
 
+#: The key of the number after R0 or S0 in an evidence-map cell (:func:`trial_size_text`).
+SIZE_KEY = ("(number) after R0 or S0 = people enrolled in the largest trial behind it, where recorded: a small trial "
+            "can miss a modest benefit, so R0 or S0 says a benefit was not shown, not that the treatment cannot work "
+            "or that the damage it aimed at does not matter")
+
+
+def trial_size_text(people: int | None) -> str:
+    """What follows a no-benefit code in an evidence-map cell: `` (664)``, or nothing when no size is given."""
+    return f" ({int(people):,})" if people else ""
+
+
 #: Every caveat, in display order: derived column of the therapy claims -> (label, meaning, CSS class).
 CAVEATS = {"unblinded": (UNBLINDED_LABEL, UNBLINDED_MEANING, "caveat-unblinded"),
            "active_control": (ACTIVE_CONTROL_LABEL, ACTIVE_CONTROL_MEANING, "caveat-active-control")}

@@ -68,7 +68,7 @@ def test_the_ms_maps_mark_the_decisive_active_control_cells_and_say_so_in_words(
     assert ("tolebrutinib", "ms_smouldering") not in pairs  # HERCULES was placebo-controlled
     assert not queries.active_control_pairs("als", kb)
     texts = figure_strings(evidence_map_full_figure("ms", kb))
-    assert "R0" + ACTIVE_CONTROL_MARK in texts
+    assert any(t.startswith("R0" + ACTIVE_CONTROL_MARK + " (") for t in texts)  # then the trial's size
     assert any(line.startswith(ACTIVE_CONTROL_MARK + " = against an active drug") for t in texts for line in t.splitlines())
     assert ACTIVE_CONTROL_MARK not in "".join(figure_strings(evidence_map_full_figure("als", kb)))
     html = evidence_map_html(queries.evidence_matrix("ms", kb=kb), "ms", kb)

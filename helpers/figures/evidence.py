@@ -19,8 +19,8 @@ from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
 from ..style import (DAGGER_KEY, DAGGER_MARK, DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, UNBLINDED_KEY, UNBLINDED_MARK,
-                     ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, REPAIR_KEY, REPAIR_LABEL,
-                     figure_style)
+                     ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, REPAIR_KEY, REPAIR_LABEL, SIZE_KEY,
+                     figure_style, trial_size_text)
 
 #: Short codes printed in evidence-map cells (so the map reads without colour).
 #: (The same codes are in data/evidence_levels.csv, column ``code``; a test keeps them equal.)
@@ -64,7 +64,8 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
                         unlinked: set[tuple[str, str]] = frozenset(),
                         unblinded: set[tuple[str, str]] = frozenset(),
                         active: set[tuple[str, str]] = frozenset(),
-                        repair: set[tuple[str, str]] = frozenset()) -> Figure:
+                        repair: set[tuple[str, str]] = frozenset(),
+                        sizes: dict[tuple[str, str], int] | None = None) -> Figure:
     """Heat map of therapies (rows) × damage (columns), one colour and code per evidence level.
 
     ``matrix`` is :func:`helpers.queries.evidence_matrix` output; empty cells mean "no claim
@@ -73,8 +74,11 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
     (a favourable result from open-label trials only) get an asterisk, cells in ``active`` (trials
     against an active drug only) a section sign (:func:`map_mark`). Cells in ``repair`` (the claim
     is about repairing damage already done, not about slowing further damage) carry the words
-    :data:`~helpers.style.REPAIR_LABEL` under their code.
+    :data:`~helpers.style.REPAIR_LABEL` under their code. ``sizes`` gives, for no-benefit cells, the
+    people in the largest trial behind the claim, printed in brackets after the code
+    (:func:`helpers.queries.null_result_sizes`).
     """
+    sizes = sizes or {}
     levels = list(EVIDENCE_COLOURS)
     codes = np.full(matrix.shape, -1)
     for (r, c), value in np.ndenumerate(matrix.to_numpy(dtype=object)):
@@ -108,7 +112,7 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
                 pair = (matrix.index[r], matrix.columns[c])
                 mark = map_mark(pair, unlinked, unblinded, active)
                 lift = 0.15 if pair in repair else 0.0  # rows run downwards: the code moves up, the words go below
-                ax.text(c, r - lift, EVIDENCE_CODES[level] + mark, ha="center", va="center", fontsize=10,
+                ax.text(c, r - lift, EVIDENCE_CODES[level] + mark + trial_size_text(sizes.get(pair)), ha="center", va="center", fontsize=10,
                         fontweight="bold", color=EVIDENCE_TEXT_COLOURS[level])
                 if pair in repair:
                     ax.text(c, r + 0.23, REPAIR_LABEL, ha="center", va="center", fontsize=9.5,
@@ -132,7 +136,8 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         handles.append(Patch(facecolor="#FFFFFF", edgecolor="#333333", label="blank = no claim in the knowledge base"))
         filled = {(t, d) for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])}
         marks = [key for cells, key in ((unlinked, DAGGER_KEY), (unblinded, UNBLINDED_KEY),
-                                        (active, ACTIVE_CONTROL_KEY), (repair, REPAIR_KEY)) if filled & set(cells)]
+                                        (active, ACTIVE_CONTROL_KEY), (repair, REPAIR_KEY),
+                                        (sizes, SIZE_KEY)) if filled & set(cells)]
         if marks:  # one entry without a symbol, a line per mark (two blank symbols would look like one meaning)
             lines = [textwrap.fill(key, 120, subsequent_indent="    ") for key in marks]  # narrow maps stay on canvas
             handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label="\n".join(lines)))

@@ -407,7 +407,7 @@ def evidence_map_full_figure(disease: str, kb: KnowledgeBase | None = None) -> F
     disease_name = str(kb.diseases.set_index("disease_id").loc[disease_id, "name"])
     marks = queries.map_marks(disease_id, kb)
     return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}",
-                               marks["unlinked"], marks["unblinded"], marks["active"], marks["repair"])
+                               marks["unlinked"], marks["unblinded"], marks["active"], marks["repair"], marks["sizes"])
 
 
 def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
@@ -421,13 +421,15 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
     empty = [damage[d] for d in matrix.columns if not filled[d].any()]
     strong = sorted({names[t] for t in matrix.index for d in matrix.columns
                      if str(matrix.loc[t, d]) == "rct_benefit"}, key=list(names.values()).index)
-    failed = sorted({names[t] for t in matrix.index for d in matrix.columns
-                     if str(matrix.loc[t, d]) in NO_BENEFIT_LEVELS}, key=list(names.values()).index)
+    marks = queries.map_marks(disease_id, kb)
+    failed = [t for t in names if t in matrix.index
+              and any(str(matrix.loc[t, d]) in NO_BENEFIT_LEVELS for d in matrix.columns)]
+    largest = {t: max((n for (tt, _), n in marks["sizes"].items() if tt == t), default=0) for t in failed}
+    failed_text = [names[t] + (f" [largest trial {largest[t]:,} people]" if largest[t] else "") for t in failed]
     text = (f"Grid of {len(matrix.index)} therapies by {len(matrix.columns)} kinds of damage in "
             f"{disease_id.upper()}, {int(filled.to_numpy().sum())} cells filled; benefit on a clinical endpoint "
             f"in a randomized trial in the rows of: {', '.join(strong) or 'none'}; no benefit in a randomized "
-            f"trial in the rows of: {', '.join(failed) or 'none'}")
-    marks = queries.map_marks(disease_id, kb)
+            f"trial in the rows of: {', '.join(failed_text) or 'none'}")
     active = sorted({names[t] for t, d in marks["active"] if t in matrix.index}, key=list(names.values()).index)
     if active:
         text += (f"; cells marked {ACTIVE_CONTROL_MARK} (compared only with another effective drug, not with placebo) "

@@ -16,8 +16,8 @@ from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, result_label, trial_landscape_figure
 from ..figures.therapy_tables import cell_based_therapy_ids, describe_trial_landscape, repair_summary
-from ..style import (ACTIVE_CONTROL_KEY, CLAIM_AIMS, DAGGER_KEY, REPAIR_KEY, REPAIR_LABEL, UNBLINDED_KEY, caveat_tags_html,
-                     evidence_badge_html, figure_to_png, status_tag_html)
+from ..style import (ACTIVE_CONTROL_KEY, CLAIM_AIMS, DAGGER_KEY, REPAIR_KEY, REPAIR_LABEL, SIZE_KEY, UNBLINDED_KEY,
+                     caveat_tags_html, evidence_badge_html, figure_to_png, status_tag_html, trial_size_text)
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
@@ -203,7 +203,7 @@ def evidence_map_figure_for(disease: str, min_evidence: str = ANY, kinds: str = 
     title = f"Evidence map: {_disease_name(kb, disease)}"
     marks = queries.map_marks(disease, kb)
     return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, marks["unlinked"], marks["unblinded"],
-                               marks["active"], marks["repair"])
+                               marks["active"], marks["repair"], marks["sizes"])
 
 
 @lru_cache(maxsize=256)
@@ -242,6 +242,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     cell_style = "border:1px solid #888;padding:3px 4px;text-align:center;min-width:56px;line-height:1.25"
     marks = marks if marks is not None else queries.map_marks(disease, kb)
     unlinked, unblinded, active, repair = marks["unlinked"], marks["unblinded"], marks["active"], marks["repair"]
+    sizes = marks["sizes"]
     values = matrix.to_numpy(dtype=object)  # one conversion, not a .loc lookup per cell
     rows = []
     for therapy, row in zip(matrix.index, values):
@@ -254,7 +255,8 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
                 mark = map_mark((therapy, damage), unlinked, unblinded, active)
                 words = (f'<br><small style="font-weight:400">{esc(REPAIR_LABEL)}</small>'
                          if (therapy, damage) in repair else "")
-                cells.append(Cell(Html(f"{esc(EVIDENCE_CODES[level] + mark)}{words}"), f"background:{EVIDENCE_COLOURS[level]};"
+                size = trial_size_text(sizes.get((therapy, damage)))
+                cells.append(Cell(Html(f"{esc(EVIDENCE_CODES[level] + mark + size)}{words}"), f"background:{EVIDENCE_COLOURS[level]};"
                                   f"color:{EVIDENCE_TEXT_COLOURS[level]};font-weight:700", title=labels[level]))
         rows.append(cells)
     table = table_html(["Therapy"] + [Cell(damage_names[d], "font-weight:600;font-size:13px") for d in matrix.columns],
@@ -271,15 +273,18 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
             + (f'<br><span>{esc(UNBLINDED_KEY)}</span>' if unblinded & filled else "")
             + (f'<br><span>{esc(ACTIVE_CONTROL_KEY)}</span>' if active & filled else "")
             + (f'<br><span>{esc(REPAIR_KEY)}</span>' if repair & filled else "")
+            + (f'<br><span>{esc(SIZE_KEY)}</span>' if set(sizes) & filled else "")
             + '</p>')
 
 
 def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None,
                               repair: set[tuple[str, str]] | None = None,
-                              unlinked: set[tuple[str, str]] | None = None) -> str:
-    """Text alternative for the evidence map: what is filled, what no therapy reaches, and the repair
-    claims (``repair`` and ``unlinked`` are :func:`helpers.queries.repair_pairs` and
-    :func:`helpers.queries.unlinked_pairs` for the disease, if the caller has them)."""
+                              unlinked: set[tuple[str, str]] | None = None,
+                              sizes: dict[tuple[str, str], int] | None = None) -> str:
+    """Text alternative for the evidence map: what is filled, what no therapy reaches, the repair
+    claims and the range of trial sizes behind its no-benefit cells (``repair``, ``unlinked`` and
+    ``sizes`` are :func:`helpers.queries.repair_pairs`, :func:`helpers.queries.unlinked_pairs` and
+    :func:`helpers.queries.null_result_sizes` for the disease, if the caller has them)."""
     kb = kb or load_knowledge_base()
     if matrix.empty or matrix.notna().sum().sum() == 0:
         return notice_html("No claim passes these filters. Lower the minimum evidence or include more therapy kinds.")
@@ -291,7 +296,12 @@ def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeB
     if empty:
         text += " No therapy shown addresses: " + "; ".join(empty) + "."
     clause = repair_summary(matrix, queries.resolve("disease", disease, kb), kb, repair, unlinked).removeprefix("; ")
-    return f"<p>{esc(text)} {esc(clause[0].upper() + clause[1:])}.</p>"
+    sizes = queries.null_result_sizes(disease, kb) if sizes is None else sizes
+    shown = [n for (t, d), n in sizes.items() if t in matrix.index and d in matrix.columns
+             and pd.notna(matrix.loc[t, d])]
+    size_text = (f" The cells with no benefit shown (R0, S0) give the people in their largest trial: from "
+                 f"{min(shown):,} to {max(shown):,}." if shown else "")
+    return f"<p>{esc(text)} {esc(clause[0].upper() + clause[1:])}.{esc(size_text)}</p>"
 
 
 def evidence_cell_html(disease: str, therapy: str | None, damage: str | None, kb: KnowledgeBase | None = None) -> str:
@@ -332,7 +342,8 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
             marks_by_disease[disease_control.value] = queries.map_marks(disease_control.value, kb)
         marks = marks_by_disease[disease_control.value]
         heat_map.value = evidence_map_html(matrix, disease_control.value, kb, marks)
-        summary.value = evidence_map_summary_html(matrix, disease_control.value, kb, marks["repair"], marks["unlinked"])
+        summary.value = evidence_map_summary_html(matrix, disease_control.value, kb, marks["repair"], marks["unlinked"],
+                                                  marks["sizes"])
         therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
         damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
         filled = matrix.notna().to_numpy()
