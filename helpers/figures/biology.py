@@ -25,6 +25,7 @@ from matplotlib.patches import Ellipse, FancyBboxPatch, Polygon, Rectangle
 from .. import models, queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, table_html
+from .evidence import result_label
 from ..style import STATUS_LABELS, status_tag_html, DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style, \
     caveat_tags_html
 
@@ -336,11 +337,6 @@ def describe_damage_by_evidence(disease: str = "als", kb: KnowledgeBase | None =
 
 # =========================================================================== lesson 02: treatments
 STATUS_TEXT = STATUS_LABELS
-RESULT_TEXT = {"met": "primary endpoint met", "not_met": "primary endpoint missed", "safety_only": "safety only",
-               "mixed": "mixed result", "ongoing": "ongoing", "terminated": "terminated",
-               "not_reported": "not reported"}
-
-
 def _plain_trial_name(short_name: str) -> str:
     """Drop the "comparator" tag the trial table uses for drug trials listed beside cell therapies."""
     return short_name.replace("; comparator)", ")").replace(" (comparator)", "")
@@ -394,7 +390,7 @@ def treatment_table_html(therapy_ids: Sequence[str], disease: str = "als", kb: K
         trials = "<br>".join(
             f"<b>{esc(t['short_name'])}</b>: phase {esc(t['phase'])}"
             + (f", {t['n_enrolled']} people" if t["n_enrolled"] is not None else "")
-            + f"; {esc(RESULT_TEXT.get(t['result'], t['result']))}. {esc(t['result_note'])}"
+            + f"; {esc(result_label(t['result']))}. {esc(t['result_note'])}"
             for t in r.trials) or "No separate trial row: the trial result is in the evidence column"
         claims = "<br>".join(
             f"{evidence_badge_html(c['evidence_level'], labels[c['evidence_level']])} "

@@ -32,8 +32,9 @@ EVIDENCE_CODES = {
 #: Marker shape per trial result (shape and the printed result word carry it, never colour alone).
 RESULT_MARKERS = {"met": "^", "not_met": "v", "mixed": "D", "safety_only": "o", "ongoing": "s",
                   "terminated": "X", "not_reported": "P"}
-RESULT_LABELS = {"met": "primary endpoint met", "not_met": "primary endpoint not met", "safety_only": "safety only",
-                 "mixed": "mixed", "ongoing": "ongoing", "terminated": "terminated", "not_reported": "not reported"}
+RESULT_LABELS = {"met": "primary endpoint met", "not_met": "primary endpoint not met",
+                 "safety_only": "safety only (not built to show benefit)", "mixed": "mixed", "ongoing": "ongoing",
+                 "terminated": "terminated", "not_reported": "not reported"}
 
 
 def result_label(result) -> str:

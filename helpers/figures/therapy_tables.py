@@ -24,7 +24,7 @@ from ..markup import Html, esc, join, table_html
 from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CLAIM_AIMS, DAGGER_KEY, DAGGER_MARK, EVIDENCE_COLOURS,
                      GREYS, REPAIR_LABEL, UNBLINDED_KEY, UNBLINDED_MARK, caveat_tags_html, evidence_badge_html,
                      figure_style, status_tag_html)
-from .evidence import EVIDENCE_CODES, evidence_map_figure, trial_landscape_figure
+from .evidence import EVIDENCE_CODES, evidence_map_figure, result_label, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
 
@@ -591,11 +591,6 @@ def therapy_comparison(therapies: list[str], disease: str, kb: KnowledgeBase | N
 
 
 # =========================================================================== lesson 07: trials
-RESULT_TEXT = {"met": "primary endpoint met", "not_met": "primary endpoint not met",
-               "safety_only": "safety study (benefit not tested)", "mixed": "mixed result",
-               "ongoing": "ongoing", "terminated": "terminated", "not_reported": "not reported"}
-
-
 def trial_cases_html(trial_ids: list[str], kb: KnowledgeBase | None = None) -> str:
     """Case-study table of the given trials, in the order given: design, size, endpoint, result, source."""
     kb = _kb(kb)
@@ -612,7 +607,7 @@ def trial_cases_html(trial_ids: list[str], kb: KnowledgeBase | None = None) -> s
         registry = "" if pd.isna(t["registry_id"]) else f"<br><small>{esc(str(t['registry_id']))}</small>"
         rows.append([Html(f"<b>{esc(str(t['short_name']))}</b> ({esc(str(t['disease_id']).upper())}){registry}"),
                      design, size, str(t["primary_outcome"]),
-                     Html(f"<b>{esc(RESULT_TEXT.get(str(t['result']), str(t['result'])))}</b><br>"
+                     Html(f"<b>{esc(result_label(t['result']))}</b><br>"
                           f"{esc(str(t['result_note']))}"),
                      Html(f"<small>{queries.cite(t['ref_ids'], kb, 'short')}</small>")])
     return table_html(["Trial", "Design", "Participants", "Primary endpoint", "Result", "Source"], rows)

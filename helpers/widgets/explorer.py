@@ -65,7 +65,7 @@ def _trial_links(therapy_id: str, disease_id: str, kb: KnowledgeBase) -> str:
     for row in linked.itertuples():
         registry = "" if pd.isna(row.registry_id) else f" ({row.registry_id})"
         parts.append(f"{esc(str(row.short_name))}{registry}: phase {row.phase}, "
-                     f"{esc(str(row.result).replace('_', ' '))}")
+                     f"{esc(result_label(row.result))}")
     return join(Html(p) for p in parts)
 
 
