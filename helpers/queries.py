@@ -538,7 +538,7 @@ def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str 
     links; names the work when no author is named) or ``"text"`` (plain text, no links).
     Repeated ids are cited once; no id gives "—". Data text is escaped in the HTML forms.
     """
-    from .markup import Html, attr, esc, sentence
+    from .markup import Html
 
     if form not in ("full", "short", "text"):
         raise ValueError(f"Unknown citation form {form!r}; valid: full, short, text")
@@ -546,7 +546,24 @@ def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str 
     ids = list(dict.fromkeys(ids))
     if not ids:
         return "—" if form == "text" else Html("—")
-    refs = rows_by_id(_kb(kb).references, "ref_id", ids, "reference", "references.csv")
+    frame = _kb(kb).references
+    if _CITED["frame"] is not frame:  # formatted citations are remembered for one knowledge base at a time
+        _CITED.update(frame=frame, text={})
+    key = (tuple(ids), form, sep)
+    if key not in _CITED["text"]:
+        _CITED["text"][key] = _cite(frame, ids, form, sep)
+    return _CITED["text"][key]
+
+
+#: The references table the remembered citations were formatted from, and those citations (strings,
+#: which nothing can change): a lesson cites the same works many times.
+_CITED: dict = {"frame": None, "text": {}}
+
+
+def _cite(frame: pd.DataFrame, ids: list[str], form: str, sep: str) -> str:
+    from .markup import Html, attr, esc, sentence
+
+    refs = rows_by_id(frame, "ref_id", ids, "reference", "references.csv")
     parts = []
     # short form: works that would read alike ("Company (2025)") are told apart by their venue
     who = {i: _short_who(refs.loc[i]) for i in ids} if form == "short" else {}

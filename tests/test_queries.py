@@ -265,3 +265,22 @@ def test_a_result_against_an_active_drug_is_not_called_favourable_and_fentrepid_
     assert effects.loc["e069", "direction"] == "no_benefit" and effects.loc["e069", "active_control"]
     html = effect_claims_html(["e069", "e061"], kb)
     assert "favourable result is on the course" not in html and "not worse than on ocrelizumab" in html
+
+
+def test_a_remembered_citation_follows_an_edit_of_the_references(tmp_path):
+    """cite() remembers what it formatted for one knowledge base; an edited file is a new one."""
+    import shutil
+
+    from test_data import _set  # noqa: PLC2701 (the same spreadsheet-like edit)
+    from test_data_damage import _row_of  # noqa: PLC2701
+
+    before = queries.cite("burt_2019")
+    assert queries.cite("burt_2019") == before and "JAMA" in before
+    data = tmp_path / "data"
+    shutil.copytree(load_knowledge_base().data_dir, data)
+    _set(data, "references", _row_of(data, "references", "ref_id", "burt_2019"), "venue", "Edited Venue")
+    edited = load_knowledge_base(data)
+    assert "Edited Venue" in queries.cite("burt_2019", edited) and "JAMA" not in queries.cite("burt_2019", edited)
+    assert queries.cite("burt_2019", load_knowledge_base()) == before
+    with pytest.raises(ValueError, match="nope"):
+        queries.cite("burt_2019;nope")
