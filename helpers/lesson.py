@@ -76,10 +76,12 @@ def evidence_legend_html() -> str:
               [caveat_tag_html("active_control"), Html(f"{esc(ACTIVE_CONTROL_MEANING)} In the evidence maps and the "
                                                        f"mechanism chart the same caveat is a section sign "
                                                        f"({ACTIVE_CONTROL_MARK}) after the code.")],
-              ["(number) after R0 or S0 on a map", "How many people were enrolled in the largest trial behind the "
-                                                   "result, where that is recorded. A small trial can miss a modest "
-                                                   "benefit, so R0 or S0 says that a benefit was not shown, not that "
-                                                   "the treatment cannot work."]]
+              ["(number) after a code on a map",
+               "How many people were enrolled in the largest randomized trial behind the result, all arms together, "
+               "where that is recorded. A small trial can miss a real benefit, so its R0 or S0 says that a benefit "
+               "was not shown, not that the treatment cannot work; a small favourable trial can overstate a benefit. "
+               "A large placebo-controlled trial that misses makes a benefit of the size it was built to find "
+               "unlikely. After §, the comparison was with another effective drug, not with no treatment."]]
     status = [[status_tag_html(s), STATUS_MEANINGS[s]] for s in STATUS_LABELS]
     return table_html(["Badge or tag", "What it means"], caption="Evidence badges and status tags used in every lesson",
                       groups=[("Treatment claims: how strong the test was, and what it found", rows("therapy") + marks),

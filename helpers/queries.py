@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .data import DESIGNS, KnowledgeBase, load_knowledge_base
+from .data import DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
 
 #: When several claims meet in one cell of the evidence matrix, the decisive one has the
 #: strongest design; among equals, a result with some blinding before one from trials in which
@@ -411,30 +411,30 @@ def _repair_pairs(effects: pd.DataFrame, decisive: pd.DataFrame) -> set[tuple[st
             if shown.get((t, d)) == str(level)}
 
 
-def null_result_sizes(disease: str, kb: KnowledgeBase | None = None) -> dict[tuple[str, str], int]:
-    """(therapy_id, damage_id) -> people in the largest enrolled trial behind the pair's decisive claim,
-    for the cells whose decisive claim found no benefit (R0 or S0) and whose trial size is recorded.
+def trial_sizes(disease: str, kb: KnowledgeBase | None = None) -> dict[tuple[str, str], int]:
+    """(therapy_id, damage_id) -> people enrolled in the largest trial behind the pair's decisive claim
+    (all arms together), for the cells whose decisive claim rests on randomized trials (R+, R0, S+, S0)
+    and whose trial size is recorded; a planned size never counts.
 
     The maps print the number after the code: an R0 from 20 people and one from 664 are not the same
-    evidence, since a small trial can miss a modest benefit."""
-    return _null_sizes(decisive_claims(_disease_effects(disease, _kb(kb))))
+    evidence (a small trial can miss a real benefit), nor is an R+ from 48 and one from 942."""
+    return _trial_sizes(decisive_claims(_disease_effects(disease, _kb(kb))))
 
 
-def _null_sizes(decisive: pd.DataFrame) -> dict[tuple[str, str], int]:
-    null = decisive[(decisive["direction"].astype(str) == "no_benefit") & (decisive["n_people"] > 0)]
-    return {(str(t), str(d)): int(n) for t, d, n in zip(null["therapy_id"], null["damage_id"], null["n_people"])}
+def _trial_sizes(decisive: pd.DataFrame) -> dict[tuple[str, str], int]:
+    tested = decisive[decisive["design"].astype(str).isin(RANDOMIZED_DESIGNS) & (decisive["n_people"] > 0)]
+    return {(str(t), str(d)): int(n) for t, d, n in zip(tested["therapy_id"], tested["damage_id"], tested["n_people"])}
 
 
 def map_marks(disease: str, kb: KnowledgeBase | None = None) -> dict:
     """Every mark of one disease's evidence map from a single pass over its decisive claims (a map
     update needs them all): the pair sets ``unlinked`` (:func:`unlinked_pairs`), ``unblinded``
     (:func:`unblinded_pairs`), ``active`` (:func:`active_control_pairs`) and ``repair``
-    (:func:`repair_pairs`), and ``sizes``, the trial sizes of the no-benefit cells
-    (:func:`null_result_sizes`)."""
+    (:func:`repair_pairs`), and ``sizes``, the trial sizes of the randomized cells (:func:`trial_sizes`)."""
     effects = _disease_effects(disease, _kb(kb))
     decisive = decisive_claims(effects)
     marks = {name: _pairs(decisive[keep(decisive)]) for name, keep in _CAVEAT_MARKS.items()}
-    return marks | {"repair": _repair_pairs(effects, decisive), "sizes": _null_sizes(decisive)}
+    return marks | {"repair": _repair_pairs(effects, decisive), "sizes": _trial_sizes(decisive)}
 
 
 def trials(disease: str | None = None, cell_type: str | None = None, phase: str | None = None,

@@ -119,14 +119,14 @@ REPAIR_LABEL = "repair claim"
 REPAIR_KEY = ("repair claim = the claim shown is about repairing damage already done (new myelin, new "
               "oligodendrocytes or neurons), whatever its code found; in unmarked cells it is about slowing further damage")
 
-#: The key of the number after R0 or S0 in an evidence-map cell (:func:`trial_size_text`).
-SIZE_KEY = ("(number) after R0 or S0 = people enrolled in the largest trial behind it, where recorded: a small trial "
-            "can miss a modest benefit, so R0 or S0 says a benefit was not shown, not that the treatment cannot work "
-            "or that the damage it aimed at does not matter")
+#: The key of the number after a randomized code in an evidence-map cell (:func:`trial_size_text`).
+SIZE_KEY = ("(number) after a code = people enrolled in the largest randomized trial behind it, all arms together (no "
+            "number: size not recorded). A small trial can miss a real benefit or overstate one; a large "
+            "placebo-controlled trial that misses makes a benefit of the size it was built to find unlikely.")
 
 
 def trial_size_text(people: int | None) -> str:
-    """What follows a no-benefit code in an evidence-map cell: `` (664)``, or nothing when no size is given."""
+    """What follows a randomized code in an evidence-map cell: `` (664)``, or nothing when no size is given."""
     return f" ({int(people):,})" if people else ""
 
 

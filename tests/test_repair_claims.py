@@ -139,4 +139,4 @@ def test_map_marks_are_the_mark_queries_in_one_pass(kb, disease):
     assert queries.map_marks(disease, kb) == {
         "unlinked": queries.unlinked_pairs(disease, kb), "unblinded": queries.unblinded_pairs(disease, kb),
         "active": queries.active_control_pairs(disease, kb), "repair": queries.repair_pairs(disease, kb),
-        "sizes": queries.null_result_sizes(disease, kb)}
+        "sizes": queries.trial_sizes(disease, kb)}

@@ -75,9 +75,9 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
     (a favourable result from open-label trials only) get an asterisk, cells in ``active`` (trials
     against an active drug only) a section sign (:func:`map_mark`). Cells in ``repair`` (the claim
     is about repairing damage already done, not about slowing further damage) carry the words
-    :data:`~helpers.style.REPAIR_LABEL` under their code. ``sizes`` gives, for no-benefit cells, the
-    people in the largest trial behind the claim, printed in brackets after the code
-    (:func:`helpers.queries.null_result_sizes`).
+    :data:`~helpers.style.REPAIR_LABEL` under their code. ``sizes`` gives, for cells whose claim rests on
+    randomized trials, the people in the largest of them, printed in brackets after the code
+    (:func:`helpers.queries.trial_sizes`).
     """
     sizes = sizes or {}
     levels = list(EVIDENCE_COLOURS)
@@ -245,6 +245,6 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
         handles += [Line2D([], [], linestyle="", marker="h", color=DISEASE_COLOURS[d], markersize=9,
                            label=f"{d.upper()} (also named in the row label)")
                     for d in DISEASE_COLOURS if d in set(rows["disease_id"].astype(str))]
-        fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=10, frameon=False,
+        fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=10, frameon=False,
                    title="Marker shape = result (also in words on the right)", title_fontsize=10)
     return fig

@@ -419,17 +419,23 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     filled = matrix.notna()
     empty = [damage[d] for d in matrix.columns if not filled[d].any()]
-    strong = sorted({names[t] for t in matrix.index for d in matrix.columns
-                     if str(matrix.loc[t, d]) == "rct_benefit"}, key=list(names.values()).index)
     marks = queries.map_marks(disease_id, kb)
-    failed = [t for t in names if t in matrix.index
-              and any(str(matrix.loc[t, d]) in NO_BENEFIT_LEVELS for d in matrix.columns)]
-    largest = {t: max((n for (tt, _), n in marks["sizes"].items() if tt == t), default=0) for t in failed}
-    failed_text = [names[t] + (f" [largest trial {largest[t]:,} people]" if largest[t] else "") for t in failed]
+
+    def rows_with(levels) -> list[str]:  # therapies with a cell at these levels, each with its largest trial there
+        listed = []
+        for t in (t for t in names if t in matrix.index):
+            cells = [d for d in matrix.columns if str(matrix.loc[t, d]) in levels]
+            if cells:
+                people = max(marks["sizes"].get((t, d), 0) for d in cells)
+                listed.append(names[t] + (f" [largest trial {people:,} people]" if people
+                                          else " [trial size not recorded]"))
+        return listed
+
+    strong, failed = rows_with(("rct_benefit",)), rows_with(NO_BENEFIT_LEVELS)
     text = (f"Grid of {len(matrix.index)} therapies by {len(matrix.columns)} kinds of damage in "
             f"{disease_id.upper()}, {int(filled.to_numpy().sum())} cells filled; benefit on a clinical endpoint "
             f"in a randomized trial in the rows of: {', '.join(strong) or 'none'}; no benefit in a randomized "
-            f"trial in the rows of: {', '.join(failed_text) or 'none'}")
+            f"trial in the rows of: {', '.join(failed) or 'none'}")
     active = sorted({names[t] for t, d in marks["active"] if t in matrix.index}, key=list(names.values()).index)
     if active:
         text += (f"; cells marked {ACTIVE_CONTROL_MARK} (compared only with another effective drug, not with placebo) "

@@ -282,9 +282,9 @@ def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeB
                               unlinked: set[tuple[str, str]] | None = None,
                               sizes: dict[tuple[str, str], int] | None = None) -> str:
     """Text alternative for the evidence map: what is filled, what no therapy reaches, the repair
-    claims and the range of trial sizes behind its no-benefit cells (``repair``, ``unlinked`` and
+    claims and the range of trial sizes behind its randomized cells (``repair``, ``unlinked`` and
     ``sizes`` are :func:`helpers.queries.repair_pairs`, :func:`helpers.queries.unlinked_pairs` and
-    :func:`helpers.queries.null_result_sizes` for the disease, if the caller has them)."""
+    :func:`helpers.queries.trial_sizes` for the disease, if the caller has them)."""
     kb = kb or load_knowledge_base()
     if matrix.empty or matrix.notna().sum().sum() == 0:
         return notice_html("No claim passes these filters. Lower the minimum evidence or include more therapy kinds.")
@@ -296,10 +296,10 @@ def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeB
     if empty:
         text += " No therapy shown addresses: " + "; ".join(empty) + "."
     clause = repair_summary(matrix, queries.resolve("disease", disease, kb), kb, repair, unlinked).removeprefix("; ")
-    sizes = queries.null_result_sizes(disease, kb) if sizes is None else sizes
+    sizes = queries.trial_sizes(disease, kb) if sizes is None else sizes
     shown = [n for (t, d), n in sizes.items() if t in matrix.index and d in matrix.columns
              and pd.notna(matrix.loc[t, d])]
-    size_text = (f" The cells with no benefit shown (R0, S0) give the people in their largest trial: from "
+    size_text = (f" The cells with a randomized result give the people in their largest trial: from "
                  f"{min(shown):,} to {max(shown):,}." if shown else "")
     return f"<p>{esc(text)} {esc(clause[0].upper() + clause[1:])}.{esc(size_text)}</p>"
 

@@ -1,7 +1,7 @@
-"""An R0 or S0 on an evidence map carries the size of the largest trial behind it, so a no-benefit
-result from 20 people never looks like one from 664 (a small trial can miss a modest benefit).
-The size is derived from ``trials.csv`` (enrolled sizes only) in the figure, the map widget's
-HTML, both text alternatives and the evidence legend."""
+"""A code on an evidence map that rests on randomized trials (R+, R0, S+, S0) carries the size of the
+largest of them, so a no-benefit result from 20 people never looks like one from 664, nor a benefit
+from 48 like one from 942. The size is derived from ``trials.csv`` (enrolled sizes only) in the
+figure, the map widget's HTML, both text alternatives and the evidence legend."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from helpers.widgets.explorer import evidence_map_html, evidence_map_summary_htm
 from test_data import _set  # noqa: PLC2701 (the same spreadsheet-like edits)
 from test_data_damage import _row_of  # noqa: PLC2701
 
-NO_BENEFIT = {"rct_no_benefit", "surrogate_no_benefit"}
+RANDOMIZED_CODES = {"R+", "R0", "R!", "S+", "S0"}
 
 
 @pytest.fixture(scope="module")
@@ -36,25 +36,25 @@ def _largest_enrolled(kb, trial_ids) -> int:
 
 
 @pytest.mark.parametrize("disease", ["als", "ms"])
-def test_sizes_are_exactly_the_no_benefit_cells_with_an_enrolled_size(kb, disease):
+def test_sizes_are_exactly_the_randomized_cells_with_an_enrolled_size(kb, disease):
     matrix = queries.evidence_matrix(disease, kb=kb)
-    sizes = queries.null_result_sizes(disease, kb)
+    sizes = queries.trial_sizes(disease, kb)
     decisive = queries.decisive_claims(kb.therapy_effects[kb.therapy_effects["disease_id"] == disease])
     expected = {}
     for claim in decisive.itertuples():
         people = _largest_enrolled(kb, claim.trial_ids)
-        if str(claim.direction) == "no_benefit" and people:
+        if str(claim.design) in ("rct_clinical", "rct_surrogate") and people:
             expected[(claim.therapy_id, claim.damage_id)] = people
     assert sizes == expected
-    assert sizes, "each disease has randomized no-benefit results with a recorded size"
+    assert sizes, "each disease has randomized results with a recorded size"
     for (therapy, damage) in sizes:
-        assert str(matrix.loc[therapy, damage]) in NO_BENEFIT
+        assert EVIDENCE_CODES[str(matrix.loc[therapy, damage])] in RANDOMIZED_CODES
 
 
 def test_a_planned_size_is_never_shown(kb):
     """EMBOLD (ATA188) gives only the registry's target, so its R0 carries no number."""
     assert str(kb.trials.set_index("trial_id").loc["embold", "size_kind"]) == "planned"
-    assert ("ata188", "ms_b_cells") not in queries.null_result_sizes("ms", kb)
+    assert ("ata188", "ms_b_cells") not in queries.trial_sizes("ms", kb)
 
 
 def test_an_edited_trial_size_reaches_the_map(tmp_path):
@@ -62,7 +62,7 @@ def test_an_edited_trial_size_reaches_the_map(tmp_path):
     shutil.copytree(load_knowledge_base().data_dir, data)
     _set(data, "trials", _row_of(data, "trials", "trial_id", "ropals"), "n_enrolled", "2345")
     kb = load_knowledge_base(data)
-    assert queries.null_result_sizes("als", kb)[("ropinirole_als", "als_lmn_loss")] == 2345
+    assert queries.trial_sizes("als", kb)[("ropinirole_als", "als_lmn_loss")] == 2345
     html = evidence_map_html(queries.evidence_matrix("als", kb=kb), "als", kb)
     assert "S0 (2,345)" in html
 
@@ -84,29 +84,40 @@ def test_the_figure_prints_the_size_after_the_code_and_explains_it(kb):
 @pytest.mark.parametrize("disease", ["als", "ms"])
 def test_map_html_and_text_alternatives_give_the_sizes(kb, disease):
     matrix = queries.evidence_matrix(disease, kb=kb)
-    sizes = queries.null_result_sizes(disease, kb)
+    sizes = queries.trial_sizes(disease, kb)
     html = evidence_map_html(matrix, disease, kb)
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     alt = describe_evidence_map(disease, kb)
     for (therapy, damage), people in sizes.items():
-        assert EVIDENCE_CODES[str(matrix.loc[therapy, damage])] in html
-        assert trial_size_text(people) in html
-        largest = max(n for (t, _), n in sizes.items() if t == therapy)
-        assert f"{names[therapy]} [largest trial {largest:,} people]" in alt
+        assert EVIDENCE_CODES[str(matrix.loc[therapy, damage])] + trial_size_text(people) in html.replace("§", "").replace("†", "").replace("*", "")
+        level = str(matrix.loc[therapy, damage])
+        if level in ("rct_no_benefit", "surrogate_no_benefit"):
+            same = [n for (t, d), n in sizes.items() if t == therapy
+                    and str(matrix.loc[t, d]) in ("rct_no_benefit", "surrogate_no_benefit", "rct_harm")]
+            assert f"{names[therapy]} [largest trial {max(same):,} people]" in alt
     assert SIZE_KEY in html
     summary = evidence_map_summary_html(matrix, disease, kb)
     assert f"from {min(sizes.values()):,} to {max(sizes.values()):,}" in summary
 
 
-def test_favourable_cells_carry_no_size(kb):
+def test_favourable_and_unfavourable_results_alike_carry_their_size_and_early_studies_none(kb):
     html = evidence_map_html(queries.evidence_matrix("ms", kb=kb), "ms", kb)
-    assert "R+ (" not in html and "S+ (" not in html
+    polman = int(kb.trials.set_index("trial_id").loc["affirm", "n_enrolled"])
+    assert f"R+ ({polman:,})" in html                    # natalizumab: AFFIRM
+    assert "R0 (54)" in html                             # MSC-derived neural progenitors
+    assert "E? (" not in html and "I (" not in html and "L (" not in html
+
+
+def test_the_text_alternative_lists_sizes_for_benefit_and_failure(kb):
+    alt = describe_evidence_map("ms", kb)
+    assert "Natalizumab [largest trial" in alt
+    assert "ATA188 (donor T cells against Epstein-Barr virus) [trial size not recorded]" in alt
 
 
 def test_the_legend_explains_the_number():
     legend = evidence_legend_html()
-    assert "(number) after R0 or S0 on a map" in legend
-    assert "not that the treatment cannot work" in legend
+    assert "(number) after a code on a map" in legend
+    assert "not that the treatment cannot work" in legend and "overstate" in legend
 
 
 def test_trial_size_text():
