@@ -904,7 +904,8 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
 def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     """Add the derived columns of therapy_effects: ``evidence_level`` (the display grade, from
     design and direction), ``strength`` (5 = randomized on a clinical endpoint ... 1 = idea) and
-    ``n_people`` (the largest trial behind the claim; 0 when none is recorded), ``unblinded``
+    ``n_people`` (the largest trial behind the claim; 0 when none is recorded), ``n_randomized`` (the
+    same, counting randomized trials only: the size an evidence map prints), ``unblinded``
     (a favourable randomized result whose every trial was open-label: neither the patients nor
     the people rating them were blinded, so knowing who was treated can make it look better) and
     ``active_control`` (a randomized result, favourable or not, whose every trial compared the
@@ -920,6 +921,10 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     effects["strength"] = [len(DESIGNS) - DESIGNS.index(str(g)) for g in effects["design"]]
     effects["n_people"] = [max([int(sizes[t]) for t in _split(str(ids)) if pd.notna(sizes.get(t))] or [0])
                            for ids in effects["trial_ids"].fillna("")]
+    randomized = dict(zip(trials["trial_id"].astype(str), trials["randomized"].astype(str) == "yes"))
+    effects["n_randomized"] = [max([int(sizes[t]) for t in _split(str(ids))
+                                    if randomized.get(t) and pd.notna(sizes.get(t))] or [0])
+                               for ids in effects["trial_ids"].fillna("")]
     control = dict(zip(trials["trial_id"].astype(str), trials["controlled"].astype(str)))
 
     def caveats(design, direction, ids) -> tuple[bool, bool]:

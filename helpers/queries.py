@@ -412,8 +412,8 @@ def _repair_pairs(effects: pd.DataFrame, decisive: pd.DataFrame) -> set[tuple[st
 
 
 def trial_sizes(disease: str, kb: KnowledgeBase | None = None) -> dict[tuple[str, str], int]:
-    """(therapy_id, damage_id) -> people enrolled in the largest trial behind the pair's decisive claim
-    (all arms together), for the cells whose decisive claim rests on randomized trials (R+, R0, S+, S0)
+    """(therapy_id, damage_id) -> people enrolled in the largest randomized trial behind the pair's
+    decisive claim (all arms together), for the cells whose decisive claim rests on randomized trials (R+, R0, S+, S0)
     and whose trial size is recorded; a planned size never counts.
 
     The maps print the number after the code: an R0 from 20 people and one from 664 are not the same
@@ -422,8 +422,8 @@ def trial_sizes(disease: str, kb: KnowledgeBase | None = None) -> dict[tuple[str
 
 
 def _trial_sizes(decisive: pd.DataFrame) -> dict[tuple[str, str], int]:
-    tested = decisive[decisive["design"].astype(str).isin(RANDOMIZED_DESIGNS) & (decisive["n_people"] > 0)]
-    return {(str(t), str(d)): int(n) for t, d, n in zip(tested["therapy_id"], tested["damage_id"], tested["n_people"])}
+    tested = decisive[decisive["design"].astype(str).isin(RANDOMIZED_DESIGNS) & (decisive["n_randomized"] > 0)]
+    return {(str(t), str(d)): int(n) for t, d, n in zip(tested["therapy_id"], tested["damage_id"], tested["n_randomized"])}
 
 
 def map_marks(disease: str, kb: KnowledgeBase | None = None) -> dict:

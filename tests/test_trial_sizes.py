@@ -31,7 +31,7 @@ def kb():
 def _largest_enrolled(kb, trial_ids) -> int:
     trials = kb.trials.set_index("trial_id")
     sizes = [int(trials.loc[t, "n_enrolled"]) for t in queries.split_ids(str(trial_ids))
-             if str(trials.loc[t, "size_kind"]) == "enrolled"]
+             if str(trials.loc[t, "size_kind"]) == "enrolled" and str(trials.loc[t, "randomized"]) == "yes"]
     return max(sizes, default=0)
 
 
@@ -124,3 +124,15 @@ def test_trial_size_text():
     assert trial_size_text(664) == " (664)"
     assert trial_size_text(1166) == " (1,166)"
     assert trial_size_text(0) == trial_size_text(None) == ""
+
+
+def test_only_randomized_trials_give_the_size(tmp_path):
+    """A claim that also cites a larger uncontrolled study keeps the size of its randomized trial."""
+    data = tmp_path / "data"
+    shutil.copytree(load_knowledge_base().data_dir, data)
+    row = _row_of(data, "therapy_effects", "effect_id", "e063")
+    _set(data, "therapy_effects", row, "trial_ids", "ropals;mayo_msc_p2")  # 20 randomized; 75 not randomized
+    kb = load_knowledge_base(data)
+    effects = kb.therapy_effects.set_index("effect_id")
+    assert effects.loc["e063", "n_people"] == 75 and effects.loc["e063", "n_randomized"] == 20
+    assert queries.trial_sizes("als", kb)[("ropinirole_als", "als_lmn_loss")] == 20
