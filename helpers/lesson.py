@@ -76,7 +76,7 @@ def evidence_legend_html() -> str:
               [caveat_tag_html("active_control"), Html(f"{esc(ACTIVE_CONTROL_MEANING)} In the evidence maps and the "
                                                        f"mechanism chart the same caveat is a section sign "
                                                        f"({ACTIVE_CONTROL_MARK}) after the code.")],
-              ["(number) after a code on a map",
+              ["(number) after R+, R0, S+ or S0 on a map",
                "How many people were enrolled in the largest randomized trial behind the result, all arms together, "
                "where that is recorded. A small trial can miss a real benefit, so its R0 or S0 says that a benefit "
                "was not shown, not that the treatment cannot work; a small favourable trial can overstate a benefit. "

@@ -413,8 +413,8 @@ def _repair_pairs(effects: pd.DataFrame, decisive: pd.DataFrame) -> set[tuple[st
 
 def trial_sizes(disease: str, kb: KnowledgeBase | None = None) -> dict[tuple[str, str], int]:
     """(therapy_id, damage_id) -> people enrolled in the largest randomized trial behind the pair's
-    decisive claim (all arms together), for the cells whose decisive claim rests on randomized trials (R+, R0, S+, S0)
-    and whose trial size is recorded; a planned size never counts.
+    decisive claim (all arms together), for the cells whose decisive claim rests on randomized trials
+    (R+, R0, S+, S0) and whose trial size is recorded; a planned size never counts.
 
     The maps print the number after the code: an R0 from 20 people and one from 664 are not the same
     evidence (a small trial can miss a real benefit), nor is an R+ from 48 and one from 942."""

@@ -120,8 +120,8 @@ REPAIR_KEY = ("repair claim = the claim shown is about repairing damage already 
               "oligodendrocytes or neurons), whatever its code found; in unmarked cells it is about slowing further damage")
 
 #: The key of the number after a randomized code in an evidence-map cell (:func:`trial_size_text`).
-SIZE_KEY = ("(number) after a code = people enrolled in the largest randomized trial behind it, all arms together (no "
-            "number: size not recorded). A small trial can miss a real benefit or overstate one; a large "
+SIZE_KEY = ("(number) after R+, R0, S+ or S0 = people enrolled in the largest randomized trial behind it, all arms "
+            "together (none: size not recorded). A small trial can miss a real benefit or overstate one; a large "
             "placebo-controlled trial that misses makes a benefit of the size it was built to find unlikely.")
 
 

@@ -116,7 +116,7 @@ def test_the_text_alternative_lists_sizes_for_benefit_and_failure(kb):
 
 def test_the_legend_explains_the_number():
     legend = evidence_legend_html()
-    assert "(number) after a code on a map" in legend
+    assert "(number) after R+, R0, S+ or S0 on a map" in legend
     assert "not that the treatment cannot work" in legend and "overstate" in legend
 
 

@@ -113,7 +113,8 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
                 pair = (matrix.index[r], matrix.columns[c])
                 mark = map_mark(pair, unlinked, unblinded, active)
                 lift = 0.15 if pair in repair else 0.0  # rows run downwards: the code moves up, the words go below
-                ax.text(c, r - lift, EVIDENCE_CODES[level] + mark + trial_size_text(sizes.get(pair)), ha="center", va="center", fontsize=10,
+                code = EVIDENCE_CODES[level] + mark + trial_size_text(sizes.get(pair))
+                ax.text(c, r - lift, code, ha="center", va="center", fontsize=10,
                         fontweight="bold", color=EVIDENCE_TEXT_COLOURS[level])
                 if pair in repair:
                     ax.text(c, r + 0.23, REPAIR_LABEL, ha="center", va="center", fontsize=9.5,
