@@ -919,12 +919,15 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
         [GRADE_OF[(str(g), str(d))] for g, d in zip(effects["design"], effects["direction"])],
         index=effects.index, dtype="object").astype(level_dtype)
     effects["strength"] = [len(DESIGNS) - DESIGNS.index(str(g)) for g in effects["design"]]
-    effects["n_people"] = [max([int(sizes[t]) for t in _split(str(ids)) if pd.notna(sizes.get(t))] or [0])
-                           for ids in effects["trial_ids"].fillna("")]
     randomized = dict(zip(trials["trial_id"].astype(str), trials["randomized"].astype(str) == "yes"))
-    effects["n_randomized"] = [max([int(sizes[t]) for t in _split(str(ids))
-                                    if randomized.get(t) and pd.notna(sizes.get(t))] or [0])
-                               for ids in effects["trial_ids"].fillna("")]
+
+    def largest(ids, randomized_only: bool) -> int:
+        return max([int(sizes[t]) for t in _split(str(ids))
+                    if pd.notna(sizes.get(t)) and (randomized.get(t) or not randomized_only)] or [0])
+
+    trial_ids = effects["trial_ids"].fillna("")
+    effects["n_people"] = [largest(ids, False) for ids in trial_ids]
+    effects["n_randomized"] = [largest(ids, True) for ids in trial_ids]
     control = dict(zip(trials["trial_id"].astype(str), trials["controlled"].astype(str)))
 
     def caveats(design, direction, ids) -> tuple[bool, bool]:

@@ -278,13 +278,10 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
 
 
 def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None,
-                              repair: set[tuple[str, str]] | None = None,
-                              unlinked: set[tuple[str, str]] | None = None,
-                              sizes: dict[tuple[str, str], int] | None = None) -> str:
+                              marks: dict | None = None) -> str:
     """Text alternative for the evidence map: what is filled, what no therapy reaches, the repair
-    claims and the range of trial sizes behind its randomized cells (``repair``, ``unlinked`` and
-    ``sizes`` are :func:`helpers.queries.repair_pairs`, :func:`helpers.queries.unlinked_pairs` and
-    :func:`helpers.queries.trial_sizes` for the disease, if the caller has them)."""
+    claims and the range of trial sizes behind its randomized cells. ``marks`` is
+    :func:`helpers.queries.map_marks` for the disease, if the caller already has it."""
     kb = kb or load_knowledge_base()
     if matrix.empty or matrix.notna().sum().sum() == 0:
         return notice_html("No claim passes these filters. Lower the minimum evidence or include more therapy kinds.")
@@ -295,9 +292,10 @@ def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeB
             f"{filled} cells hold a claim.")
     if empty:
         text += " No therapy shown addresses: " + "; ".join(empty) + "."
-    clause = repair_summary(matrix, queries.resolve("disease", disease, kb), kb, repair, unlinked).removeprefix("; ")
-    sizes = queries.trial_sizes(disease, kb) if sizes is None else sizes
-    shown = [n for (t, d), n in sizes.items() if t in matrix.index and d in matrix.columns
+    marks = marks if marks is not None else queries.map_marks(disease, kb)
+    clause = repair_summary(matrix, queries.resolve("disease", disease, kb), kb, marks["repair"],
+                            marks["unlinked"]).removeprefix("; ")
+    shown = [n for (t, d), n in marks["sizes"].items() if t in matrix.index and d in matrix.columns
              and pd.notna(matrix.loc[t, d])]
     size_text = (f" The cells with a randomized result give the people in their largest trial: from "
                  f"{min(shown):,} to {max(shown):,}." if shown else "")
@@ -342,8 +340,7 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
             marks_by_disease[disease_control.value] = queries.map_marks(disease_control.value, kb)
         marks = marks_by_disease[disease_control.value]
         heat_map.value = evidence_map_html(matrix, disease_control.value, kb, marks)
-        summary.value = evidence_map_summary_html(matrix, disease_control.value, kb, marks["repair"], marks["unlinked"],
-                                                  marks["sizes"])
+        summary.value = evidence_map_summary_html(matrix, disease_control.value, kb, marks)
         therapy_names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
         damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
         filled = matrix.notna().to_numpy()
