@@ -248,7 +248,7 @@ def motor_unit_summary_html(course: models.MotorUnitCourse) -> str:
                            "lengthen the time span or speed up the loss to see it.")
     out += _table(rows)
     out += ("<p>A therapy started when weakness is first noticed meets a pool that is already mostly gone: "
-            "it can at best protect the units that are left.</p>")
+            "its main aim is to protect the units that are left, since lost motor neurons are not replaced.</p>")
     return out
 
 
@@ -402,7 +402,7 @@ def ms_summary_html(courses: dict[str, models.MsCourse], therapy: str, params: d
         out += notice_html(
             f"aHSCT is intensive chemotherapy followed by the person's own blood stem cells. Across 15 studies "
             f"(1995–2016) about {100 * params['ahsct_treatment_related_mortality']:.1f}% of people treated died "
-            f"of the procedure, more in older studies and in people with more disability; infections, secondary "
+            f"of the procedure, more in older studies and in studies of people with more disability; infections, secondary "
             f"autoimmunity and infertility are other risks. It is offered only to selected people with active "
             f"relapsing MS, in experienced centres. This model does not simulate these harms.", "warning")
     elif therapy == "natalizumab":
