@@ -133,7 +133,7 @@ RANDOMIZED_DESIGNS = ("rct_clinical", "rct_surrogate")
 #: Direction of a treatment claim's evidence.
 DIRECTIONS = ("benefit", "no_benefit", "harm", "unclear", "untested")
 #: What a treatment claim is about.
-ACTIONS = ("slows", "repairs", "symptoms")
+ACTIONS = ("slows", "repairs", "symptoms", "research")
 #: Is the treatment's action on *this* damage shown in people, only in the lab, or assumed?
 MECHANISM_LINKS = ("shown", "lab", "assumed")
 DISEASES = ("als", "ms")
@@ -647,6 +647,7 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
     damage_disease = dict(zip(tables["damage"]["damage_id"].astype(str), tables["damage"]["disease_id"].astype(str)))
     therapy_diseases = {t: set(_split(str(d))) for t, d in zip(tables["therapies"]["therapy_id"].astype(str),
                                                                  tables["therapies"]["diseases"].astype(str))}
+    therapy_status = dict(zip(tables["therapies"]["therapy_id"].astype(str), tables["therapies"]["status"].astype(str)))
     for pos, row in enumerate(effects.itertuples(index=False)):
         spreadsheet_row = _spreadsheet_row(pos)
         grade = GRADE_OF.get((str(row.design), str(row.direction)))
@@ -662,6 +663,11 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
             problems.append(Problem(files["therapy_effects"], spreadsheet_row, "damage_id", str(row.damage_id),
                                     f"this damage belongs to disease '{damage_disease[str(row.damage_id)]}', "
                                     f"not '{row.disease_id}'"))
+        if str(row.action) == "research" and therapy_status.get(str(row.therapy_id), "research_only") != "research_only":
+            problems.append(Problem(files["therapy_effects"], spreadsheet_row, "action", str(row.action),
+                                    "'research' marks the claims of a research tool, not of a treatment, but this "
+                                    f"therapy's status in {files['therapies']} is "
+                                    f"'{therapy_status[str(row.therapy_id)]}' (a research tool's is 'research_only')"))
         if str(row.therapy_id) in therapy_diseases and str(row.disease_id) not in therapy_diseases[str(row.therapy_id)]:
             problems.append(Problem(files["therapy_effects"], spreadsheet_row, "disease_id", str(row.disease_id),
                                     f"therapy '{row.therapy_id}' is not listed for this disease in {files['therapies']}"))

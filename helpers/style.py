@@ -113,11 +113,12 @@ DAGGER_KEY = ("† = favourable result (R+ on the course of the disease, or S+ o
 ACTIVE_CONTROL_KEY = "§ = against an active drug, not placebo: R0§ means not shown to be better than that drug, not no effect"
 #: What a claim is about (``action`` in therapy_effects.csv), in the words every view uses.
 CLAIM_AIMS = {"slows": "slowing further damage", "repairs": "repairing damage already done",
-              "symptoms": "relieving symptoms"}
+              "symptoms": "relieving symptoms", "research": "laboratory research (a research tool, not a treatment)"}
 #: The words under a code in an evidence-map cell with a claim about repair, and their key.
 REPAIR_LABEL = "repair claim"
 REPAIR_KEY = ("repair claim = the claim shown is about repairing damage already done (new myelin, new "
-              "oligodendrocytes or neurons), whatever its code found; in unmarked cells it is about slowing further damage")
+              "oligodendrocytes or neurons), whatever its code found; in unmarked cells it is about slowing further damage, or, in the row of a research "
+              "tool, about laboratory research")
 
 #: The key of the number after a randomized code in an evidence-map cell (:func:`trial_size_text`).
 SIZE_KEY = ("(number) after R+, R0, S+ or S0 = people enrolled in the largest randomized trial behind it, all arms "

@@ -218,8 +218,14 @@ def test_unknown_direction_design_action_and_link(data_copy):
                           ("mechanism_link", "obvious")):
         _set(data_copy, "therapy_effects", 21, column, value)  # row 21 is e021: lab, untested
         _assert_located(_error(data_copy), "therapy_effects", 21, column, "expected one of")
-        _set(data_copy, "therapy_effects", 21, column, {"direction": "untested", "design": "lab", "action": "slows",
+        _set(data_copy, "therapy_effects", 21, column, {"direction": "untested", "design": "lab", "action": "research",
                                                        "mechanism_link": "lab"}[column])
+
+
+def test_research_action_only_for_a_research_tool(data_copy):
+    # row 2 is e001 (NurOwn, investigational): a treatment's claim cannot be marked as laboratory research
+    _set(data_copy, "therapy_effects", 2, "action", "research")
+    _assert_located(_error(data_copy), "therapy_effects", 2, "action", "research tool", "'investigational'", "research_only")
 
 
 def test_direction_must_fit_the_design(data_copy):

@@ -120,7 +120,7 @@ def test_evidence_matrix_prefers_randomized_and_larger_trials(kb):
     matrix = queries.evidence_matrix("als", kb=kb)
     # NurOwn: a failed 196-person phase 3 outweighs early biomarker signals
     assert str(matrix.loc["nurown", "als_lmn_loss"]) == "rct_no_benefit"
-    # lenzumestrocel: the 115-person sham-controlled ALSUMMIT outweighs the 64-person open-label phase 2
+    # lenzumestrocel: the 126-person sham-controlled ALSUMMIT outweighs the 64-person open-label phase 2
     assert str(matrix.loc["lenzumestrocel", "als_lmn_loss"]) == "rct_no_benefit"
 
 

@@ -82,9 +82,24 @@ def test_the_map_figure_marks_exactly_the_cell_it_is_given_and_keys_it_only_then
 
 
 def test_every_claim_is_about_slowing_or_repair_as_the_key_says(kb):
-    """The map's key says every unmarked claim is about slowing further damage; a claim about relieving
-    symptoms would need its own mark."""
-    assert set(kb.therapy_effects["action"].astype(str)) <= {"slows", "repairs"}
+    """The map's key says every unmarked claim is about slowing further damage, or, in a research tool's
+    row, about laboratory research; a claim about relieving symptoms would need its own mark."""
+    assert set(kb.therapy_effects["action"].astype(str)) <= {"slows", "repairs", "research"}
+    research = kb.therapy_effects[kb.therapy_effects["action"].astype(str) == "research"]
+    names = kb.therapies.set_index("therapy_id")["name"]
+    assert len(research) and all("research tool" in names[t] for t in research["therapy_id"])
+
+
+def test_a_research_tools_claims_are_not_treatment_claims(kb):
+    """Patient iPSC disease models are a laboratory tool: their claims read as research, never as
+    "slowing further damage" (lesson 04 shows them)."""
+    from helpers.figures.therapy_tables import effect_claims_html
+    from helpers.style import CLAIM_AIMS
+
+    ids = list(kb.therapy_effects.loc[kb.therapy_effects["therapy_id"] == "ipsc_disease_models", "effect_id"])
+    html = effect_claims_html(ids, kb)
+    assert html.count(f"claim about {CLAIM_AIMS['research']}") == len(ids) > 0
+    assert CLAIM_AIMS["slows"] not in html
 
 
 def test_no_repair_claim_has_a_clinical_benefit_which_the_lessons_say(kb):

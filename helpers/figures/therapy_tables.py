@@ -458,11 +458,15 @@ def repair_summary(matrix: pd.DataFrame, disease_id: str, kb: KnowledgeBase,
     unlinked = queries.unlinked_pairs(disease_id, kb) if unlinked is None else unlinked
     cells = [(t, d) for t, d in sorted(repair)
              if t in matrix.index and d in matrix.columns and pd.notna(matrix.loc[t, d])]
+    effects = kb.therapy_effects
+    tools = set(effects.loc[effects["action"].astype(str) == "research", "therapy_id"].astype(str)) & set(matrix.index)
+    research = ", except in the row of a research tool, where it is about laboratory research" if tools else ""
     if not cells:
-        return "; no cell is a claim about repairing damage already done, every claim is about slowing further damage"
+        return ("; no cell is a claim about repairing damage already done, every claim is about slowing further "
+                f"damage{research}")
     levels = {cell: str(matrix.loc[cell]) for cell in cells}
     text = (f"; {len(cells)} {'cell is' if len(cells) == 1 else 'cells are'} marked \"{REPAIR_LABEL}\" (the claim shown is "
-            f"about repairing damage already done; in every other cell it is about slowing further damage)")
+            f"about repairing damage already done; in every other cell it is about slowing further damage{research})")
     favourable = [lvl for lvl in ("rct_benefit", "surrogate_benefit") if lvl in levels.values()]
 
     def who(level: str) -> str:  # the therapies with a repair cell at this level, in therapies.csv order
