@@ -216,7 +216,7 @@ def test_unknown_cross_reference(data_copy, table, column, bad, target):
 def test_unknown_direction_design_action_and_link(data_copy):
     for column, value in (("direction", "promising"), ("design", "anecdote"), ("action", "cures"),
                           ("mechanism_link", "obvious")):
-        _set(data_copy, "therapy_effects", 21, column, value)  # row 21 is e021: lab, untested
+        _set(data_copy, "therapy_effects", 21, column, value)  # row 21 is e022: lab, untested (a research tool)
         _assert_located(_error(data_copy), "therapy_effects", 21, column, "expected one of")
         _set(data_copy, "therapy_effects", 21, column, {"direction": "untested", "design": "lab", "action": "research",
                                                        "mechanism_link": "lab"}[column])
@@ -229,7 +229,7 @@ def test_research_action_only_for_a_research_tool(data_copy):
 
 
 def test_direction_must_fit_the_design(data_copy):
-    # row 21 is e021 (lab, untested): a lab study cannot show benefit in people
+    # row 21 is e022 (lab, untested): a lab study cannot show benefit in people
     _set(data_copy, "therapy_effects", 21, "direction", "benefit")
     _assert_located(_error(data_copy), "therapy_effects", 21, "direction", "does not go with design 'lab'")
 
