@@ -155,6 +155,10 @@ ROUTES = ("intravenous", "intrathecal", "intraspinal", "intramuscular", "intrace
           "not_stated")
 TRIAL_STATUS = ("completed", "ongoing", "not_yet_recruiting", "terminated", "withdrawn", "unknown")
 TRIAL_RESULTS = ("met", "not_met", "safety_only", "mixed", "ongoing", "terminated", "not_reported")
+#: Where a trial's results have appeared (``trials.csv`` ``results_in``; empty: not recorded, or no results yet).
+RESULTS_IN = ("journal", "meeting", "announcement")
+#: The values of ``results_in`` that mean "not yet in a peer-reviewed journal".
+UNPUBLISHED_RESULTS = ("meeting", "announcement")
 MODELS = ("conduction", "motor_units", "alsfrs", "ms_relapse")
 
 SCHEMA: dict[str, tuple[Column, ...]] = {
@@ -217,7 +221,8 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         C("blinding", "enum", values=BLINDING), C("n_enrolled", "int", False),
         C("size_kind", "enum", False, values=SIZE_KINDS), C("route", "enum", values=ROUTES),
         C("start_year", "int", False), C("status", "enum", values=TRIAL_STATUS), C("primary_outcome"),
-        C("result", "enum", values=TRIAL_RESULTS), C("result_note"), C("expected_end", "end_month", False),
+        C("result", "enum", values=TRIAL_RESULTS), C("result_note"),
+        C("results_in", "enum", False, values=RESULTS_IN), C("expected_end", "end_month", False),
         C("checked", "month"), C("ref_ids", "refs", target="references"),
     ),
     "glossary": (
@@ -915,7 +920,9 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     (a favourable randomized result whose every trial was open-label: neither the patients nor
     the people rating them were blinded, so knowing who was treated can make it look better) and
     ``active_control`` (a randomized result, favourable or not, whose every trial compared the
-    treatment with another effective treatment instead of a placebo or sham)."""
+    treatment with another effective treatment instead of a placebo or sham) and ``unpublished``
+    (a claim whose every trial has so far reported its results only at a meeting or in an
+    announcement, ``results_in`` in trials.csv, not in a peer-reviewed journal)."""
     effects = tables["therapy_effects"]
     trials = tables["trials"]
     blinding = dict(zip(trials["trial_id"].astype(str), trials["blinding"].astype(str)))
@@ -936,17 +943,21 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     effects["n_randomized"] = [largest(ids, True) for ids in trial_ids]
     control = dict(zip(trials["trial_id"].astype(str), trials["controlled"].astype(str)))
 
-    def caveats(design, direction, ids) -> tuple[bool, bool]:
+    reported = dict(zip(trials["trial_id"].astype(str), trials["results_in"].astype("string").fillna("")))
+
+    def caveats(design, direction, ids) -> tuple[bool, bool, bool]:
         behind = _split(str(ids))
         randomized = str(design) in RANDOMIZED_DESIGNS and bool(behind)
         unblinded = randomized and str(direction) == "benefit" and all(blinding.get(t) == "open" for t in behind)
         active = (randomized and str(direction) in ("benefit", "no_benefit")
                   and all(control.get(t) == "active" for t in behind))
-        return unblinded, active
+        unpublished = bool(behind) and all(reported.get(t) in UNPUBLISHED_RESULTS for t in behind)
+        return unblinded, active, unpublished
 
     flags = [caveats(*row) for row in zip(effects["design"], effects["direction"], effects["trial_ids"].fillna(""))]
-    effects["unblinded"] = [u for u, _ in flags]
-    effects["active_control"] = [a for _, a in flags]
+    effects["unblinded"] = [u for u, _, _ in flags]
+    effects["active_control"] = [a for _, a, _ in flags]
+    effects["unpublished"] = [p for _, _, p in flags]
 
 
 def model_parameters(model: str, data_dir: str | Path | None = None) -> dict[str, float]:

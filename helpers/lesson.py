@@ -15,7 +15,7 @@ from .data import load_knowledge_base
 from .markup import Html, esc, img_html, table_html
 from .queries import cite, rows_by_id
 from .style import (ACTIVE_CONTROL_MARK, ACTIVE_CONTROL_MEANING, EVIDENCE_COLOURS, STATUS_LABELS, UNBLINDED_MARK,
-                    UNBLINDED_MEANING, caveat_tag_html, evidence_badge_html, figure_to_png, status_tag_html,
+                    UNBLINDED_MEANING, UNPUBLISHED_MARK, UNPUBLISHED_MEANING, caveat_tag_html, evidence_badge_html, figure_to_png, status_tag_html,
                     unblinded_tag_html)
 
 
@@ -76,6 +76,9 @@ def evidence_legend_html() -> str:
               [caveat_tag_html("active_control"), Html(f"{esc(ACTIVE_CONTROL_MEANING)} In the evidence maps and the "
                                                        f"mechanism chart the same caveat is a section sign "
                                                        f"({ACTIVE_CONTROL_MARK}) after the code.")],
+              [caveat_tag_html("unpublished"), Html(f"{esc(UNPUBLISHED_MEANING)} In the evidence maps and the "
+                                                    f"mechanism chart the same caveat is a degree sign "
+                                                    f"({UNPUBLISHED_MARK}) after the code.")],
               ["(number) after R+, R0, S+ or S0 on a map",
                "How many people were enrolled in the largest randomized trial behind the result, all arms together, "
                "where that is recorded. A small trial can miss a real benefit, so its R0 or S0 says that a benefit "

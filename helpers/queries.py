@@ -281,7 +281,7 @@ def _effects_view(kb: KnowledgeBase, effects: pd.DataFrame) -> pd.DataFrame:
                             kind="stable")
     columns = ["effect_id", "therapy_id", "therapy", "kind", "cell_type_id", "status", "approved_for", "disease_id", "damage_id",
                "damage", "mechanism_id", "mechanism", "action", "direction", "design", "strength", "n_people",
-               "mechanism_link", "evidence_level", "evidence", "unblinded", "active_control", "note", "ref_ids"]
+               "mechanism_link", "evidence_level", "evidence", "unblinded", "active_control", "unpublished", "note", "ref_ids"]
     return view[columns].reset_index(drop=True)
 
 
@@ -368,6 +368,7 @@ _CAVEAT_MARKS = {
     "unlinked": lambda d: link_is_hypothesis(d["direction"], d["mechanism_link"]),
     "unblinded": lambda d: d["unblinded"].astype(bool),
     "active": lambda d: d["active_control"].astype(bool),
+    "unpublished": lambda d: d["unpublished"].astype(bool),
 }
 
 
@@ -394,6 +395,12 @@ def active_control_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[t
     """(therapy_id, damage_id) pairs whose decisive claim is a randomized result from trials that all
     compared the treatment with another effective treatment (the ``active_control`` column)."""
     return _decisive_pairs(disease, kb, "active")
+
+
+def unpublished_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
+    """(therapy_id, damage_id) pairs whose decisive claim rests only on trials whose results have so far
+    been announced or presented at a meeting, not published in a journal (the ``unpublished`` column)."""
+    return _decisive_pairs(disease, kb, "unpublished")
 
 
 def repair_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
@@ -429,7 +436,8 @@ def _trial_sizes(decisive: pd.DataFrame) -> dict[tuple[str, str], int]:
 def map_marks(disease: str, kb: KnowledgeBase | None = None) -> dict:
     """Every mark of one disease's evidence map from a single pass over its decisive claims (a map
     update needs them all): the pair sets ``unlinked`` (:func:`unlinked_pairs`), ``unblinded``
-    (:func:`unblinded_pairs`), ``active`` (:func:`active_control_pairs`) and ``repair``
+    (:func:`unblinded_pairs`), ``active`` (:func:`active_control_pairs`), ``unpublished``
+    (:func:`unpublished_pairs`) and ``repair``
     (:func:`repair_pairs`), and ``sizes``, the trial sizes of the randomized cells (:func:`trial_sizes`)."""
     effects = _disease_effects(disease, _kb(kb))
     decisive = decisive_claims(effects)

@@ -105,6 +105,18 @@ ACTIVE_CONTROL_MEANING = ("Every randomized trial behind this result compared th
                           "benefit shown means not "
                           "shown to be better than that treatment, which does not show that it has no effect.")
 ACTIVE_CONTROL_MARK = "§"
+
+#: The words of the caveat shown next to a claim whose every trial has reported its results only in a
+#: company or university announcement or at a meeting (``results_in`` in trials.csv), and its mark and key.
+UNPUBLISHED_LABEL = "not yet in a journal"
+UNPUBLISHED_MEANING = ("The results behind this claim have so far only been announced by the company or university "
+                       "that ran the trial(s), or presented at a meeting; they are not yet published in a "
+                       "peer-reviewed journal. The full methods, data and side effects have not been checked by "
+                       "independent reviewers, and announcements tend to lead with the most favourable numbers. "
+                       "The result may still hold; read it as provisional.")
+UNPUBLISHED_MARK = "°"
+UNPUBLISHED_KEY = ("° = not yet in a journal: results so far only announced by the trial's sponsor or presented at a "
+                   "meeting; read them as provisional")
 #: The mark after a favourable code whose action on that damage is not shown in people, and its key
 #: (evidence maps, figure and HTML table; the gap tables of lesson 06).
 DAGGER_MARK = "†"
@@ -133,7 +145,8 @@ def trial_size_text(people: int | None) -> str:
 
 #: Every caveat, in display order: derived column of the therapy claims -> (label, meaning, CSS class).
 CAVEATS = {"unblinded": (UNBLINDED_LABEL, UNBLINDED_MEANING, "caveat-unblinded"),
-           "active_control": (ACTIVE_CONTROL_LABEL, ACTIVE_CONTROL_MEANING, "caveat-active-control")}
+           "active_control": (ACTIVE_CONTROL_LABEL, ACTIVE_CONTROL_MEANING, "caveat-active-control"),
+           "unpublished": (UNPUBLISHED_LABEL, UNPUBLISHED_MEANING, "caveat-unpublished")}
 
 
 def caveat_tag_html(caveat: str) -> str:

@@ -153,5 +153,6 @@ def test_every_claim_display_says_what_the_claim_is_about(kb):
 def test_map_marks_are_the_mark_queries_in_one_pass(kb, disease):
     assert queries.map_marks(disease, kb) == {
         "unlinked": queries.unlinked_pairs(disease, kb), "unblinded": queries.unblinded_pairs(disease, kb),
-        "active": queries.active_control_pairs(disease, kb), "repair": queries.repair_pairs(disease, kb),
+        "active": queries.active_control_pairs(disease, kb), "unpublished": queries.unpublished_pairs(disease, kb),
+        "repair": queries.repair_pairs(disease, kb),
         "sizes": queries.trial_sizes(disease, kb)}

@@ -89,7 +89,7 @@ def test_map_html_and_text_alternatives_give_the_sizes(kb, disease):
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     alt = describe_evidence_map(disease, kb)
     for (therapy, damage), people in sizes.items():
-        assert EVIDENCE_CODES[str(matrix.loc[therapy, damage])] + trial_size_text(people) in html.replace("§", "").replace("†", "").replace("*", "")
+        assert EVIDENCE_CODES[str(matrix.loc[therapy, damage])] + trial_size_text(people) in html.replace("§", "").replace("†", "").replace("*", "").replace("°", "")
         level = str(matrix.loc[therapy, damage])
         if level in ("rct_no_benefit", "surrogate_no_benefit"):
             same = [n for (t, d), n in sizes.items() if t == therapy

@@ -364,7 +364,8 @@ def treatment_frame(therapy_ids: Sequence[str], disease: str = "als", kb: Knowle
                    "strength": int(e.strength),
                    "note": str(e.note), "ref_ids": str(e.ref_ids), "action": str(e.action),
                    "mechanism_link": str(e.mechanism_link), "direction": str(e.direction), "design": str(e.design),
-                   "unblinded": bool(e.unblinded), "active_control": bool(e.active_control)}
+                   "unblinded": bool(e.unblinded), "active_control": bool(e.active_control),
+                   "unpublished": bool(e.unpublished)}
                   for e in effects.itertuples()]
         trial_rows = [{"trial_id": r.trial_id, "short_name": _plain_trial_name(str(r.short_name)),
                        "phase": str(r.phase),

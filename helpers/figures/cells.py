@@ -642,6 +642,7 @@ def claim_evidence(claim: ArticleClaim, kb: KnowledgeBase | None = None) -> list
         e = effects.loc[effect_id]
         rows.append({"kind": "therapy_effects", "id": effect_id, "level": str(e["evidence_level"]),
                      "unblinded": bool(e["unblinded"]), "active_control": bool(e["active_control"]),
+                     "unpublished": bool(e["unpublished"]),
                      "text": f"{names[e['therapy_id']]} ({str(e['disease_id']).upper()}): {e['note']}",
                      "refs": str(e["ref_ids"])})
     facts = kb.disease_facts.set_index("fact_id")

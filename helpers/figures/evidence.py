@@ -19,7 +19,8 @@ from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
 from ..style import (DAGGER_KEY, DAGGER_MARK, DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, UNBLINDED_KEY, UNBLINDED_MARK,
-                     ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, REPAIR_KEY, REPAIR_LABEL, SIZE_KEY,
+                     ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, REPAIR_KEY, REPAIR_LABEL, SIZE_KEY, UNPUBLISHED_KEY,
+                     UNPUBLISHED_MARK,
                      figure_style, trial_size_text)
 
 #: Short codes printed in evidence-map cells (so the map reads without colour).
@@ -52,12 +53,13 @@ def _wrap(text: str, width: int) -> str:
 
 
 def map_mark(pair: tuple[str, str], unlinked: set[tuple[str, str]], unblinded: set[tuple[str, str]],
-             active: set[tuple[str, str]] = frozenset()) -> str:
+             active: set[tuple[str, str]] = frozenset(), unpublished: set[tuple[str, str]] = frozenset()) -> str:
     """What follows a code in an evidence-map cell (figure and HTML alike): a dagger where action on
     that damage is not shown in people, an asterisk where nobody was blinded, a section sign where
-    every trial compared the treatment with another effective treatment instead of a placebo."""
+    every trial compared the treatment with another effective treatment instead of a placebo, a
+    degree sign where the results are not yet in a journal (announced or presented at a meeting)."""
     return ((DAGGER_MARK if pair in unlinked else "") + (UNBLINDED_MARK if pair in unblinded else "")
-            + (ACTIVE_CONTROL_MARK if pair in active else ""))
+            + (ACTIVE_CONTROL_MARK if pair in active else "") + (UNPUBLISHED_MARK if pair in unpublished else ""))
 
 
 def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], damage_names: dict[str, str],
@@ -66,14 +68,16 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
                         unblinded: set[tuple[str, str]] = frozenset(),
                         active: set[tuple[str, str]] = frozenset(),
                         repair: set[tuple[str, str]] = frozenset(),
-                        sizes: dict[tuple[str, str], int] | None = None) -> Figure:
+                        sizes: dict[tuple[str, str], int] | None = None,
+                        unpublished: set[tuple[str, str]] = frozenset()) -> Figure:
     """Heat map of therapies (rows) × damage (columns), one colour and code per evidence level.
 
     ``matrix`` is :func:`helpers.queries.evidence_matrix` output; empty cells mean "no claim
     in the knowledge base", drawn white. Cells in ``unlinked`` (benefit for the disease, action
     on that damage not shown in people) get a dagger after their code; cells in ``unblinded``
     (a favourable result from open-label trials only) get an asterisk, cells in ``active`` (trials
-    against an active drug only) a section sign (:func:`map_mark`). Cells in ``repair`` (the claim
+    against an active drug only) a section sign, cells in ``unpublished`` (results not yet in a
+    journal) a degree sign (:func:`map_mark`). Cells in ``repair`` (the claim
     is about repairing damage already done, not about slowing further damage) carry the words
     :data:`~helpers.style.REPAIR_LABEL` under their code. ``sizes`` gives, for cells whose claim rests on
     randomized trials, the people in the largest of them, printed in brackets after the code
@@ -111,7 +115,7 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
             if code >= 0:
                 level = levels[code]
                 pair = (matrix.index[r], matrix.columns[c])
-                mark = map_mark(pair, unlinked, unblinded, active)
+                mark = map_mark(pair, unlinked, unblinded, active, unpublished)
                 lift = 0.15 if pair in repair else 0.0  # rows run downwards: the code moves up, the words go below
                 code = EVIDENCE_CODES[level] + mark + trial_size_text(sizes.get(pair))
                 ax.text(c, r - lift, code, ha="center", va="center", fontsize=10,
@@ -138,7 +142,8 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
         handles.append(Patch(facecolor="#FFFFFF", edgecolor="#333333", label="blank = no claim in the knowledge base"))
         filled = {(t, d) for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])}
         marks = [key for cells, key in ((unlinked, DAGGER_KEY), (unblinded, UNBLINDED_KEY),
-                                        (active, ACTIVE_CONTROL_KEY), (repair, REPAIR_KEY),
+                                        (active, ACTIVE_CONTROL_KEY), (unpublished, UNPUBLISHED_KEY),
+                                        (repair, REPAIR_KEY),
                                         (sizes, SIZE_KEY)) if filled & set(cells)]
         if marks:  # one entry without a symbol, a line per mark (two blank symbols would look like one meaning)
             lines = [textwrap.fill(key, 120, subsequent_indent="    ") for key in marks]  # narrow maps stay on canvas

@@ -22,8 +22,8 @@ from .. import models, queries
 from ..data import DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
 from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CLAIM_AIMS, DAGGER_KEY, DAGGER_MARK, EVIDENCE_COLOURS,
-                     GREYS, REPAIR_LABEL, UNBLINDED_KEY, UNBLINDED_MARK, caveat_tags_html, evidence_badge_html,
-                     figure_style, status_tag_html)
+                     GREYS, REPAIR_LABEL, UNBLINDED_KEY, UNBLINDED_MARK, UNPUBLISHED_KEY, UNPUBLISHED_MARK,
+                     caveat_tags_html, evidence_badge_html, figure_style, status_tag_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, result_label, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
@@ -184,13 +184,14 @@ def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
 
         def claims(sub: pd.DataFrame) -> list[tuple]:
             # (level, unblinded, active_control, link is a hypothesis (†), text, not confirmed by a later
-            # trial): each grade of each therapy, disease and damage once
+            # trial, not yet in a journal): each grade of each therapy, disease and damage once
             return list(dict.fromkeys(
                 (lvl, bool(u), bool(a), queries.link_is_hypothesis(dr, ml), f"{n}: {d.upper()}, {dmg}",
-                 e in unconfirmed)
-                for lvl, u, a, dr, ml, n, d, dmg, e in zip(sub["level"], sub["unblinded"], sub["active_control"],
-                                                           sub["direction"], sub["mechanism_link"], sub["name"],
-                                                           sub["disease_id"], sub["damage"], sub["effect_id"])))
+                 e in unconfirmed, bool(p))
+                for lvl, u, a, dr, ml, n, d, dmg, e, p in zip(sub["level"], sub["unblinded"], sub["active_control"],
+                                                              sub["direction"], sub["mechanism_link"], sub["name"],
+                                                              sub["disease_id"], sub["damage"], sub["effect_id"],
+                                                              sub["unpublished"])))
 
         failed = mine[mine["level"].isin(NO_BENEFIT_LEVELS)]
         row["failed"] = names(failed)
@@ -212,8 +213,8 @@ def mechanism_table_html(kb: KnowledgeBase | None = None) -> str:
     def graded(claims: list[tuple]) -> list[Html]:
         """Each claim with its own badge and caveat tags: a failed surrogate endpoint (S0) or a loss
         to an active drug (R0 with its caveat) must not read as a failed clinical placebo trial."""
-        return [_graded_html(level, hypothesis, {"unblinded": u, "active_control": a}, text, kb, later)
-                for level, u, a, hypothesis, text, later in claims]
+        return [_graded_html(level, hypothesis, {"unblinded": u, "active_control": a, "unpublished": p}, text, kb, later)
+                for level, u, a, hypothesis, text, later, p in claims]
 
     rows = []
     for r in table.itertuples():
@@ -274,7 +275,8 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
                                color=EVIDENCE_COLOURS[str(r.evidence_level)], edgecolors="#222222", linewidths=1.0,
                                zorder=3)
                     if str(r.direction) == "benefit":  # the few favourable results, with their caveats
-                        mark = (UNBLINDED_MARK if r.unblinded else "") + (ACTIVE_CONTROL_MARK if r.active_control else "")
+                        mark = ((UNBLINDED_MARK if r.unblinded else "") + (ACTIVE_CONTROL_MARK if r.active_control else "")
+                                + (UNPUBLISHED_MARK if r.unpublished else ""))
                         ax.annotate(EVIDENCE_CODES[str(r.evidence_level)] + mark, (x, y), xytext=(0, 8),
                                     textcoords="offset points", ha="center", va="bottom", fontsize=9.5,
                                     fontweight="bold")
@@ -293,8 +295,10 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
         # the shapes in the empty lower right of the chart (no lower row reaches a randomized trial)
         ax.legend(handles=handles, title="What the test found", loc="lower right", fontsize=10, title_fontsize=10,
                   framealpha=1.0, edgecolor=GREYS["light"])
+        favourable = effects["direction"].astype(str) == "benefit"
         keys = [key for flag, key in ((effects["unblinded"].any(), UNBLINDED_KEY),
-                                      (effects["active_control"].any(), ACTIVE_CONTROL_KEY)) if flag]
+                                      (effects["active_control"].any(), ACTIVE_CONTROL_KEY),
+                                      (effects.loc[favourable, "unpublished"].any(), UNPUBLISHED_KEY)) if flag]
         keys.append("colour = the claim's evidence badge; the code of each favourable result is printed above it")
         if empty:
             keys.append(f"no claim at all: {', '.join(empty)}")
@@ -317,7 +321,8 @@ def describe_mechanism_evidence(kb: KnowledgeBase | None = None, cell_based_only
     effects = _mechanism_claims(kb, cell_based_only)
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
     caveats = {"unblinded": "only from a trial in which nobody was blinded",
-               "active_control": "only against other effective drugs, not placebo"}
+               "active_control": "only against other effective drugs, not placebo",
+               "unpublished": "results not yet in a journal"}
     randomized = effects["design"].astype(str).isin(RANDOMIZED_DESIGNS)
     favourable = effects[randomized & (effects["direction"].astype(str) == "benefit")]
     failed = effects[randomized & (effects["direction"].astype(str) == "no_benefit")]
@@ -407,7 +412,8 @@ def evidence_map_full_figure(disease: str, kb: KnowledgeBase | None = None) -> F
     disease_name = str(kb.diseases.set_index("disease_id").loc[disease_id, "name"])
     marks = queries.map_marks(disease_id, kb)
     return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}",
-                               marks["unlinked"], marks["unblinded"], marks["active"], marks["repair"], marks["sizes"])
+                               marks["unlinked"], marks["unblinded"], marks["active"], marks["repair"], marks["sizes"],
+                               marks["unpublished"])
 
 
 def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
@@ -442,7 +448,17 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
                  f"in the rows of: {', '.join(active)}")
     text += repair_summary(matrix, disease_id, kb, marks["repair"], marks["unlinked"])
     text += f"; columns with no claim at all: {', '.join(empty)}" if empty else "; every column has at least one claim"
-    return text + "."
+    return text + "." + unpublished_sentence(matrix, kb, marks["unpublished"])
+
+
+def unpublished_sentence(matrix: pd.DataFrame, kb: KnowledgeBase, unpublished: set[tuple[str, str]]) -> str:
+    """The sentence a map's text alternative adds when some shown cells rest only on results not yet in a
+    journal (" Cells marked ° (...) are in the rows of: ..."), else ""."""
+    names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
+    rows = [names[t] for t in matrix.index
+            if any((t, d) in unpublished and pd.notna(matrix.loc[t, d]) for d in matrix.columns)]
+    return (f" Cells marked {UNPUBLISHED_MARK} (results so far only announced or presented at a meeting, not yet in "
+            f"a journal) are in the rows of: {', '.join(rows)}." if rows else "")
 
 
 def repair_summary(matrix: pd.DataFrame, disease_id: str, kb: KnowledgeBase,

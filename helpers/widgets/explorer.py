@@ -15,8 +15,10 @@ from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, result_label, trial_landscape_figure
-from ..figures.therapy_tables import cell_based_therapy_ids, describe_trial_landscape, repair_summary
+from ..figures.therapy_tables import (cell_based_therapy_ids, describe_trial_landscape, repair_summary,
+                                      unpublished_sentence)
 from ..style import (ACTIVE_CONTROL_KEY, CLAIM_AIMS, DAGGER_KEY, REPAIR_KEY, REPAIR_LABEL, SIZE_KEY, UNBLINDED_KEY,
+                     UNPUBLISHED_KEY,
                      caveat_tags_html, evidence_badge_html, figure_to_png, status_tag_html, trial_size_text)
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
@@ -203,7 +205,7 @@ def evidence_map_figure_for(disease: str, min_evidence: str = ANY, kinds: str = 
     title = f"Evidence map: {_disease_name(kb, disease)}"
     marks = queries.map_marks(disease, kb)
     return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, marks["unlinked"], marks["unblinded"],
-                               marks["active"], marks["repair"], marks["sizes"])
+                               marks["active"], marks["repair"], marks["sizes"], marks["unpublished"])
 
 
 @lru_cache(maxsize=256)
@@ -242,6 +244,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     cell_style = "border:1px solid #888;padding:3px 4px;text-align:center;min-width:56px;line-height:1.25"
     marks = marks if marks is not None else queries.map_marks(disease, kb)
     unlinked, unblinded, active, repair = marks["unlinked"], marks["unblinded"], marks["active"], marks["repair"]
+    unpublished = marks["unpublished"]
     sizes = marks["sizes"]
     values = matrix.to_numpy(dtype=object)  # one conversion, not a .loc lookup per cell
     rows = []
@@ -252,7 +255,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
                 cells.append(Cell(Html('<span style="color:#767676">·</span>'), "background:#FFFFFF"))
             else:
                 level = str(level)
-                mark = map_mark((therapy, damage), unlinked, unblinded, active)
+                mark = map_mark((therapy, damage), unlinked, unblinded, active, unpublished)
                 words = (f'<br><small style="font-weight:400">{esc(REPAIR_LABEL)}</small>'
                          if (therapy, damage) in repair else "")
                 size = trial_size_text(sizes.get((therapy, damage)))
@@ -272,6 +275,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
             + (f'<br><span>{esc(DAGGER_KEY)} (a lower, separate level)</span>' if unlinked & filled else "")
             + (f'<br><span>{esc(UNBLINDED_KEY)}</span>' if unblinded & filled else "")
             + (f'<br><span>{esc(ACTIVE_CONTROL_KEY)}</span>' if active & filled else "")
+            + (f'<br><span>{esc(UNPUBLISHED_KEY)}</span>' if unpublished & filled else "")
             + (f'<br><span>{esc(REPAIR_KEY)}</span>' if repair & filled else "")
             + (f'<br><span>{esc(SIZE_KEY)}</span>' if set(sizes) & filled else "")
             + '</p>')
@@ -299,6 +303,7 @@ def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeB
              and pd.notna(matrix.loc[t, d])]
     size_text = (f" The cells with a randomized result give the people in their largest trial: from "
                  f"{min(shown):,} to {max(shown):,}." if shown else "")
+    size_text += unpublished_sentence(matrix, kb, marks["unpublished"])
     return f"<p>{esc(text)} {esc(clause[0].upper() + clause[1:])}.{esc(size_text)}</p>"
 
 

@@ -1,0 +1,97 @@
+"""A result that has so far only been announced by its sponsor or presented at a meeting carries the
+caveat "not yet in a journal" (a degree sign after its code in the maps), so a company's headline
+never looks like a peer-reviewed result (data/README.md, rule 16)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from figure_layout import figure_strings
+
+from helpers import queries
+from helpers.data import KnowledgeBaseError, load_knowledge_base
+from helpers.figures.therapy_tables import (describe_evidence_map, describe_mechanism_evidence, effect_claims_html,
+                                            evidence_map_full_figure, mechanism_evidence_figure, mechanism_table_html)
+from helpers.lesson import evidence_legend_html
+from helpers.style import UNPUBLISHED_LABEL, UNPUBLISHED_MARK, caveat_tags_html
+from helpers.widgets.explorer import evidence_cell_html, evidence_map_html, evidence_map_summary_html
+
+TAG = f">{UNPUBLISHED_LABEL}</span>"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+def test_the_caveat_follows_the_rule_from_the_trials_table(kb):
+    where = dict(zip(kb.trials["trial_id"], kb.trials["results_in"].astype("string").fillna("")))
+    for e in kb.therapy_effects.itertuples():
+        trials = queries.split_ids(str(e.trial_ids))
+        expected = bool(trials) and all(where[t] in ("meeting", "announcement") for t in trials)
+        assert bool(e.unpublished) == expected, e.effect_id
+
+
+def test_company_announced_results_carry_it_published_ones_do_not(kb):
+    flagged = set(kb.therapy_effects.loc[kb.therapy_effects["unpublished"].astype(bool), "effect_id"])
+    assert {"e061", "e069", "e004"} <= flagged  # FENhance, FENtrepid, ALSUMMIT
+    assert not flagged & {"e033", "e001", "e006", "e027", "e059"}  # MIST, NurOwn, Oh 2018, riluzole, GEMINI
+
+
+def test_every_claim_display_shows_it(kb):
+    html = effect_claims_html(["e061", "e033"], kb)
+    assert html.count(TAG) == 1 and html.index(TAG) < html.index("MIST")  # only fenebrutinib's line
+    assert TAG in evidence_cell_html("ms", "fenebrutinib", "ms_bbb_relapse", kb)
+    assert TAG not in evidence_cell_html("ms", "ahsct", "ms_t_cell_attack", kb)
+    assert TAG in mechanism_table_html(kb)
+    assert caveat_tags_html({"unpublished": True}).count(TAG) == 1
+    assert caveat_tags_html({"unpublished": float("nan")}) == ""
+
+
+def test_the_legend_explains_it():
+    legend = evidence_legend_html()
+    assert TAG in legend and "not yet published in a peer-reviewed journal" in legend
+    assert f"the same caveat is a degree sign ({UNPUBLISHED_MARK}) after the code" in legend
+
+
+def test_the_maps_mark_the_cells_and_say_so_in_words(kb):
+    ms = queries.unpublished_pairs("ms", kb)
+    assert {("fenebrutinib", "ms_bbb_relapse"), ("fenebrutinib", "ms_smouldering")} <= ms
+    assert ("ahsct", "ms_t_cell_attack") not in ms
+    texts = figure_strings(evidence_map_full_figure("ms", kb))
+    assert any(t.startswith("R+§" + UNPUBLISHED_MARK + " (") for t in texts)  # FENhance: R+§°, then the size
+    assert any(line.startswith(UNPUBLISHED_MARK + " = not yet in a journal") for t in texts for line in t.splitlines())
+    matrix = queries.evidence_matrix("ms", kb=kb)
+    html = evidence_map_html(matrix, "ms", kb)
+    assert "R+§" + UNPUBLISHED_MARK in html and UNPUBLISHED_MARK + " = not yet in a journal" in html
+    for words in (describe_evidence_map("ms", kb), evidence_map_summary_html(matrix, "ms", kb)):
+        assert f"Cells marked {UNPUBLISHED_MARK}" in words and "Fenebrutinib" in words.split(f"Cells marked {UNPUBLISHED_MARK}")[1]
+    als = describe_evidence_map("als", kb)
+    assert "Lenzumestrocel" in als.split(f"Cells marked {UNPUBLISHED_MARK}")[1]  # ALSUMMIT
+
+
+def test_the_mechanism_chart_marks_favourable_unpublished_results(kb):
+    texts = figure_strings(mechanism_evidence_figure(kb, cell_based_only=False))
+    assert any(t.endswith(UNPUBLISHED_MARK) for t in texts if t[:2] in ("R+", "S+"))
+    assert any(line.startswith(UNPUBLISHED_MARK + " = not yet in a journal") for t in texts for line in t.splitlines())
+    assert "results not yet in a journal" not in describe_mechanism_evidence(kb)  # no cell therapy's win rests on one
+
+
+def test_a_published_result_clears_it_and_a_typo_is_located(tmp_path, kb):
+    data = tmp_path / "data"
+    shutil.copytree(kb.data_dir, data)
+    path = data / "trials.csv"
+    text = path.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines() if l.startswith("fenhance_1,"))
+    row = text.splitlines().index(line) + 1
+    path.write_text(text.replace(line, line.replace(",announcement,", ",journal,")), encoding="utf-8")
+    edited = load_knowledge_base(data)
+    e061 = edited.therapy_effects.set_index("effect_id").loc["e061"]
+    assert not e061["unpublished"]  # one of its two trials is now in a journal
+    path.write_text(text.replace(line, line.replace(",announcement,", ",press release,")), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as error:
+        load_knowledge_base(data)
+    message = str(error.value)
+    assert f"trials.csv, row {row}" in message and "results_in" in message
+    assert "journal, meeting, announcement" in message
