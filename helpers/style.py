@@ -112,11 +112,11 @@ UNPUBLISHED_LABEL = "not yet in a journal"
 UNPUBLISHED_MEANING = ("The results behind this claim have so far only been announced by the company or university "
                        "that ran the trial(s), or presented at a meeting; they are not yet published in a "
                        "peer-reviewed journal. The full methods, data and side effects have not been checked by "
-                       "independent reviewers, and announcements tend to lead with the most favourable numbers. "
-                       "The result may still hold; read it as provisional.")
+                       "independent reviewers, and an announcement can leave out details that matter, whatever "
+                       "the result. Read it as provisional until the full report.")
 UNPUBLISHED_MARK = "°"
 UNPUBLISHED_KEY = ("° = not yet in a journal: results so far only announced by the trial's sponsor or presented at a "
-                   "meeting; read them as provisional")
+                   "meeting; read them as provisional (trials not yet checked carry no mark)")
 #: The mark after a favourable code whose action on that damage is not shown in people, and its key
 #: (evidence maps, figure and HTML table; the gap tables of lesson 06).
 DAGGER_MARK = "†"
