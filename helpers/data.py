@@ -955,9 +955,8 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
         return unblinded, active, unpublished
 
     flags = [caveats(*row) for row in zip(effects["design"], effects["direction"], effects["trial_ids"].fillna(""))]
-    effects["unblinded"] = [u for u, _, _ in flags]
-    effects["active_control"] = [a for _, a, _ in flags]
-    effects["unpublished"] = [p for _, _, p in flags]
+    for column, values in zip(("unblinded", "active_control", "unpublished"), zip(*flags)):
+        effects[column] = list(values)
 
 
 def model_parameters(model: str, data_dir: str | Path | None = None) -> dict[str, float]:

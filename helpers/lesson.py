@@ -15,8 +15,8 @@ from .data import load_knowledge_base
 from .markup import Html, esc, img_html, table_html
 from .queries import cite, rows_by_id
 from .style import (ACTIVE_CONTROL_MARK, ACTIVE_CONTROL_MEANING, EVIDENCE_COLOURS, STATUS_LABELS, UNBLINDED_MARK,
-                    UNBLINDED_MEANING, UNPUBLISHED_MARK, UNPUBLISHED_MEANING, caveat_tag_html, evidence_badge_html, figure_to_png, status_tag_html,
-                    unblinded_tag_html)
+                    UNBLINDED_MEANING, UNPUBLISHED_MARK, UNPUBLISHED_MEANING, caveat_tag_html, evidence_badge_html,
+                    figure_to_png, status_tag_html, unblinded_tag_html)
 
 
 def figure_html(png: bytes, description: str) -> Html:

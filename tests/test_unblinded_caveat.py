@@ -17,7 +17,7 @@ from helpers.figures.evidence import evidence_map_figure
 from helpers.figures.therapy_tables import (describe_mechanism_evidence, effect_claims_html,
                                             evidence_map_full_figure, mechanism_evidence_figure)
 from helpers.lesson import evidence_legend_html
-from helpers.style import ACTIVE_CONTROL_MARK, UNBLINDED_LABEL, UNBLINDED_MARK
+from helpers.style import ACTIVE_CONTROL_MARK, UNBLINDED_LABEL, UNBLINDED_MARK, UNPUBLISHED_MARK
 from helpers.widgets.explorer import claim_evidence_html, effects_table_html, evidence_map_html
 from test_data import _set  # noqa: PLC2701 (the same spreadsheet-like edits)
 from test_data_damage import _row_of  # noqa: PLC2701
@@ -97,9 +97,11 @@ def test_the_maps_mark_a_decisive_unblinded_cell_and_explain_it(kb, open_mist):
     assert UNBLINDED_MARK not in plain
 
 
-@pytest.mark.parametrize("caveat, mark", [("unblinded", UNBLINDED_MARK), ("active", ACTIVE_CONTROL_MARK)])
+@pytest.mark.parametrize("caveat, mark", [("unblinded", UNBLINDED_MARK), ("active", ACTIVE_CONTROL_MARK),
+                                         ("unpublished", UNPUBLISHED_MARK)])
 def test_the_map_figure_marks_exactly_the_cells_it_is_given(kb, caveat, mark):
-    """Both caveats' map marks (this one and "against an active drug") go on the cells given, and only there."""
+    """Each caveat's map mark (this one, "against an active drug", "not yet in a journal") goes on the cells
+    given, and only there."""
     matrix = queries.evidence_matrix("als", kb=kb)
     therapy, damage = next((t, d) for t in matrix.index for d in matrix.columns if isinstance(matrix.loc[t, d], str))
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))

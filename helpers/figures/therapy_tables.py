@@ -454,11 +454,13 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
 def unpublished_sentence(matrix: pd.DataFrame, kb: KnowledgeBase, unpublished: set[tuple[str, str]]) -> str:
     """The sentence a map's text alternative adds when some shown cells rest only on results not yet in a
     journal (" Cells marked ° (...) are in the rows of: ..."), else ""."""
+    shown = {t for t, d in unpublished if t in matrix.index and d in matrix.columns and pd.notna(matrix.loc[t, d])}
+    if not shown:
+        return ""
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
-    rows = [names[t] for t in matrix.index
-            if any((t, d) in unpublished and pd.notna(matrix.loc[t, d]) for d in matrix.columns)]
+    rows = [names[t] for t in matrix.index if t in shown]
     return (f" Cells marked {UNPUBLISHED_MARK} (results so far only announced or presented at a meeting, not yet in "
-            f"a journal) are in the rows of: {', '.join(rows)}." if rows else "")
+            f"a journal) are in the rows of: {', '.join(rows)}.")
 
 
 def repair_summary(matrix: pd.DataFrame, disease_id: str, kb: KnowledgeBase,
