@@ -13,3 +13,13 @@ Notebooks import from here; logic lives here, teaching lives in the notebooks.
 """
 
 __version__ = "0.1.0"
+
+import gc as _gc
+
+# A lesson allocates many short-lived objects (each figure builds thousands of matplotlib artists), and
+# CPython's default collects the youngest generation every 700 allocations, re-examining the long-lived
+# ones more often than they need. Collecting every 10,000 allocations instead keeps memory bounded (the
+# garbage is still collected) and runs the series about a tenth faster (`python3 run.py bench`).
+_GC_YOUNG_THRESHOLD = 10_000
+if _gc.get_threshold()[0] < _GC_YOUNG_THRESHOLD:
+    _gc.set_threshold(_GC_YOUNG_THRESHOLD, *_gc.get_threshold()[1:])

@@ -512,11 +512,16 @@ def _draw_patients(rng: np.random.Generator, n_trials: int, n_patients: int, mon
 
 
 def _scores(slopes: np.ndarray, slope_multiplier: float, noise: np.ndarray, months: np.ndarray,
-            p: Mapping[str, float]) -> np.ndarray:
-    """Observed ALSFRS-R scores: rounded, kept within 0–48 (float32 for speed)."""
-    trend = (slopes * slope_multiplier).astype(np.float32)[..., None] * months.astype(np.float32)
-    scores = trend + noise
-    scores += np.float32(p["baseline_score_points"])
+            p: Mapping[str, float], out: np.ndarray | None = None) -> np.ndarray:
+    """Observed ALSFRS-R scores: rounded, kept within 0–48 (float32 for speed).
+
+    ``out`` (float32, the shape of ``noise``) is written over and returned: the power curve reuses one
+    buffer for every treatment effect instead of allocating tens of megabytes each time.
+    """
+    scores = np.empty_like(noise) if out is None else out
+    np.multiply((slopes * slope_multiplier).astype(np.float32)[..., None], months.astype(np.float32), out=scores)
+    np.add(scores, noise, out=scores)
+    np.add(scores, np.float32(p["baseline_score_points"]), out=scores)
     np.rint(scores, out=scores)
     np.clip(scores, 0.0, p["alsfrs_r_max_points"], out=scores)
     return scores
@@ -539,22 +544,31 @@ def simulate_arm(rng: np.random.Generator, n_trials: int, n_patients: int, month
     return scores, observed, slopes * slope_multiplier
 
 
-def _prefix_slopes(scores: np.ndarray, last_visit: np.ndarray, months: np.ndarray) -> np.ndarray:
+def _visit_weights(last_visit: np.ndarray, months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-visit weights of :func:`_prefix_slopes`: 1 for a visit made (visit 0 to ``last_visit``), else 0,
+    and the same times the month. They depend on the patients only, so one pair serves every effect."""
+    table = (np.arange(months.size) <= np.arange(months.size)[:, None]).astype(np.float32)  # row L: visits 0..L
+    return table[last_visit], (table * months.astype(np.float32))[last_visit]
+
+
+def _prefix_slopes(scores: np.ndarray, last_visit: np.ndarray, months: np.ndarray,
+                   weights: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """:func:`patient_slopes` for records observed from visit 0 to ``last_visit`` (fast path).
 
     With drop-out, each patient's observed visits are a prefix of the schedule, so the sums
-    the least-squares slope needs run from visit 0 to the last visit.
+    the least-squares slope needs run from visit 0 to the last visit. ``weights`` is
+    :func:`_visit_weights` of the same patients (computed here if not given).
     """
     t = months.astype(np.float64)
     n = last_visit + 1.0
     st, stt = np.cumsum(t)[last_visit], np.cumsum(t * t)[last_visit]
-    # scores and score × month are whole numbers below 2**24, so float32 holds them exactly and the
-    # float64 sums are exact in any order. Plain element-wise work, no matrix product: a threaded
-    # BLAS call can take several times longer when the machine is busy.
-    kept = np.where(np.arange(months.size) <= last_visit[..., None], scores, np.float32(0))
-    sy = kept.sum(-1, dtype=np.float64)
-    kept *= months.astype(np.float32)
-    sty = kept.sum(-1, dtype=np.float64)
+    made, made_month = _visit_weights(last_visit, months) if weights is None else weights
+    # Scores are whole numbers from 0 to 48, so every partial sum of score × weight is a whole number
+    # below 2**24: float32 holds it exactly, and the sums are exact in any order. einsum sums each
+    # patient's visits in one pass without a temporary array and without a matrix product (a threaded
+    # BLAS call can take several times longer when the machine is busy).
+    sy = np.einsum("...k,...k->...", scores, made).astype(np.float64)
+    sty = np.einsum("...k,...k->...", scores, made_month).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         slope = (n * sty - st * sy) / (n * stt - st * st)
     return np.where(n >= 2, slope, np.nan)
@@ -633,9 +647,10 @@ def simulate_alsfrs_trials(patients_per_arm: int | None = None, treatment_slowin
     trt_slopes, trt_noise, trt_last = _draw_patients(rng, n_trials, n, months, p)
     trt_scores = _scores(trt_slopes, 1.0 - effect, trt_noise, months, p)
     null_scores = _scores(trt_slopes, 1.0, trt_noise, months, p)
+    trt_weights = _visit_weights(trt_last, months)
     s_ctrl = _prefix_slopes(ctrl_scores, ctrl_last, months)
-    s_trt = _prefix_slopes(trt_scores, trt_last, months)
-    s_null = _prefix_slopes(null_scores, trt_last, months)
+    s_trt = _prefix_slopes(trt_scores, trt_last, months, trt_weights)
+    s_null = _prefix_slopes(null_scores, trt_last, months, trt_weights)
     ctrl_obs0 = np.arange(months.size) <= ctrl_last[0][:, None]
     trt_obs0 = np.arange(months.size) <= trt_last[0][:, None]
     historical = p["mean_slope_points_per_month"] * (1.0 + bias)
@@ -667,8 +682,9 @@ def _power_curve(sizes: tuple[int, ...], treatment_slowing: float, n_trials: int
                  params: tuple[tuple[str, float], ...]) -> tuple[float, ...]:
     p = dict(params)
     months, control, treated = _power_pool(max(sizes), n_trials, seed, params)
-    slopes, noise, last_visit = treated
-    arm = _prefix_slopes(_scores(slopes, 1.0 - treatment_slowing, noise, months, p), last_visit, months)
+    slopes, noise, last_visit, weights, scores = treated
+    arm = _prefix_slopes(_scores(slopes, 1.0 - treatment_slowing, noise, months, p, out=scores), last_visit,
+                         months, weights)
     return tuple(float(welch_t_test(control[:, :n], arm[:, :n])["benefit"].mean()) for n in sizes)
 
 
@@ -676,13 +692,16 @@ def _power_curve(sizes: tuple[int, ...], treatment_slowing: float, n_trials: int
 def _power_pool(size: int, n_trials: int, seed: int, params: tuple[tuple[str, float], ...]):
     """The patients of :func:`trial_power_curve`: the control arm's slopes, and the treated arm's
     random parts, which every treatment effect shares (common random numbers: the curves for
-    different effects differ only by the effect, and the pool is drawn once)."""
+    different effects differ only by the effect, and the pool is drawn once), with their visit weights
+    and a buffer for their scores (overwritten by each effect in turn)."""
     p = dict(params)
     months = np.arange(int(p["trial_duration_months"]) + 1, dtype=float)
     rng = np.random.default_rng(seed)
     slopes, noise, last_visit = _draw_patients(rng, n_trials, size, months, p)
-    control = _prefix_slopes(_scores(slopes, 1.0, noise, months, p), last_visit, months)
-    return months, control, _draw_patients(rng, n_trials, size, months, p)
+    scores = _scores(slopes, 1.0, noise, months, p)
+    control = _prefix_slopes(scores, last_visit, months)
+    slopes, noise, last_visit = _draw_patients(rng, n_trials, size, months, p)
+    return months, control, (slopes, noise, last_visit, _visit_weights(last_visit, months), scores)
 
 
 # =========================================================================== 4. MS relapses
