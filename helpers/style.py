@@ -235,6 +235,21 @@ def evidence_badge_html(level_id: str, label: str) -> str:
     )
 
 
+def scatter_by_marker(ax, points, **style) -> None:
+    """Draw ``points``, (x, y, marker, colour) tuples, with one ``scatter`` call per marker shape.
+
+    One collection per shape rather than one per point: each ``scatter`` call costs more than drawing
+    the points themselves, and a chart of every claim has a hundred of them. Points keep the order given
+    within a shape; call once per layer when one layer must lie on top of another.
+    """
+    by_marker: dict[str, list] = {}
+    for x, y, marker, colour in points:
+        by_marker.setdefault(marker, []).append((x, y, colour))
+    for marker, rows in by_marker.items():
+        xs, ys, colours = zip(*rows)
+        ax.scatter(xs, ys, marker=marker, color=list(colours), **style)
+
+
 def figure_to_png(fig, dpi: int = 96, tight: bool | None = None) -> bytes:
     """Render a matplotlib Figure to PNG bytes (deterministic: no timestamp metadata) and close it.
 

@@ -35,8 +35,8 @@ def test_the_chart_draws_one_harm_marker_per_harm_signal(kb):
     style = MarkerStyle("X")
     x_shape = style.get_path().transformed(style.get_transform()).vertices
     fig = overview.evidence_standing_figure(kb)
-    drawn = [c for ax in fig.axes for c in ax.collections if c.get_offsets().shape[0] == 1]  # the legend's are empty
-    markers = sum(1 for c in drawn if c.get_paths()[0].vertices.shape == x_shape.shape
+    drawn = [c for ax in fig.axes for c in ax.collections if c.get_offsets().shape[0] >= 1]  # the legend's are empty
+    markers = sum(c.get_offsets().shape[0] for c in drawn if c.get_paths()[0].vertices.shape == x_shape.shape
                   and np.allclose(c.get_paths()[0].vertices, x_shape))
     harms = sum(len(h) for h in overview.evidence_standing(kb)["harms"])
     decisive = int((overview.evidence_standing(kb)["direction"] == "harm").sum())

@@ -10,6 +10,7 @@ import dataclasses
 import html
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -103,16 +104,15 @@ def test_mechanism_chart_draws_one_marker_per_claim_and_adds_nothing_up(kb):
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     cell = kb.therapy_effects[kb.therapy_effects["therapy_id"].isin(tt.cell_based_therapy_ids(kb))]
-    points = [c for c in ax.collections if len(c.get_offsets()) == 1]
+    points = [np.asarray(xy) for c in ax.collections for xy in c.get_offsets()]  # the legend's collections are empty
     assert len(points) == len(cell)
     assert not [p for p in ax.patches if p.get_width() > 0]  # no bars
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
     rows = [t.get_text() for t in ax.get_yticklabels()]
     assert rows == [names[m] for m in kb.mechanisms["mechanism_id"] if m in set(cell["mechanism_id"])]
-    columns = {round(float(c.get_offsets()[0][0])) for c in points}
+    columns = {round(float(x)) for x, _ in points}
     assert columns <= set(range(5))
-    for c in points:  # each marker sits within its design's column
-        x, y = c.get_offsets()[0]
+    for x, _ in points:  # each marker sits within its design's column
         assert abs(x - round(x)) <= 0.45
     empty = [names[m] for m in kb.mechanisms["mechanism_id"] if m not in set(cell["mechanism_id"])]
     legend_text = "\n".join(t.get_text() for legend in fig.legends for t in legend.get_texts())

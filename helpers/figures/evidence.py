@@ -232,8 +232,8 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
         ax.xaxis.set_minor_locator(NullLocator())
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-        for yi in range(len(rows)):
-            ax.axhline(yi, color="#EEEEEE", linewidth=0.8, zorder=1)
+        # one faint line along each row, as a single collection across the axes' full width
+        ax.hlines(range(len(rows)), 0, 1, transform=ax.get_yaxis_transform(), color="#EEEEEE", linewidth=0.8, zorder=1)
         ax.set_xlabel("Participants (log scale: equal distances are equal multiples)")
         fig.suptitle(_wrap(title, 90), x=0.01, ha="left", fontsize=15)
         if rows.empty:

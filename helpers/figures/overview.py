@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from .. import queries
 from ..data import DESIGNS, KnowledgeBase
-from ..style import EVIDENCE_COLOURS, GREYS, STATUS_LABELS, figure_style
+from ..style import EVIDENCE_COLOURS, GREYS, STATUS_LABELS, figure_style, scatter_by_marker
 
 DESIGN_SHORT = {"rct_clinical": "RCT,\nclinical\nendpoint", "rct_surrogate": "RCT,\nsurrogate or\nsecondary",
                 "uncontrolled": "Early,\nun-\ncontrolled", "lab": "Animal\nand cell\nonly", "idea": "Idea\nonly"}
@@ -108,14 +108,14 @@ def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
         for ax, (title, group) in zip(axes, groups):
             labels = [f"{_short_name(r.name)} ({r.disease_id.upper()}) · {status_text(r.status, r.approved_for)}"
                       for r in group.itertuples()]
+            results, harms = [], []
             for y, r in enumerate(group.itertuples()):
-                marker, _ = DIRECTION_MARKERS[r.direction]
-                ax.scatter(x_of[r.design], y, marker=marker, s=95, color=EVIDENCE_COLOURS[r.evidence_level],
-                           edgecolors="#222222", linewidths=1.0, zorder=3)
+                results.append((x_of[r.design], y, DIRECTION_MARKERS[r.direction][0], EVIDENCE_COLOURS[r.evidence_level]))
                 for design, level in r.harms:  # a harm signal beside the decisive result, never hidden by it
                     x = x_of[design] + (0.22 if design == r.design else 0.0)
-                    ax.scatter(x, y, marker=DIRECTION_MARKERS["harm"][0], s=95, color=EVIDENCE_COLOURS[level],
-                               edgecolors="#222222", linewidths=1.0, zorder=3)
+                    harms.append((x, y, DIRECTION_MARKERS["harm"][0], EVIDENCE_COLOURS[level]))
+            for layer in (results, harms):  # harm signals drawn last, on top
+                scatter_by_marker(ax, layer, s=95, edgecolors="#222222", linewidths=1.0, zorder=3)
             ax.set_yticks(range(len(group)), labels, fontsize=10)
             ax.set_ylim(len(group) - 0.5, -0.5)
             ax.set_xlim(-0.5, len(DESIGNS) - 0.5)

@@ -23,7 +23,7 @@ from ..data import DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_ba
 from ..markup import Html, esc, join, table_html
 from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CLAIM_AIMS, DAGGER_KEY, DAGGER_MARK, EVIDENCE_COLOURS,
                      GREYS, REPAIR_LABEL, UNBLINDED_KEY, UNBLINDED_MARK, UNPUBLISHED_KEY, UNPUBLISHED_MARK,
-                     caveat_tags_html, evidence_badge_html, figure_style, status_tag_html)
+                     caveat_tags_html, evidence_badge_html, figure_style, scatter_by_marker, status_tag_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, result_label, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
@@ -264,6 +264,7 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
     with figure_style():
         fig = Figure(figsize=(10.0, 2.6 + 0.62 * len(shown)), layout="constrained")
         ax = fig.add_subplot()
+        points = []
         for y, mechanism in enumerate(shown):
             rows = effects[effects["mechanism_id"] == mechanism]
             for design, group in rows.groupby("design", observed=True, sort=False):
@@ -271,15 +272,14 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
                 offsets = (np.arange(len(group)) - (len(group) - 1) / 2) * 0.12  # side by side, centred
                 for dx, r in zip(offsets, group.itertuples()):
                     x = x_of[str(design)] + dx
-                    ax.scatter(x, y, marker=DIRECTION_MARKERS[str(r.direction)][0], s=70,
-                               color=EVIDENCE_COLOURS[str(r.evidence_level)], edgecolors="#222222", linewidths=1.0,
-                               zorder=3)
+                    points.append((x, y, DIRECTION_MARKERS[str(r.direction)][0], EVIDENCE_COLOURS[str(r.evidence_level)]))
                     if str(r.direction) == "benefit":  # the few favourable results, with their caveats
                         mark = ((UNBLINDED_MARK if r.unblinded else "") + (ACTIVE_CONTROL_MARK if r.active_control else "")
                                 + (UNPUBLISHED_MARK if r.unpublished else ""))
                         ax.annotate(EVIDENCE_CODES[str(r.evidence_level)] + mark, (x, y), xytext=(0, 8),
                                     textcoords="offset points", ha="center", va="bottom", fontsize=9.5,
                                     fontweight="bold")
+        scatter_by_marker(ax, points, s=70, edgecolors="#222222", linewidths=1.0, zorder=3)
         ax.set_yticks(range(len(shown)), [names[m] for m in shown], fontsize=11)
         ax.set_ylim(len(shown) - 0.4, -0.75)
         ax.set_xlim(-0.5, len(DESIGNS) - 0.5)
