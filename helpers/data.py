@@ -921,8 +921,10 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     the people rating them were blinded, so knowing who was treated can make it look better) and
     ``active_control`` (a randomized result, favourable or not, whose every trial compared the
     treatment with another effective treatment instead of a placebo or sham) and ``unpublished``
-    (a claim whose every trial has so far reported its results only at a meeting or in an
-    announcement, ``results_in`` in trials.csv, not in a peer-reviewed journal)."""
+    (a claim whose deciding trial has so far reported its results only at a meeting or in an
+    announcement, ``results_in`` in trials.csv, not in a peer-reviewed journal; the deciding trial
+    is the largest behind the claim by people enrolled, among the randomized ones for a randomized
+    grade, or every trial behind it where no size is recorded)."""
     effects = tables["therapy_effects"]
     trials = tables["trials"]
     blinding = dict(zip(trials["trial_id"].astype(str), trials["blinding"].astype(str)))
@@ -945,13 +947,24 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
 
     reported = dict(zip(trials["trial_id"].astype(str), trials["results_in"].astype("string").fillna("")))
 
+    def deciding(behind: list[str], randomized_grade: bool) -> list[str]:
+        """The trials whose result the grade reports: of the randomized ones (for a randomized grade; all
+        trials otherwise), the largest by people enrolled, the size the maps print; all of them where
+        no size is recorded."""
+        pool = [t for t in behind if randomized.get(t)] if randomized_grade else behind
+        pool = pool or behind
+        known = [t for t in pool if pd.notna(sizes.get(t))]
+        top = max((int(sizes[t]) for t in known), default=None)
+        return [t for t in known if int(sizes[t]) == top] if known else pool
+
     def caveats(design, direction, ids) -> tuple[bool, bool, bool]:
         behind = _split(str(ids))
-        randomized = str(design) in RANDOMIZED_DESIGNS and bool(behind)
-        unblinded = randomized and str(direction) == "benefit" and all(blinding.get(t) == "open" for t in behind)
-        active = (randomized and str(direction) in ("benefit", "no_benefit")
+        randomized_grade = str(design) in RANDOMIZED_DESIGNS and bool(behind)
+        unblinded = randomized_grade and str(direction) == "benefit" and all(blinding.get(t) == "open" for t in behind)
+        active = (randomized_grade and str(direction) in ("benefit", "no_benefit")
                   and all(control.get(t) == "active" for t in behind))
-        unpublished = bool(behind) and all(reported.get(t) in UNPUBLISHED_RESULTS for t in behind)
+        unpublished = bool(behind) and all(reported.get(t) in UNPUBLISHED_RESULTS
+                                           for t in deciding(behind, randomized_grade))
         return unblinded, active, unpublished
 
     flags = [caveats(*row) for row in zip(effects["design"], effects["direction"], effects["trial_ids"].fillna(""))]

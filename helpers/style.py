@@ -109,8 +109,9 @@ ACTIVE_CONTROL_MARK = "§"
 #: The words of the caveat shown next to a claim whose every trial has reported its results only in a
 #: company or university announcement or at a meeting (``results_in`` in trials.csv), and its mark and key.
 UNPUBLISHED_LABEL = "not yet in a journal"
-UNPUBLISHED_MEANING = ("The results behind this claim have so far only been announced by the company or university "
-                       "that ran the trial(s), or presented at a meeting; they are not yet published in a "
+UNPUBLISHED_MEANING = ("The results of the trial behind this claim (the largest, where several are cited) have so far "
+                       "only been announced by the company or university that ran it, or presented at a meeting; "
+                       "they are not yet published in a "
                        "peer-reviewed journal. The full methods, data and side effects have not been checked by "
                        "independent reviewers, and an announcement can leave out details that matter, whatever "
                        "the result. Read it as provisional until the full report.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 from figure_layout import figure_strings
 
@@ -26,11 +27,27 @@ def kb():
 
 
 def test_the_caveat_follows_the_rule_from_the_trials_table(kb):
-    where = dict(zip(kb.trials["trial_id"], kb.trials["results_in"].astype("string").fillna("")))
+    """The deciding trial: the largest enrolled one behind the claim (randomized ones for a randomized
+    grade); every trial behind the claim where no size is recorded."""
+    t = kb.trials.set_index("trial_id")
+    where = t["results_in"].astype("string").fillna("")
+    size = t["n_enrolled"].where(t["size_kind"].astype(str) == "enrolled")
     for e in kb.therapy_effects.itertuples():
         trials = queries.split_ids(str(e.trial_ids))
-        expected = bool(trials) and all(where[t] in ("meeting", "announcement") for t in trials)
+        pool = trials
+        if str(e.design) in ("rct_clinical", "rct_surrogate"):
+            pool = [x for x in trials if t.loc[x, "randomized"] == "yes"] or trials
+        sized = [x for x in pool if pd.notna(size[x])]
+        if sized:
+            pool = [x for x in sized if size[x] == max(size[y] for y in sized)]
+        expected = bool(trials) and all(where[x] in ("meeting", "announcement") for x in pool)
         assert bool(e.unpublished) == expected, e.effect_id
+
+
+def test_the_deciding_trial_sets_it_not_a_smaller_published_one(kb):
+    flags = dict(zip(kb.therapy_effects["effect_id"], kb.therapy_effects["unpublished"].astype(bool)))
+    assert flags["e005"]  # R0 from ALSUMMIT (announced), although the smaller phase 2 is published
+    assert flags["e064"]  # iDReAM: the phase 2 (26 people, a university report) is larger than the published phase 1
 
 
 def test_company_announced_results_carry_it_published_ones_do_not(kb):
@@ -83,12 +100,14 @@ def test_a_published_result_clears_it_and_a_typo_is_located(tmp_path, kb):
     shutil.copytree(kb.data_dir, data)
     path = data / "trials.csv"
     text = path.read_text(encoding="utf-8")
-    line = next(l for l in text.splitlines() if l.startswith("fenhance_1,"))
+    smaller = next(l for l in text.splitlines() if l.startswith("fenhance_1,"))  # 746 people
+    line = next(l for l in text.splitlines() if l.startswith("fenhance_2,"))  # 751: the deciding trial
     row = text.splitlines().index(line) + 1
+    path.write_text(text.replace(smaller, smaller.replace(",announcement,", ",journal,")), encoding="utf-8")
+    assert load_knowledge_base(data).therapy_effects.set_index("effect_id").loc["e061", "unpublished"]
     path.write_text(text.replace(line, line.replace(",announcement,", ",journal,")), encoding="utf-8")
-    edited = load_knowledge_base(data)
-    e061 = edited.therapy_effects.set_index("effect_id").loc["e061"]
-    assert not e061["unpublished"]  # one of its two trials is now in a journal
+    e061 = load_knowledge_base(data).therapy_effects.set_index("effect_id").loc["e061"]
+    assert not e061["unpublished"]  # the larger of its two trials, whose size the map prints, is now in a journal
     path.write_text(text.replace(line, line.replace(",announcement,", ",press release,")), encoding="utf-8")
     with pytest.raises(KnowledgeBaseError) as error:
         load_knowledge_base(data)
