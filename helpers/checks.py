@@ -124,7 +124,7 @@ def check_item(quiz_id: str, kb: KnowledgeBase | None = None) -> CheckItem:
     valid = [str(q) for q in quiz["quiz_id"]]
     if quiz_id not in valid:
         raise unknown_quiz_error(quiz_id, valid)
-    row = quiz.set_index("quiz_id").loc[quiz_id]
+    row = quiz.iloc[valid.index(quiz_id)]  # quiz ids are unique (checked on load)
     stored = [(str(row[o]), str(row[f])) for o, f in QUIZ_OPTION_COLUMNS if not _missing(row[o])]
     order = display_order(quiz_id, len(stored))
     refs = tuple(r for r in str(row["ref_ids"]).split(";") if r and r != "<NA>")

@@ -9,14 +9,15 @@ import shutil
 import pandas as pd
 import pytest
 from figure_layout import figure_strings
+from map_checks import assert_map_shows
 
 from helpers import queries
 from helpers.data import KnowledgeBaseError, load_knowledge_base
 from helpers.figures.therapy_tables import (describe_evidence_map, describe_mechanism_evidence, effect_claims_html,
-                                            evidence_map_full_figure, mechanism_evidence_figure, mechanism_table_html)
+                                            mechanism_evidence_figure, mechanism_table_html)
 from helpers.lesson import evidence_legend_html
 from helpers.style import UNPUBLISHED_LABEL, UNPUBLISHED_MARK, caveat_tags_html
-from helpers.widgets.explorer import evidence_cell_html, evidence_map_html, evidence_map_summary_html
+from helpers.widgets.explorer import evidence_cell_html, evidence_map_summary_html
 
 TAG = f">{UNPUBLISHED_LABEL}</span>"
 
@@ -76,12 +77,9 @@ def test_the_maps_mark_the_cells_and_say_so_in_words(kb):
     ms = queries.unpublished_pairs("ms", kb)
     assert {("fenebrutinib", "ms_bbb_relapse"), ("fenebrutinib", "ms_smouldering")} <= ms
     assert ("ahsct", "ms_t_cell_attack") not in ms
-    texts = figure_strings(evidence_map_full_figure("ms", kb))
-    assert any(t.startswith("R+§" + UNPUBLISHED_MARK + " (") for t in texts)  # FENhance: R+§°, then the size
-    assert any(line.startswith(UNPUBLISHED_MARK + " = not yet in a journal") for t in texts for line in t.splitlines())
+    # FENhance: R+§°, then the size
+    assert_map_shows(kb, "ms", "R+§" + UNPUBLISHED_MARK, UNPUBLISHED_MARK + " = not yet in a journal", sized=True)
     matrix = queries.evidence_matrix("ms", kb=kb)
-    html = evidence_map_html(matrix, "ms", kb)
-    assert "R+§" + UNPUBLISHED_MARK in html and UNPUBLISHED_MARK + " = not yet in a journal" in html
     for words in (describe_evidence_map("ms", kb), evidence_map_summary_html(matrix, "ms", kb)):
         assert f"Cells marked {UNPUBLISHED_MARK}" in words and "Fenebrutinib" in words.split(f"Cells marked {UNPUBLISHED_MARK}")[1]
     als = describe_evidence_map("als", kb)
