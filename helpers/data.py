@@ -155,8 +155,11 @@ ROUTES = ("intravenous", "intrathecal", "intraspinal", "intramuscular", "intrace
           "not_stated")
 TRIAL_STATUS = ("completed", "ongoing", "not_yet_recruiting", "terminated", "withdrawn", "unknown")
 TRIAL_RESULTS = ("met", "not_met", "safety_only", "mixed", "ongoing", "terminated", "not_reported")
-#: Where a trial's results have appeared (``trials.csv`` ``results_in``; empty: not recorded, or no results yet).
+#: Where a trial's results have appeared (``trials.csv`` ``results_in``; required for a trial with a result,
+#: :data:`RESULTS_REPORTED`; empty while there is none).
 RESULTS_IN = ("journal", "meeting", "announcement")
+#: Trial results that have been reported somewhere, so ``results_in`` must say where.
+RESULTS_REPORTED = ("met", "not_met", "mixed", "safety_only")
 #: The values of ``results_in`` that mean "not yet in a peer-reviewed journal".
 UNPUBLISHED_RESULTS = ("meeting", "announcement")
 MODELS = ("conduction", "motor_units", "alsfrs", "ms_relapse")
@@ -700,6 +703,10 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
         elif has_size and str(row.size_kind) == "planned" and str(row.status) == "completed":
             problems.append(Problem(files["trials"], _spreadsheet_row(pos), "size_kind", "planned",
                                     "a completed trial has an enrolled size, not a planned one"))
+        if str(row.result) in RESULTS_REPORTED and pd.isna(row.results_in):
+            problems.append(Problem(files["trials"], _spreadsheet_row(pos), "results_in", "",
+                                    f"a trial with a result ('{row.result}') says where it appeared: "
+                                    f"{', '.join(RESULTS_IN)} (data/README.md, rule 16)"))
         if has_size and not 1 <= int(row.n_enrolled) <= 100_000:
             problems.append(Problem(files["trials"], _spreadsheet_row(pos), "n_enrolled",
                                     str(row.n_enrolled), "expected between 1 and 100000 people"))

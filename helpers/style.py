@@ -117,7 +117,7 @@ UNPUBLISHED_MEANING = ("The results of the trial behind this claim (the largest,
                        "the result. Read it as provisional until the full report.")
 UNPUBLISHED_MARK = "°"
 UNPUBLISHED_KEY = ("° = not yet in a journal: results so far only announced by the trial's sponsor or presented at a "
-                   "meeting; read them as provisional (trials not yet checked carry no mark)")
+                   "meeting; read them as provisional")
 #: The mark after a favourable code whose action on that damage is not shown in people, and its key
 #: (evidence maps, figure and HTML table; the gap tables of lesson 06).
 DAGGER_MARK = "†"

@@ -112,3 +112,24 @@ def test_a_published_result_clears_it_and_a_typo_is_located(tmp_path, kb):
     message = str(error.value)
     assert f"trials.csv, row {row}" in message and "results_in" in message
     assert "journal, meeting, announcement" in message
+
+
+def test_a_trial_with_a_result_must_say_where_it_appeared(tmp_path, kb):
+    """Every trial with a result records where it appeared, so no unchecked trial hides its
+    caveat; a trial without a result leaves the cell empty."""
+    reported = kb.trials[kb.trials["result"].astype(str).isin(["met", "not_met", "mixed", "safety_only"])]
+    assert reported["results_in"].notna().all()
+    assert kb.trials.loc[kb.trials["result"].astype(str) == "ongoing", "results_in"].isna().all()
+    data = tmp_path / "data"
+    shutil.copytree(kb.data_dir, data)
+    path = data / "trials.csv"
+    text = path.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines() if l.startswith("mist,"))
+    row = text.splitlines().index(line) + 1
+    assert line.count(",journal,") == 1
+    path.write_text(text.replace(line, line.replace(",journal,", ",,", 1)), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as error:
+        load_knowledge_base(data)
+    message = str(error.value)
+    assert f"trials.csv, row {row}" in message and "results_in" in message and "says where it appeared" in message
+
