@@ -930,8 +930,8 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     treatment with another effective treatment instead of a placebo or sham) and ``unpublished``
     (a claim whose deciding trial has so far reported its results only at a meeting or in an
     announcement, ``results_in`` in trials.csv, not in a peer-reviewed journal; the deciding trial
-    is the largest behind the claim by people enrolled, among the randomized ones for a randomized
-    grade, or every trial behind it where no size is recorded)."""
+    is the largest behind the claim by people enrolled among those with a result, and among the
+    randomized ones for a randomized grade, or every such trial where no size is recorded)."""
     effects = tables["therapy_effects"]
     trials = tables["trials"]
     blinding = dict(zip(trials["trial_id"].astype(str), trials["blinding"].astype(str)))
@@ -955,10 +955,11 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
     reported = dict(zip(trials["trial_id"].astype(str), trials["results_in"].astype("string").fillna("")))
 
     def deciding(behind: list[str], randomized_grade: bool) -> list[str]:
-        """The trials whose result the grade reports: of the randomized ones (for a randomized grade; all
-        trials otherwise), the largest by people enrolled, the size the maps print; all of them where
-        no size is recorded."""
-        pool = [t for t in behind if randomized.get(t)] if randomized_grade else behind
+        """The trials whose result the grade reports: of those with a result (an ongoing trial decides
+        nothing yet) and randomized (for a randomized grade), the largest by people enrolled, the size
+        the maps print; all of them where no size is recorded."""
+        pool = [t for t in behind if reported.get(t)] or behind
+        pool = [t for t in pool if randomized.get(t)] if randomized_grade else pool
         pool = pool or behind
         known = [t for t in pool if pd.notna(sizes.get(t))]
         top = max((int(sizes[t]) for t in known), default=None)

@@ -106,18 +106,20 @@ ACTIVE_CONTROL_MEANING = ("Every randomized trial behind this result compared th
                           "shown to be better than that treatment, which does not show that it has no effect.")
 ACTIVE_CONTROL_MARK = "§"
 
-#: The words of the caveat shown next to a claim whose every trial has reported its results only in a
-#: company or university announcement or at a meeting (``results_in`` in trials.csv), and its mark and key.
+#: The words of the caveat shown next to a claim whose deciding trial (the largest with a result; the
+#: largest randomized one for a randomized grade) has reported its results only in a company or
+#: university announcement or at a meeting (``results_in`` in trials.csv), and its mark and key.
 UNPUBLISHED_LABEL = "not yet in a journal"
-UNPUBLISHED_MEANING = ("The results of the trial behind this claim (the largest, where several are cited) have so far "
+UNPUBLISHED_MEANING = ("The results of the main trial behind this claim (the largest, or for a randomized result the "
+                       "largest randomized one, where several are cited) have so far "
                        "only been announced by the company or university that ran it, or presented at a meeting; "
                        "they are not yet published in a "
                        "peer-reviewed journal. The full methods, data and side effects have not been checked by "
                        "independent reviewers, and an announcement can leave out details that matter, whatever "
                        "the result. Read it as provisional until the full report.")
 UNPUBLISHED_MARK = "°"
-UNPUBLISHED_KEY = ("° = not yet in a journal: results so far only announced by the trial's sponsor or presented at a "
-                   "meeting; read them as provisional")
+UNPUBLISHED_KEY = ("° = not yet in a journal: the main (largest) trial behind the code has so far only been announced "
+                   "by its sponsor or presented at a meeting; read it as provisional")
 #: The mark after a favourable code whose action on that damage is not shown in people, and its key
 #: (evidence maps, figure and HTML table; the gap tables of lesson 06).
 DAGGER_MARK = "†"

@@ -4,6 +4,8 @@ never looks like a peer-reviewed result (data/README.md, rule 16)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 
 import pandas as pd
@@ -35,9 +37,9 @@ def test_the_caveat_follows_the_rule_from_the_trials_table(kb):
     size = t["n_enrolled"].where(t["size_kind"].astype(str) == "enrolled")
     for e in kb.therapy_effects.itertuples():
         trials = queries.split_ids(str(e.trial_ids))
-        pool = trials
+        pool = [x for x in trials if where[x]] or trials  # a trial without a result decides nothing yet
         if str(e.design) in ("rct_clinical", "rct_surrogate"):
-            pool = [x for x in trials if t.loc[x, "randomized"] == "yes"] or trials
+            pool = [x for x in pool if t.loc[x, "randomized"] == "yes"] or trials
         sized = [x for x in pool if pd.notna(size[x])]
         if sized:
             pool = [x for x in sized if size[x] == max(size[y] for y in sized)]
@@ -91,6 +93,33 @@ def test_the_mechanism_chart_marks_favourable_unpublished_results(kb):
     assert any(t.endswith(UNPUBLISHED_MARK) for t in texts if t[:2] in ("R+", "S+"))
     assert any(line.startswith(UNPUBLISHED_MARK + " = not yet in a journal") for t in texts for line in t.splitlines())
     assert "results not yet in a journal" not in describe_mechanism_evidence(kb)  # no cell therapy's win rests on one
+
+
+def test_a_larger_trial_without_a_result_does_not_hide_it(tmp_path, kb):
+    """A claim may cite an ongoing trial beside the one that reported: the ongoing one, however
+    large, decides nothing yet."""
+    data = tmp_path / "data"
+    shutil.copytree(kb.data_dir, data)
+    trials = data / "trials.csv"
+    text = trials.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines() if l.startswith("alsummit,"))
+    fields = next(csv.reader([line]))
+    header = next(csv.reader([text.splitlines()[0]]))
+    row = dict(zip(header, fields))
+    row.update(trial_id="alsummit_follow_on", registry_id="", short_name="A larger follow-on trial (test only)",
+               n_enrolled="500", size_kind="enrolled", status="ongoing", result="ongoing", result_note="Not yet reported.",
+               results_in="", start_year="2026")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([row[c] for c in header])
+    trials.write_text(text + out.getvalue(), encoding="utf-8")
+    effects = data / "therapy_effects.csv"
+    e_text = effects.read_text(encoding="utf-8")
+    e_line = next(l for l in e_text.splitlines() if l.startswith("e005,"))
+    effects.write_text(e_text.replace(e_line, e_line.replace("alsummit;oh_msc_p2", "alsummit;oh_msc_p2;alsummit_follow_on")),
+                       encoding="utf-8")
+    edited = load_knowledge_base(data).therapy_effects.set_index("effect_id")
+    assert "alsummit_follow_on" in edited.loc["e005", "trial_ids"]
+    assert edited.loc["e005", "unpublished"]
 
 
 def test_a_published_result_clears_it_and_a_typo_is_located(tmp_path, kb):
