@@ -4,14 +4,14 @@ never looks like a peer-reviewed result (data/README.md, rule 16)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 
 import pandas as pd
 import pytest
 from figure_layout import figure_strings
 from map_checks import assert_map_shows
+from test_data import _add_copy, _set  # noqa: PLC2701 (the same spreadsheet-like edits)
+from test_data_damage import _row_of  # noqa: PLC2701
 
 from helpers import queries
 from helpers.data import KnowledgeBaseError, load_knowledge_base
@@ -30,8 +30,8 @@ def kb():
 
 
 def test_the_caveat_follows_the_rule_from_the_trials_table(kb):
-    """The deciding trial: the largest enrolled one behind the claim (randomized ones for a randomized
-    grade); every trial behind the claim where no size is recorded."""
+    """The deciding trial: the largest enrolled one behind the claim among those with a result
+    (randomized ones for a randomized grade); every such trial where no size is recorded."""
     t = kb.trials.set_index("trial_id")
     where = t["results_in"].astype("string").fillna("")
     size = t["n_enrolled"].where(t["size_kind"].astype(str) == "enrolled")
@@ -100,23 +100,11 @@ def test_a_larger_trial_without_a_result_does_not_hide_it(tmp_path, kb):
     large, decides nothing yet."""
     data = tmp_path / "data"
     shutil.copytree(kb.data_dir, data)
-    trials = data / "trials.csv"
-    text = trials.read_text(encoding="utf-8")
-    line = next(l for l in text.splitlines() if l.startswith("alsummit,"))
-    fields = next(csv.reader([line]))
-    header = next(csv.reader([text.splitlines()[0]]))
-    row = dict(zip(header, fields))
-    row.update(trial_id="alsummit_follow_on", registry_id="", short_name="A larger follow-on trial (test only)",
-               n_enrolled="500", size_kind="enrolled", status="ongoing", result="ongoing", result_note="Not yet reported.",
-               results_in="", start_year="2026")
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([row[c] for c in header])
-    trials.write_text(text + out.getvalue(), encoding="utf-8")
-    effects = data / "therapy_effects.csv"
-    e_text = effects.read_text(encoding="utf-8")
-    e_line = next(l for l in e_text.splitlines() if l.startswith("e005,"))
-    effects.write_text(e_text.replace(e_line, e_line.replace("alsummit;oh_msc_p2", "alsummit;oh_msc_p2;alsummit_follow_on")),
-                       encoding="utf-8")
+    _add_copy(data, "trials", "alsummit", "alsummit_follow_on", registry_id="",
+              short_name="A larger follow-on trial (test only)", n_enrolled="500", size_kind="enrolled",
+              status="ongoing", result="ongoing", result_note="Not yet reported.", results_in="", start_year="2026")
+    _set(data, "therapy_effects", _row_of(data, "therapy_effects", "effect_id", "e005"), "trial_ids",
+         "alsummit;oh_msc_p2;alsummit_follow_on")
     edited = load_knowledge_base(data).therapy_effects.set_index("effect_id")
     assert "alsummit_follow_on" in edited.loc["e005", "trial_ids"]
     assert edited.loc["e005", "unpublished"]
