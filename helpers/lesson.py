@@ -14,9 +14,8 @@ from IPython.display import HTML, display
 from .data import load_knowledge_base
 from .markup import Html, esc, img_html, table_html
 from .queries import cite, rows_by_id
-from .style import (ACTIVE_CONTROL_MARK, ACTIVE_CONTROL_MEANING, EVIDENCE_COLOURS, STATUS_LABELS, UNBLINDED_MARK,
-                    UNBLINDED_MEANING, UNPUBLISHED_MARK, UNPUBLISHED_MEANING, caveat_tag_html, evidence_badge_html,
-                    figure_to_png, status_tag_html, unblinded_tag_html)
+from .style import (CAVEAT_MARKS, CAVEATS, EVIDENCE_COLOURS, STATUS_LABELS, caveat_tag_html, evidence_badge_html,
+                    figure_to_png, status_tag_html)
 
 
 def figure_html(png: bytes, description: str) -> Html:
@@ -71,14 +70,9 @@ def evidence_legend_html() -> str:
                                       "favourable result on a surrogate or secondary endpoint, S+), but that the treatment works through "
                                       "<em>this</em> kind of damage is not shown in people: that link is a "
                                       "hypothesis.")],
-              [unblinded_tag_html(), Html(f"{esc(UNBLINDED_MEANING)} In the evidence maps and the mechanism chart "
-                                          f"the same caveat is an asterisk ({UNBLINDED_MARK}) after the code.")],
-              [caveat_tag_html("active_control"), Html(f"{esc(ACTIVE_CONTROL_MEANING)} In the evidence maps and the "
-                                                       f"mechanism chart the same caveat is a section sign "
-                                                       f"({ACTIVE_CONTROL_MARK}) after the code.")],
-              [caveat_tag_html("unpublished"), Html(f"{esc(UNPUBLISHED_MEANING)} In the evidence maps and the "
-                                                    f"mechanism chart the same caveat is a degree sign "
-                                                    f"({UNPUBLISHED_MARK}) after the code.")],
+              *([caveat_tag_html(name), Html(f"{esc(CAVEATS[name][1])} In the evidence maps and the mechanism chart "
+                                             f"the same caveat is {words} ({mark}) after the code.")]
+                for name, (mark, _key, words) in CAVEAT_MARKS.items()),
               ["(number) after R+, R0, S+ or S0 on a map",
                "How many people were enrolled in the largest randomized trial behind the result, all arms together, "
                "where that is recorded. A small trial can miss a real benefit, so its R0 or S0 says that a benefit "

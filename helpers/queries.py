@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from .data import DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
+from .style import CAVEAT_MARKS
 
 #: When several claims meet in one cell of the evidence matrix, the decisive one has the
 #: strongest design; among equals, a result with some blinding before one from trials in which
@@ -363,13 +364,10 @@ def _pairs(claims: pd.DataFrame) -> set[tuple[str, str]]:
     return set(zip(claims["therapy_id"].astype(str), claims["damage_id"].astype(str)))
 
 
-#: The caveat marks of the evidence maps: each a test on the decisive claims (a boolean mask).
-_CAVEAT_MARKS = {
-    "unlinked": lambda d: link_is_hypothesis(d["direction"], d["mechanism_link"]),
-    "unblinded": lambda d: d["unblinded"].astype(bool),
-    "active": lambda d: d["active_control"].astype(bool),
-    "unpublished": lambda d: d["unpublished"].astype(bool),
-}
+#: The marks of the evidence maps: each a test on the decisive claims (a boolean mask): the dagger,
+#: then every caveat of :data:`helpers.style.CAVEAT_MARKS` (a derived column of the claims).
+_CAVEAT_MARKS = {"unlinked": lambda d: link_is_hypothesis(d["direction"], d["mechanism_link"])} | {
+    name: (lambda d, name=name: d[name].astype(bool)) for name in CAVEAT_MARKS}
 
 
 def _decisive_pairs(disease: str, kb: KnowledgeBase | None, mark: str) -> set[tuple[str, str]]:
@@ -394,7 +392,7 @@ def unblinded_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[
 def active_control_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
     """(therapy_id, damage_id) pairs whose decisive claim is a randomized result from trials that all
     compared the treatment with another effective treatment (the ``active_control`` column)."""
-    return _decisive_pairs(disease, kb, "active")
+    return _decisive_pairs(disease, kb, "active_control")
 
 
 def unpublished_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
@@ -436,7 +434,7 @@ def _trial_sizes(decisive: pd.DataFrame) -> dict[tuple[str, str], int]:
 def map_marks(disease: str, kb: KnowledgeBase | None = None) -> dict:
     """Every mark of one disease's evidence map from a single pass over its decisive claims (a map
     update needs them all): the pair sets ``unlinked`` (:func:`unlinked_pairs`), ``unblinded``
-    (:func:`unblinded_pairs`), ``active`` (:func:`active_control_pairs`), ``unpublished``
+    (:func:`unblinded_pairs`), ``active_control`` (:func:`active_control_pairs`), ``unpublished``
     (:func:`unpublished_pairs`) and ``repair``
     (:func:`repair_pairs`), and ``sizes``, the trial sizes of the randomized cells (:func:`trial_sizes`)."""
     effects = _disease_effects(disease, _kb(kb))

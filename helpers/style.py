@@ -126,6 +126,12 @@ DAGGER_MARK = "†"
 DAGGER_KEY = ("† = favourable result (R+ on the course of the disease, or S+ on a surrogate or secondary endpoint); that it works "
               "through this damage is not shown in people")
 ACTIVE_CONTROL_KEY = "§ = against an active drug, not placebo: R0§ means not shown to be better than that drug, not no effect"
+#: Each caveat as a mark after a code in the evidence maps and the mechanism chart, in display order:
+#: derived column of the therapy claims -> (mark, its key, the mark's name in words). The one place
+#: that pairs a caveat with its mark (:func:`caveat_marks`, the maps' keys, the lessons' legend).
+CAVEAT_MARKS = {"unblinded": (UNBLINDED_MARK, UNBLINDED_KEY, "an asterisk"),
+                "active_control": (ACTIVE_CONTROL_MARK, ACTIVE_CONTROL_KEY, "a section sign"),
+                "unpublished": (UNPUBLISHED_MARK, UNPUBLISHED_KEY, "a degree sign")}
 #: What a claim is about (``action`` in therapy_effects.csv), in the words every view uses.
 CLAIM_AIMS = {"slows": "slowing further damage", "repairs": "repairing damage already done",
               "symptoms": "relieving symptoms", "research": "laboratory research (a research tool, not a treatment)"}
@@ -163,22 +169,26 @@ def caveat_tag_html(caveat: str) -> str:
                 f'font-size:0.9em;font-style:italic">{esc(label)}</span>')
 
 
-def unblinded_tag_html() -> str:
-    """The caveat after the badge of a favourable result from randomized trials in which nobody
-    was blinded."""
-    return caveat_tag_html("unblinded")
+def _carries(claim, caveat: str) -> bool:
+    """Whether a therapy claim (a mapping or a named tuple) carries ``caveat``; a missing column,
+    None or NaN counts as no."""
+    try:
+        value = claim[caveat]
+    except (KeyError, TypeError, IndexError):
+        value = getattr(claim, caveat, False)
+    return bool(value) if value is not None and value == value else False  # NaN is no
 
 
 def caveat_tags_html(claim) -> str:
     """The caveats a therapy claim carries, each followed by a space ("" when none). ``claim`` is a
     row of the therapy claims as a mapping or a named tuple; a missing caveat column counts as no."""
-    def flag(name: str) -> bool:
-        try:
-            value = claim[name]
-        except (KeyError, TypeError, IndexError):
-            value = getattr(claim, name, False)
-        return bool(value) if value is not None and value == value else False  # NaN is no
-    return "".join(f"{caveat_tag_html(name)} " for name in CAVEATS if flag(name))
+    return "".join(f"{caveat_tag_html(name)} " for name in CAVEATS if _carries(claim, name))
+
+
+def caveat_marks(claim) -> str:
+    """The marks of the caveats a therapy claim carries, in :data:`CAVEAT_MARKS` order ("" when none);
+    ``claim`` as for :func:`caveat_tags_html`, or a mapping from caveat to a yes/no."""
+    return "".join(mark for name, (mark, _key, _words) in CAVEAT_MARKS.items() if _carries(claim, name))
 
 
 #: Matplotlib settings for every figure: large enough to read on a projector.

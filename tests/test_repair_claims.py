@@ -75,7 +75,7 @@ def test_the_map_figure_marks_exactly_the_cell_it_is_given_and_keys_it_only_then
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
-    marked = figure_strings(evidence_map_figure(matrix, names, damage_names, labels, "t", repair={cell}))
+    marked = figure_strings(evidence_map_figure(matrix, names, damage_names, labels, "t", {"repair": {cell}}))
     assert marked.count(REPAIR_LABEL) == 1 and any(REPAIR_KEY in " ".join(t.split()) for t in marked)
     plain = figure_strings(evidence_map_figure(matrix, names, damage_names, labels, "t"))
     assert REPAIR_LABEL not in plain and not any(REPAIR_KEY in " ".join(t.split()) for t in plain)
@@ -153,6 +153,6 @@ def test_every_claim_display_says_what_the_claim_is_about(kb):
 def test_map_marks_are_the_mark_queries_in_one_pass(kb, disease):
     assert queries.map_marks(disease, kb) == {
         "unlinked": queries.unlinked_pairs(disease, kb), "unblinded": queries.unblinded_pairs(disease, kb),
-        "active": queries.active_control_pairs(disease, kb), "unpublished": queries.unpublished_pairs(disease, kb),
+        "active_control": queries.active_control_pairs(disease, kb), "unpublished": queries.unpublished_pairs(disease, kb),
         "repair": queries.repair_pairs(disease, kb),
         "sizes": queries.trial_sizes(disease, kb)}

@@ -73,7 +73,7 @@ def test_the_figure_prints_the_size_after_the_code_and_explains_it(kb):
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
-    texts = figure_strings(evidence_map_figure(matrix, names, damage_names, labels, "t", sizes={cell: 1234}))
+    texts = figure_strings(evidence_map_figure(matrix, names, damage_names, labels, "t", {"sizes": {cell: 1234}}))
     assert sum(t == "R0 (1,234)" for t in texts) == 1
     key_start = SIZE_KEY[:40]  # the legend wraps the key's lines
     assert any(line.startswith(key_start) for t in texts for line in t.splitlines())

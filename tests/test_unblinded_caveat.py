@@ -95,7 +95,7 @@ def test_the_maps_mark_a_decisive_unblinded_cell_and_explain_it(kb, open_mist):
     assert UNBLINDED_MARK not in plain
 
 
-@pytest.mark.parametrize("caveat, mark", [("unblinded", UNBLINDED_MARK), ("active", ACTIVE_CONTROL_MARK),
+@pytest.mark.parametrize("caveat, mark", [("unblinded", UNBLINDED_MARK), ("active_control", ACTIVE_CONTROL_MARK),
                                          ("unpublished", UNPUBLISHED_MARK)])
 def test_the_map_figure_marks_exactly_the_cells_it_is_given(kb, caveat, mark):
     """Each caveat's map mark (this one, "against an active drug", "not yet in a journal") goes on the cells
@@ -105,5 +105,5 @@ def test_the_map_figure_marks_exactly_the_cells_it_is_given(kb, caveat, mark):
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     labels = dict(zip(kb.evidence_levels["level_id"], kb.evidence_levels["label"]))
-    texts = figure_strings(evidence_map_figure(matrix, names, damage_names, labels, "t", **{caveat: {(therapy, damage)}}))
+    texts = figure_strings(evidence_map_figure(matrix, names, damage_names, labels, "t", {caveat: {(therapy, damage)}}))
     assert sum(t.endswith(mark) for t in texts) == 1

@@ -8,6 +8,7 @@ the only cue: evidence cells carry a short text code, trial markers differ in sh
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -18,10 +19,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import NullLocator
 from matplotlib.transforms import blended_transform_factory
 
-from ..style import (DAGGER_KEY, DAGGER_MARK, DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, OKABE_ITO, UNBLINDED_KEY, UNBLINDED_MARK,
-                     ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, REPAIR_KEY, REPAIR_LABEL, SIZE_KEY, UNPUBLISHED_KEY,
-                     UNPUBLISHED_MARK,
-                     figure_style, trial_size_text)
+from ..style import (CAVEAT_MARKS, DAGGER_KEY, DAGGER_MARK, DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS,
+                     OKABE_ITO, REPAIR_KEY, REPAIR_LABEL, SIZE_KEY, caveat_marks, figure_style, trial_size_text)
 
 #: Short codes printed in evidence-map cells (so the map reads without colour).
 #: (The same codes are in data/evidence_levels.csv, column ``code``; a test keeps them equal.)
@@ -52,38 +51,42 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)) or str(text)
 
 
-def map_mark(pair: tuple[str, str], unlinked: set[tuple[str, str]], unblinded: set[tuple[str, str]],
-             active: set[tuple[str, str]] = frozenset(), unpublished: set[tuple[str, str]] = frozenset()) -> str:
-    """What follows a code in an evidence-map cell (figure and HTML alike): a dagger where action on
-    that damage is not shown in people, an asterisk where nobody was blinded, a section sign where
-    every trial compared the treatment with another effective treatment instead of a placebo, a
-    degree sign where the results are not yet in a journal (announced or presented at a meeting)."""
-    return ((DAGGER_MARK if pair in unlinked else "") + (UNBLINDED_MARK if pair in unblinded else "")
-            + (ACTIVE_CONTROL_MARK if pair in active else "") + (UNPUBLISHED_MARK if pair in unpublished else ""))
+def map_keys() -> list[tuple[str, str]]:
+    """The keys below an evidence map, in order, each with the :func:`helpers.queries.map_marks` entry
+    whose cells it explains (figure and HTML alike): the dagger, each caveat's mark, repair claims and
+    trial sizes."""
+    return ([("unlinked", DAGGER_KEY)] + [(name, key) for name, (_mark, key, _words) in CAVEAT_MARKS.items()]
+            + [("repair", REPAIR_KEY), ("sizes", SIZE_KEY)])
+
+
+def map_mark(pair: tuple[str, str], marks: Mapping[str, Collection[tuple[str, str]]]) -> str:
+    """What follows a code in an evidence-map cell (figure and HTML alike): a dagger where the pair is
+    in ``marks["unlinked"]`` (action on that damage not shown in people), then the mark of each caveat
+    of :data:`~helpers.style.CAVEAT_MARKS` whose pairs include it (an asterisk where nobody was
+    blinded, a section sign where every trial compared the treatment with another effective
+    treatment, a degree sign where the results are not yet in a journal). ``marks`` is
+    :func:`helpers.queries.map_marks` output; a missing key counts as no pairs."""
+    return ((DAGGER_MARK if pair in marks.get("unlinked", ()) else "")
+            + caveat_marks({name: pair in marks.get(name, ()) for name in CAVEAT_MARKS}))
 
 
 def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], damage_names: dict[str, str],
                         level_labels: dict[str, str], title: str,
-                        unlinked: set[tuple[str, str]] = frozenset(),
-                        unblinded: set[tuple[str, str]] = frozenset(),
-                        active: set[tuple[str, str]] = frozenset(),
-                        repair: set[tuple[str, str]] = frozenset(),
-                        sizes: dict[tuple[str, str], int] | None = None,
-                        unpublished: set[tuple[str, str]] = frozenset()) -> Figure:
+                        marks: Mapping[str, Collection] | None = None) -> Figure:
     """Heat map of therapies (rows) × damage (columns), one colour and code per evidence level.
 
     ``matrix`` is :func:`helpers.queries.evidence_matrix` output; empty cells mean "no claim
-    in the knowledge base", drawn white. Cells in ``unlinked`` (benefit for the disease, action
-    on that damage not shown in people) get a dagger after their code; cells in ``unblinded``
-    (a favourable result from open-label trials only) get an asterisk, cells in ``active`` (trials
-    against an active drug only) a section sign, cells in ``unpublished`` (results not yet in a
-    journal) a degree sign (:func:`map_mark`). Cells in ``repair`` (the claim
+    in the knowledge base", drawn white. ``marks`` is :func:`helpers.queries.map_marks` output
+    (a missing key counts as none): cells in ``unlinked`` (benefit for the disease, action on that
+    damage not shown in people) get a dagger after their code, cells in a caveat's pairs that
+    caveat's mark (:func:`map_mark`). Cells in ``repair`` (the claim
     is about repairing damage already done, not about slowing further damage) carry the words
     :data:`~helpers.style.REPAIR_LABEL` under their code. ``sizes`` gives, for cells whose claim rests on
     randomized trials, the people in the largest of them, printed in brackets after the code
     (:func:`helpers.queries.trial_sizes`).
     """
-    sizes = sizes or {}
+    marks = marks or {}
+    sizes, repair = marks.get("sizes", {}), marks.get("repair", frozenset())
     levels = list(EVIDENCE_COLOURS)
     codes = np.full(matrix.shape, -1)
     for (r, c), value in np.ndenumerate(matrix.to_numpy(dtype=object)):
@@ -115,7 +118,7 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
             if code >= 0:
                 level = levels[code]
                 pair = (matrix.index[r], matrix.columns[c])
-                mark = map_mark(pair, unlinked, unblinded, active, unpublished)
+                mark = map_mark(pair, marks)
                 lift = 0.15 if pair in repair else 0.0  # rows run downwards: the code moves up, the words go below
                 code = EVIDENCE_CODES[level] + mark + trial_size_text(sizes.get(pair))
                 ax.text(c, r - lift, code, ha="center", va="center", fontsize=10,
@@ -142,12 +145,9 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
                          label=f"{EVIDENCE_CODES[lvl]} = {level_labels.get(lvl, lvl)}") for lvl in shown]
         handles.append(Patch(facecolor="#FFFFFF", edgecolor="#333333", label="blank = no claim in the knowledge base"))
         filled = {(t, d) for t in matrix.index for d in matrix.columns if pd.notna(matrix.loc[t, d])}
-        marks = [key for cells, key in ((unlinked, DAGGER_KEY), (unblinded, UNBLINDED_KEY),
-                                        (active, ACTIVE_CONTROL_KEY), (unpublished, UNPUBLISHED_KEY),
-                                        (repair, REPAIR_KEY),
-                                        (sizes, SIZE_KEY)) if filled & set(cells)]
-        if marks:  # one entry without a symbol, a line per mark (two blank symbols would look like one meaning)
-            lines = [textwrap.fill(key, 120, subsequent_indent="    ") for key in marks]  # narrow maps stay on canvas
+        keys = [key for name, key in map_keys() if filled & set(marks.get(name, ()))]
+        if keys:  # one entry without a symbol, a line per mark (two blank symbols would look like one meaning)
+            lines = [textwrap.fill(key, 120, subsequent_indent="    ") for key in keys]  # narrow maps stay on canvas
             handles.append(Patch(facecolor="#FFFFFF", edgecolor="#FFFFFF", label="\n".join(lines)))
         fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=10, frameon=False)
     return fig

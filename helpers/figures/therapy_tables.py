@@ -21,9 +21,9 @@ from matplotlib.patches import Patch
 from .. import models, queries
 from ..data import DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
-from ..style import (ACTIVE_CONTROL_KEY, ACTIVE_CONTROL_MARK, CLAIM_AIMS, DAGGER_KEY, DAGGER_MARK, EVIDENCE_COLOURS,
-                     GREYS, REPAIR_LABEL, UNBLINDED_KEY, UNBLINDED_MARK, UNPUBLISHED_KEY, UNPUBLISHED_MARK,
-                     caveat_tags_html, evidence_badge_html, figure_style, scatter_by_marker, status_tag_html)
+from ..style import (ACTIVE_CONTROL_MARK, CAVEAT_MARKS, CLAIM_AIMS, DAGGER_KEY, DAGGER_MARK, EVIDENCE_COLOURS, GREYS,
+                     REPAIR_LABEL, UNPUBLISHED_MARK, caveat_marks, caveat_tags_html, evidence_badge_html, figure_style,
+                     scatter_by_marker, status_tag_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, result_label, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
 
@@ -274,9 +274,7 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
                     x = x_of[str(design)] + dx
                     points.append((x, y, DIRECTION_MARKERS[str(r.direction)][0], EVIDENCE_COLOURS[str(r.evidence_level)]))
                     if str(r.direction) == "benefit":  # the few favourable results, with their caveats
-                        mark = ((UNBLINDED_MARK if r.unblinded else "") + (ACTIVE_CONTROL_MARK if r.active_control else "")
-                                + (UNPUBLISHED_MARK if r.unpublished else ""))
-                        ax.annotate(EVIDENCE_CODES[str(r.evidence_level)] + mark, (x, y), xytext=(0, 8),
+                        ax.annotate(EVIDENCE_CODES[str(r.evidence_level)] + caveat_marks(r), (x, y), xytext=(0, 8),
                                     textcoords="offset points", ha="center", va="bottom", fontsize=9.5,
                                     fontweight="bold")
         scatter_by_marker(ax, points, s=70, edgecolors="#222222", linewidths=1.0, zorder=3)
@@ -295,10 +293,8 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
         # the shapes in the empty lower right of the chart (no lower row reaches a randomized trial)
         ax.legend(handles=handles, title="What the test found", loc="lower right", fontsize=10, title_fontsize=10,
                   framealpha=1.0, edgecolor=GREYS["light"])
-        favourable = effects["direction"].astype(str) == "benefit"
-        keys = [key for flag, key in ((effects["unblinded"].any(), UNBLINDED_KEY),
-                                      (effects["active_control"].any(), ACTIVE_CONTROL_KEY),
-                                      (effects.loc[favourable, "unpublished"].any(), UNPUBLISHED_KEY)) if flag]
+        favourable = effects[effects["direction"].astype(str) == "benefit"]  # only their codes carry marks
+        keys = [key for name, (_mark, key, _words) in CAVEAT_MARKS.items() if favourable[name].astype(bool).any()]
         keys.append("colour = the claim's evidence badge; the code of each favourable result is printed above it")
         if empty:
             keys.append(f"no claim at all: {', '.join(empty)}")
@@ -411,9 +407,7 @@ def evidence_map_full_figure(disease: str, kb: KnowledgeBase | None = None) -> F
     damage = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     disease_name = str(kb.diseases.set_index("disease_id").loc[disease_id, "name"])
     marks = queries.map_marks(disease_id, kb)
-    return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}",
-                               marks["unlinked"], marks["unblinded"], marks["active"], marks["repair"], marks["sizes"],
-                               marks["unpublished"])
+    return evidence_map_figure(matrix, names, damage, _labels(kb), f"Evidence map: {disease_name}", marks)
 
 
 def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
@@ -442,7 +436,7 @@ def describe_evidence_map(disease: str, kb: KnowledgeBase | None = None) -> str:
             f"{disease_id.upper()}, {int(filled.to_numpy().sum())} cells filled; benefit on a clinical endpoint "
             f"in a randomized trial in the rows of: {', '.join(strong) or 'none'}; no benefit in a randomized "
             f"trial in the rows of: {', '.join(failed) or 'none'}")
-    active = sorted({names[t] for t, d in marks["active"] if t in matrix.index}, key=list(names.values()).index)
+    active = sorted({names[t] for t, d in marks["active_control"] if t in matrix.index}, key=list(names.values()).index)
     if active:
         text += (f"; cells marked {ACTIVE_CONTROL_MARK} (compared only with another effective drug, not with placebo) "
                  f"in the rows of: {', '.join(active)}")

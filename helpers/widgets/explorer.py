@@ -14,12 +14,11 @@ import pandas as pd
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
-from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_mark, result_label, trial_landscape_figure
+from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_keys, map_mark, result_label, trial_landscape_figure
 from ..figures.therapy_tables import (cell_based_therapy_ids, describe_trial_landscape, repair_summary,
                                       unpublished_sentence)
-from ..style import (ACTIVE_CONTROL_KEY, CLAIM_AIMS, DAGGER_KEY, REPAIR_KEY, REPAIR_LABEL, SIZE_KEY, UNBLINDED_KEY,
-                     UNPUBLISHED_KEY,
-                     caveat_tags_html, evidence_badge_html, figure_to_png, status_tag_html, trial_size_text)
+from ..style import (CLAIM_AIMS, REPAIR_LABEL, caveat_tags_html, evidence_badge_html, figure_to_png, status_tag_html,
+                     trial_size_text)
 from .common import STYLE_LABEL, FigureImage, assemble, notice_html
 
 DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
@@ -204,8 +203,7 @@ def evidence_map_figure_for(disease: str, min_evidence: str = ANY, kinds: str = 
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     title = f"Evidence map: {_disease_name(kb, disease)}"
     marks = queries.map_marks(disease, kb)
-    return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, marks["unlinked"], marks["unblinded"],
-                               marks["active"], marks["repair"], marks["sizes"], marks["unpublished"])
+    return evidence_map_figure(matrix, names, damage_names, _labels(kb), title, marks)
 
 
 @lru_cache(maxsize=256)
@@ -243,9 +241,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     damage_names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     cell_style = "border:1px solid #888;padding:3px 4px;text-align:center;min-width:56px;line-height:1.25"
     marks = marks if marks is not None else queries.map_marks(disease, kb)
-    unlinked, unblinded, active, repair = marks["unlinked"], marks["unblinded"], marks["active"], marks["repair"]
-    unpublished = marks["unpublished"]
-    sizes = marks["sizes"]
+    repair, sizes = marks["repair"], marks["sizes"]
     values = matrix.to_numpy(dtype=object)  # one conversion, not a .loc lookup per cell
     rows = []
     for therapy, row in zip(matrix.index, values):
@@ -255,7 +251,7 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
                 cells.append(Cell(Html('<span style="color:#767676">·</span>'), "background:#FFFFFF"))
             else:
                 level = str(level)
-                mark = map_mark((therapy, damage), unlinked, unblinded, active, unpublished)
+                mark = map_mark((therapy, damage), marks)
                 words = (f'<br><small style="font-weight:400">{esc(REPAIR_LABEL)}</small>'
                          if (therapy, damage) in repair else "")
                 size = trial_size_text(sizes.get((therapy, damage)))
@@ -271,14 +267,9 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     shown = [lvl for lvl in EVIDENCE_CODES if lvl in present]
     filled = set(stacked.index)
     legend = " ".join(f"{evidence_badge_html(lvl, EVIDENCE_CODES[lvl] + ' = ' + labels[lvl])}" for lvl in shown)
-    return (f'{table}<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>'
-            + (f'<br><span>{esc(DAGGER_KEY)} (a lower, separate level)</span>' if unlinked & filled else "")
-            + (f'<br><span>{esc(UNBLINDED_KEY)}</span>' if unblinded & filled else "")
-            + (f'<br><span>{esc(ACTIVE_CONTROL_KEY)}</span>' if active & filled else "")
-            + (f'<br><span>{esc(UNPUBLISHED_KEY)}</span>' if unpublished & filled else "")
-            + (f'<br><span>{esc(REPAIR_KEY)}</span>' if repair & filled else "")
-            + (f'<br><span>{esc(SIZE_KEY)}</span>' if set(sizes) & filled else "")
-            + '</p>')
+    keys = "".join(f'<br><span>{esc(key)}{" (a lower, separate level)" if name == "unlinked" else ""}</span>'
+                   for name, key in map_keys() if filled & set(marks.get(name, ())))
+    return f'{table}<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>{keys}</p>'
 
 
 def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None,
