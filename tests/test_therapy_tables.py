@@ -126,7 +126,7 @@ def test_mechanism_chart_draws_one_marker_per_claim_and_adds_nothing_up(kb):
 # --------------------------------------------------------------------------- routes
 def test_route_summary_counts_every_cell_trial_once(kb):
     summary = tt.route_summary(kb)
-    cell_trials = kb.trials[kb.trials["therapy_id"].isin(tt.cell_based_therapy_ids(kb))]
+    cell_trials = kb.trials[kb.trials["therapy_id"].isin(tt.cell_trial_therapy_ids(kb))]
     assert int(summary["trials_als"].sum() + summary["trials_ms"].sum()) == len(cell_trials)
     assert sum(len(e) for e in summary["examples"]) == len(cell_trials)
     assert set(summary["route"]) == set(cell_trials["route"].astype(str))
@@ -233,7 +233,7 @@ def test_facts_table_shows_the_values(kb):
 def test_describe_trial_landscape_counts(kb):
     text = tt.describe_trial_landscape(kb.trials, kb)
     assert text.startswith(f"Dot plot of all {len(kb.trials)} trials")
-    cell = kb.trials[kb.trials["therapy_id"].isin(tt.cell_based_therapy_ids(kb))]
+    cell = kb.trials[kb.trials["therapy_id"].isin(tt.cell_trial_therapy_ids(kb))]
     assert f"{len(cell)} test cell-based therapies" in text
     small = kb.trials.iloc[:3]
     assert f"all {len(small)} trials" in tt.describe_trial_landscape(small, kb)
@@ -334,7 +334,7 @@ def test_effect_claims_quote_the_data_in_order(kb):
 
 def test_cell_trials_leave_out_the_comparators(kb):
     trials = tt.cell_trials(kb)
-    assert set(trials["therapy_id"]) <= tt.cell_based_therapy_ids(kb)
+    assert set(trials["therapy_id"]) <= tt.cell_trial_therapy_ids(kb)
     comparators = kb.trials[kb.trials["short_name"].str.contains("comparator")]
     assert not set(comparators["trial_id"]) & set(trials["trial_id"])
     assert len(trials) + len(kb.trials[~kb.trials["trial_id"].isin(trials["trial_id"])]) == len(kb.trials)
@@ -447,3 +447,17 @@ def test_gap_table_says_which_claim_is_which_only_when_a_therapy_has_both_aims(k
     edited = load_knowledge_base(target)
     name = str(edited.therapies.set_index("therapy_id").loc["nsi566", "name"])
     assert _gap_suffixes(edited, "als", "Lower motor neuron loss", name) == 2
+
+
+def test_a_cell_mixture_trial_counts_as_a_cell_trial_everywhere_trials_are_counted(kb):
+    """The patient's own unfractionated bone marrow names no single cell type, so the mechanism views
+    leave it out; its placebo-controlled trial (ACTiMuS, never reported) is still a cell-therapy
+    trial: the trial landscape, the route table and the trial browser's cell trials must all hold it."""
+    from helpers.widgets.explorer import trial_browser_data
+
+    assert tt.cell_based_therapy_ids(kb) < tt.cell_trial_therapy_ids(kb)
+    assert "bone_marrow_iv" in tt.cell_trial_therapy_ids(kb) - tt.cell_based_therapy_ids(kb)
+    assert "actimus" in set(tt.cell_trials(kb)["trial_id"])
+    assert "ACTiMuS" in tt.route_table_html(kb)
+    assert "actimus" in set(trial_browser_data(kind="cell", kb=kb)["trial_id"])
+    assert "actimus" not in set(trial_browser_data(kind="other", kb=kb)["trial_id"])

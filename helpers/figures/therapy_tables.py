@@ -107,6 +107,16 @@ def cell_based_therapy_ids(kb: KnowledgeBase | None = None) -> set[str]:
     return set(t.loc[keep, "therapy_id"])
 
 
+def cell_trial_therapy_ids(kb: KnowledgeBase | None = None) -> set[str]:
+    """Therapies whose trials are cell-therapy trials: every cell therapy or procedure, also one that
+    gives a mixture of cells without naming a single cell type (the patient's own unfractionated
+    bone marrow). Wider than :func:`cell_based_therapy_ids`, which the mechanism views use because
+    they place each product by what its cells are; a trial of a cell mixture is still a cell trial,
+    and leaving out its trial would hide it from the trial counts (ACTiMuS, never reported)."""
+    t = _kb(kb).therapies
+    return set(t.loc[t["kind"].astype(str).isin(CELL_BASED_KINDS), "therapy_id"])
+
+
 def _effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
     effects = kb.therapy_effects.merge(kb.therapies[["therapy_id", "name", "status", "approved_for"]].astype({"status": str}),
                                        on="therapy_id")
@@ -366,7 +376,7 @@ def route_summary(kb: KnowledgeBase | None = None, cell_based_only: bool = True)
     kb = _kb(kb)
     trials = kb.trials
     if cell_based_only:
-        trials = trials[trials["therapy_id"].isin(cell_based_therapy_ids(kb))]
+        trials = trials[trials["therapy_id"].isin(cell_trial_therapy_ids(kb))]
     unknown = set(trials["route"].astype(str)) - set(ROUTES)
     if unknown:
         raise ValueError(f"Route(s) without a plain-language note in ROUTES: {', '.join(sorted(unknown))}")
@@ -661,9 +671,9 @@ def facts_table(fact_ids: list[str], kb: KnowledgeBase | None = None) -> HTML:
 
 
 def cell_trials(kb: KnowledgeBase | None = None) -> pd.DataFrame:
-    """Trials of cell-based therapies (see :func:`cell_based_therapy_ids`), without the comparator drug trials."""
+    """Trials of cell therapies (see :func:`cell_trial_therapy_ids`), without the comparator drug trials."""
     kb = _kb(kb)
-    return kb.trials[kb.trials["therapy_id"].isin(cell_based_therapy_ids(kb))].reset_index(drop=True)
+    return kb.trials[kb.trials["therapy_id"].isin(cell_trial_therapy_ids(kb))].reset_index(drop=True)
 
 
 def cell_trial_overview_figure(kb: KnowledgeBase | None = None) -> Figure:
@@ -701,7 +711,7 @@ def describe_cell_trial_overview(kb: KnowledgeBase | None = None) -> str:
 def describe_trial_landscape(trials: pd.DataFrame, kb: KnowledgeBase | None = None) -> str:
     """One-sentence text alternative for :func:`helpers.figures.evidence.trial_landscape_figure`."""
     kb = _kb(kb)
-    cell_ids = cell_based_therapy_ids(kb)
+    cell_ids = cell_trial_therapy_ids(kb)
     cell = trials[trials["therapy_id"].isin(cell_ids)]
     cell_rct = cell[cell["randomized"] == "yes"]
     cell_p3 = cell[cell["phase"].astype(str) == "3"]

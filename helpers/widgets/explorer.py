@@ -15,7 +15,7 @@ from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Cell, Html, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_keys, map_mark, result_label, trial_landscape_figure
-from ..figures.therapy_tables import (cell_based_therapy_ids, describe_trial_landscape, repair_summary,
+from ..figures.therapy_tables import (cell_trial_therapy_ids, describe_trial_landscape, repair_summary,
                                       unpublished_sentence)
 from ..style import (CLAIM_AIMS, REPAIR_LABEL, caveat_tags_html, evidence_badge_html, figure_to_png, status_tag_html,
                      trial_size_text)
@@ -372,7 +372,7 @@ KINDS = (("cell therapies", "cell"), ("drugs and other treatments", "other"), ("
 def trial_browser_data(disease: str = ANY, cell_type: str = ANY, phase: str = ANY, design: str = ANY,
                        result: str = ANY, kind: str = ANY, kb: KnowledgeBase | None = None) -> pd.DataFrame:
     """Trials matching the browser's filters (pure); ``"any"`` means no filter. ``kind``: ``"cell"``
-    for trials of cell therapies (:func:`~helpers.figures.therapy_tables.cell_based_therapy_ids`),
+    for trials of cell therapies (:func:`~helpers.figures.therapy_tables.cell_trial_therapy_ids`),
     ``"other"`` for the rest (drugs, antisense, other procedures)."""
     kb = kb or load_knowledge_base()
     randomized = {ANY: None, "randomized": True, "not_randomized": False}
@@ -386,7 +386,7 @@ def trial_browser_data(disease: str = ANY, cell_type: str = ANY, phase: str = AN
                            phase=None if phase == ANY else phase, randomized=randomized[design],
                            result=None if result == ANY else result, kb=kb)
     if kind != ANY:
-        is_cell = frame["therapy_id"].isin(cell_based_therapy_ids(kb))
+        is_cell = frame["therapy_id"].isin(cell_trial_therapy_ids(kb))
         frame = frame[is_cell if kind == "cell" else ~is_cell].reset_index(drop=True)
     return frame
 
