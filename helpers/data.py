@@ -636,6 +636,19 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
                                                 f"unknown id in {files[col.target]}; valid: {choices}"))
 
     refs = tables["references"]
+    for column in ("doi", "pmid"):  # one publication, one row: a second row would split its citations
+        first: dict[str, tuple[int, str]] = {}
+        for pos, (ref_id, value) in enumerate(zip(refs["ref_id"].astype(str), refs[column].fillna("").astype(str))):
+            key = value.strip().casefold()  # DOIs are case-insensitive
+            if not key or key == "<na>":
+                continue
+            if key in first:
+                row, other = first[key]
+                problems.append(Problem(files["references"], _spreadsheet_row(pos), column, value,
+                                        f"the same {column} as row {row} ({other}); one publication needs one row: "
+                                        f"cite {other} instead"))
+            else:
+                first[key] = (_spreadsheet_row(pos), ref_id)
     for pos, row in enumerate(refs.itertuples(index=False)):
         if not any(str(getattr(row, c)) not in ("", "<NA>") for c in ("doi", "pmid", "registry_id", "url")):
             problems.append(Problem(files["references"], _spreadsheet_row(pos), "doi", "",

@@ -278,6 +278,18 @@ def test_duplicate_id(data_copy):
     _assert_located(_error(data_copy), "therapies", 3, "therapy_id", "duplicate id", "row 2")
 
 
+def test_one_publication_one_reference_row(data_copy):
+    """A second row for the same paper (same DOI or PMID, DOIs in any case) splits its citations
+    and hides that two claims rest on one source: the error names both rows and the id to cite."""
+    before = _rows(data_copy / "references.csv")
+    first = [r[0] for r in before].index("burt_2019") + 1  # its spreadsheet row
+    doi = before[first - 1][before[0].index("doi")]
+    rows = _add_copy(data_copy, "references", "burt_2019", "burt_2019_again", doi=doi.upper())
+    error = _error(data_copy)
+    _assert_located(error, "references", len(rows), "doi", f"same doi as row {first} (burt_2019)", "cite burt_2019")
+    _assert_located(error, "references", len(rows), "pmid", f"same pmid as row {first} (burt_2019)")
+
+
 def test_value_outside_vocabulary(data_copy):
     _set(data_copy, "trials", 2, "phase", "4")
     _assert_located(_error(data_copy), "trials", 2, "phase", "expected one of: 1, 1/2")
