@@ -187,9 +187,9 @@ def _check_q03_10(item, kb):
 
 def _check_q04_09(item, kb):
     hsc = kb.cell_types.set_index("cell_type_id").loc["hsc"]
-    assert "blood and immune" in hsc["can_become"] and "Neurons" in hsc["cannot_become"]
+    assert "blood and circulating immune" in hsc["can_become"] and "Neurons" in hsc["cannot_become"]
     assert "myelin" in hsc["cannot_become"]
-    return _option(item, "All blood and immune")
+    return _option(item, "Blood and circulating immune")
 
 
 def _codes(kb, therapy=None, damage=None):
