@@ -103,8 +103,8 @@ def cell_based_therapy_ids(kb: KnowledgeBase | None = None) -> set[str]:
     """
     kb = _kb(kb)
     t = kb.therapies
-    keep = t["kind"].astype(str).isin(CELL_BASED_KINDS) & t["cell_type_id"].notna() & (t["cell_type_id"] != "")
-    return set(t.loc[keep, "therapy_id"])
+    named = t["cell_type_id"].notna() & (t["cell_type_id"] != "")
+    return cell_trial_therapy_ids(kb) & set(t.loc[named, "therapy_id"])
 
 
 def cell_trial_therapy_ids(kb: KnowledgeBase | None = None) -> set[str]:
@@ -257,8 +257,8 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
     """Dot chart: every claim, one marker each, by mechanism (rows) and the design of its test (columns).
 
     The marker's shape says what the test found and its colour is the claim's evidence badge; a
-    favourable result carries its code, with the caveat mark of a result from trials in which nobody
-    was blinded, or against an active drug only. Nothing is summed: a row with many markers is a
+    favourable result carries its code, followed by the mark of each caveat it carries
+    (:data:`~helpers.style.CAVEAT_MARKS`; each keyed under the chart when a printed code shows it). Nothing is summed: a row with many markers is a
     mechanism tested often, not one tested well (lesson 00: ten weak studies do not add up to one
     strong one). Mechanisms without a claim are named under the chart instead of drawn as empty rows.
     """
