@@ -55,7 +55,7 @@ DEFAULT_DATA_DIR = find_data_dir()
 ID_RE = re.compile(r"^[a-z0-9_]+$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
-REGISTRY_RE = re.compile(r"^(NCT\d{8}|ISRCTN\d{8}|\d{4}-\d{6}-\d{2})$")
+REGISTRY_RE = re.compile(r"^(NCT\d{8}|ISRCTN\d{8}|UMIN\d{9}|\d{4}-\d{6}-\d{2})$")
 URL_RE = re.compile(r"^https?://\S+$")
 LIST_SEP = ";"
 QUIZ_ID_RE = re.compile(r"^q(\d{2})_(\d{2})$")
@@ -433,7 +433,8 @@ def _check_cell(name: str, row: int, col: Column, value: str, problems: list[Pro
         problems.append(Problem(name, row, col.name, value, "expected a PubMed id: digits only, e.g. 30644983"))
     elif kind == "registry" and not REGISTRY_RE.match(value):
         problems.append(Problem(name, row, col.name, value,
-                                "expected a registry id: NCT + 8 digits, ISRCTN + 8 digits, or EudraCT YYYY-NNNNNN-NN"))
+                                "expected a registry id: NCT + 8 digits, ISRCTN + 8 digits, UMIN + 9 digits (Japan), "
+                                "or EudraCT YYYY-NNNNNN-NN"))
     elif kind == "url" and not URL_RE.match(value):
         problems.append(Problem(name, row, col.name, value, "expected a web address starting with https://"))
     elif kind == "refs":

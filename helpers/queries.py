@@ -509,6 +509,7 @@ def _reference_links(row) -> list[tuple[str, str]]:
     if registry:
         url = (f"https://clinicaltrials.gov/study/{registry}" if registry.startswith("NCT")
                else f"https://www.isrctn.com/{registry}" if registry.startswith("ISRCTN")
+               else f"https://apps.who.int/trialsearch/Trial2.aspx?TrialID=JPRN-{registry}" if registry.startswith("UMIN")
                else f"https://www.clinicaltrialsregister.eu/ctr-search/search?query={registry}")
         links.append((registry, url))
     return links

@@ -310,6 +310,11 @@ def test_malformed_registry_id_in_trials(data_copy):
     _assert_located(_error(data_copy), "trials", 5, "registry_id", "NCT + 8 digits")
 
 
+def test_a_umin_registry_id_needs_nine_digits(data_copy):
+    _set(data_copy, "trials", 5, "registry_id", "UMIN00034954")
+    _assert_located(_error(data_copy), "trials", 5, "registry_id", "UMIN + 9 digits")
+
+
 def test_non_numeric_number(data_copy):
     _set(data_copy, "trials", 2, "n_enrolled", "about 100")
     _assert_located(_error(data_copy), "trials", 2, "n_enrolled", "whole number")
