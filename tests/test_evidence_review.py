@@ -51,7 +51,7 @@ def test_overdue_trials_are_listed(data_copy):
     assert {"starms", "ram_ms", "endurance"} <= set(ids)  # their expected ends lie before 2030
     assert "mist" not in ids  # completed trials are not open
     now = [row[0] for row in evidence_review.overdue_trials(kb, today=date(2026, 11, 1))]
-    assert "starms" not in now and "beat_ms" in now  # BEAT-MS gives no expected end
+    assert "starms" not in now and "kyv101_p1" in now  # the KYV-101 phase 1 gives no expected end
 
 
 def test_report_runs_as_a_command():
