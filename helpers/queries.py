@@ -519,7 +519,8 @@ def _reference_links(row) -> list[tuple[str, str]]:
 PERSON = re.compile(r"^[^\W\d][\w'’.-]*(?: [\w'’.-]+)*? [A-Z]{1,3}(?:[,;]|$| et al)")
 #: Web hosts that only copy trial registry records: such a page is not linked as the work itself.
 REGISTRY_COPY_HOSTS = ("clinicaltrials.gov", "apps.who.int", "isrctn.com", "clinicaltrialsregister.eu",
-                       "ctv.veeva.com", "meddatax.com", "api.ai-analytics.org", "centerwatch.com", "trials.co")
+                       "ctv.veeva.com", "meddatax.com", "api.ai-analytics.org", "centerwatch.com", "trials.co",
+                       "umin.ac.jp")
 
 #: How an authors field begins when it names no person (a short citation then names the work).
 UNNAMED_AUTHORS = ("opinion article", "author names not", "author list not")

@@ -200,8 +200,9 @@ def test_the_cited_work_is_linked_and_a_copy_of_a_registry_record_is_not():
     assert labels("nct03477500") == ["NCT03477500"]                        # WHO copy of the record: not the work
     assert labels("nct06765564") == ["NCT06765564"]                        # a copy on a host without the id in its URL
     assert labels("cns10_cortex_record")[-1].startswith("NCT") and "web page" not in labels("cns10_cortex_record")
-    links = dict(queries._reference_links(refs.loc["ropals_2023"]))  # a Japanese registry id: its WHO record
+    links = dict(queries._reference_links(refs.loc["umin000034954"]))  # a Japanese registry record: its WHO copy
     assert links["UMIN000034954"] == "https://apps.who.int/trialsearch/Trial2.aspx?TrialID=JPRN-UMIN000034954"
+    assert list(links) == ["UMIN000034954"]  # the UMIN-CTR page is a copy of the record, not a second work
 
 
 def test_a_dagger_on_a_surrogate_or_secondary_result_is_never_called_benefit_for_the_disease():
