@@ -143,7 +143,7 @@ DAMAGE_CATEGORIES = ("neuron_loss", "protein_aggregation", "toxicity", "metaboli
 THERAPY_KINDS = ("cell_therapy", "drug", "antisense", "antibody", "procedure", "unproven_product")
 #: Regulatory status: shown next to the evidence, never instead of it.
 THERAPY_STATUS = ("full_approval", "conditional_approval", "withdrawn", "guideline_procedure", "investigational",
-                  "research_only", "marketed_without_evidence")
+                  "discontinued", "research_only", "marketed_without_evidence")
 #: Statuses whose tag may say where or for what they hold (``therapies.csv`` ``approved_for``).
 SCOPED_STATUSES = ("full_approval", "conditional_approval", "withdrawn", "guideline_procedure")
 PHASES = ("1", "1/2", "2", "2/3", "3", "observational", "not_stated")

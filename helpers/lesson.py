@@ -99,10 +99,13 @@ STATUS_MEANINGS = {
     "guideline_procedure": "A procedure, not a licensed product, that professional guidelines recommend for "
                            "selected patients.",
     "investigational": "Not approved for this disease. For this use it has been given only in clinical trials or "
-                       "through regulated expanded access, and some such products are no longer being developed. "
+                       "through regulated expanded access. Some have quietly stopped being tested; where the developers have "
+                       "said that they stopped, the tag says Development stopped instead. "
                        "Some are licensed for other conditions (clemastine for allergy, metformin "
                        "for diabetes); taking them for ALS or MS outside a trial, bought or prescribed off-label, has "
                        "no proven benefit and real risks.",
+    "discontinued": "Never approved for this disease; its developers have said that they stopped developing it for "
+                    "this use, usually after its trials failed.",
     "research_only": "A laboratory idea or tool; not tested as a treatment.",
     "marketed_without_evidence": "Sold to patients outside regulated trials without evidence that it is safe and "
                                  "effective.",

@@ -62,6 +62,7 @@ STATUS_LABELS = {
     "withdrawn": "Approval withdrawn",
     "guideline_procedure": "Guideline-recommended procedure",
     "investigational": "Investigational",
+    "discontinued": "Development stopped",
     "research_only": "Research only",
     "marketed_without_evidence": "Sold without evidence",
 }

@@ -438,7 +438,22 @@ def test_edit_is_picked_up_without_restart(data_copy):
 
 def test_an_approval_scope_on_a_therapy_that_is_not_approved_is_named(data_copy):
     rows = _rows(data_copy / "therapies.csv")
-    row = next(i for i, r in enumerate(rows, start=1) if r[0] == "evobrutinib")  # investigational
+    row = next(i for i, r in enumerate(rows, start=1) if r[0] == "elezanumab")  # investigational
     _set(data_copy, "therapies", row, "approved_for", "relapsing MS")
     _assert_located(_error(data_copy), "therapies", row, "approved_for", "the status is 'investigational'",
                     "full_approval")
+
+
+def test_a_therapy_whose_development_stopped_has_its_own_status_tag():
+    from helpers.lesson import STATUS_MEANINGS
+    from helpers.style import STATUS_LABELS, status_tag_html
+
+    kb = load_knowledge_base()
+    stopped = set(kb.therapies.loc[kb.therapies["status"] == "discontinued", "therapy_id"])
+    assert {"opicinumab", "evobrutinib", "biib078"} <= stopped  # each status note says its developers stopped it
+    for therapy in kb.therapies[kb.therapies["status"] == "discontinued"].itertuples():
+        assert "stopped" in therapy.status_note or "discontinued" in therapy.status_note \
+            or "abandoned" in therapy.status_note, therapy.therapy_id
+    assert "Development stopped" in str(status_tag_html("discontinued"))
+    assert "Development stopped" in STATUS_MEANINGS["investigational"]  # the two tags point at each other
+    assert set(STATUS_MEANINGS) == set(STATUS_LABELS)
