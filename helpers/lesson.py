@@ -83,7 +83,7 @@ def evidence_legend_html() -> str:
     return table_html(["Badge or tag", "What it means"], caption="Evidence badges and status tags used in every lesson",
                       groups=[("Treatment claims: how strong the test was, and what it found", rows("therapy") + marks),
                               ("Biology claims: how sure we are that it happens in people", rows("biology")),
-                              ("Regulatory status (dashed outline): a separate tag, never a level of evidence",
+                              ("Regulatory and development status (dashed outline): a separate tag, never a level of evidence",
                                status)],
                       css_class="evidence-legend")
 
@@ -98,14 +98,17 @@ STATUS_MEANINGS = {
     "withdrawn": "It was licensed, then withdrawn (for example after a confirmatory trial failed).",
     "guideline_procedure": "A procedure, not a licensed product, that professional guidelines recommend for "
                            "selected patients.",
-    "investigational": "Not approved for this disease. For this use it has been given only in clinical trials or "
-                       "through regulated expanded access. Some have quietly stopped being tested; where the developers have "
-                       "said that they stopped, the tag says Development stopped instead. "
+    "investigational": "Not approved for this disease. For this use it is tested in people only in clinical trials "
+                       "(some have not yet reached people) or given through regulated expanded access. Some are no "
+                       "longer being tested although nobody has announced it; when the developers have said that they "
+                       "stopped, the tag is “Development stopped” instead. "
                        "Some are licensed for other conditions (clemastine for allergy, metformin "
                        "for diabetes); taking them for ALS or MS outside a trial, bought or prescribed off-label, has "
                        "no proven benefit and real risks.",
-    "discontinued": "Never approved for this disease; its developers have said that they stopped developing it for "
-                    "this use, usually after its trials failed.",
+    "discontinued": "Never approved for this disease, and the company or research team developing it has said that "
+                    "it stopped developing it for this use, usually after its trials failed or showed too many side "
+                    "effects. Stopping is their decision, not a regulator's ruling: the badge beside the tag shows what "
+                    "the trials found.",
     "research_only": "A laboratory idea or tool; not tested as a treatment.",
     "marketed_without_evidence": "Sold to patients outside regulated trials without evidence that it is safe and "
                                  "effective.",

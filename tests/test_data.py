@@ -4,6 +4,7 @@ with the file, the spreadsheet row and the column."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -450,10 +451,14 @@ def test_a_therapy_whose_development_stopped_has_its_own_status_tag():
 
     kb = load_knowledge_base()
     stopped = set(kb.therapies.loc[kb.therapies["status"] == "discontinued", "therapy_id"])
-    assert {"opicinumab", "evobrutinib", "biib078"} <= stopped  # each status note says its developers stopped it
+    assert {"opicinumab", "evobrutinib", "biib078", "bexarotene"} <= stopped  # each status note says its developers stopped it
+    refs = kb.references.set_index("ref_id")
     for therapy in kb.therapies[kb.therapies["status"] == "discontinued"].itertuples():
-        assert "stopped" in therapy.status_note or "discontinued" in therapy.status_note \
-            or "abandoned" in therapy.status_note, therapy.therapy_id
+        # the note says that it was stopped, and when; one of its sources says so too (data/README)
+        assert "stopped" in therapy.status_note, therapy.therapy_id
+        assert re.search(r"\b(19|20)\d\d\b", therapy.status_note), therapy.therapy_id
+        sources = [f"{refs.loc[r, 'title']} {refs.loc[r, 'note']}".lower() for r in therapy.ref_ids.split(";")]
+        assert any(re.search(r"discontinu|stop|take further", text) for text in sources), therapy.therapy_id
     assert "Development stopped" in str(status_tag_html("discontinued"))
     assert "Development stopped" in STATUS_MEANINGS["investigational"]  # the two tags point at each other
     assert set(STATUS_MEANINGS) == set(STATUS_LABELS)

@@ -60,7 +60,7 @@ def test_legend_lists_every_level_strongest_first(kb):
         levels = kb.evidence_levels[kb.evidence_levels["applies_to"] == applies_to]
         positions = [html.index(f"evidence-{lvl}") for lvl in levels.sort_values("rank", ascending=False).level_id]
         assert positions == sorted(positions)
-    assert html.index("Treatment claims") < html.index("Biology claims") < html.index("Regulatory status")
+    assert html.index("Treatment claims") < html.index("Biology claims") < html.index("Regulatory and development status")
 
 
 def test_legend_reads_without_colour(kb):
