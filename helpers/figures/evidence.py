@@ -228,7 +228,8 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
             right = next((t for t in steps if t >= right), right)
         ax.set_xlim(4, right)
         ticks = [t for t in steps if t <= right]
-        ax.set_xticks(ticks, [f"{t:,}" for t in ticks])
+        # four-digit numbers without a separator (SI style), so "500" and "1000" fit side by side on a narrow axis
+        ax.set_xticks(ticks, [f"{t:,}" if t >= 10000 else str(t) for t in ticks])
         ax.xaxis.set_minor_locator(NullLocator())
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
