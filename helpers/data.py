@@ -55,7 +55,22 @@ DEFAULT_DATA_DIR = find_data_dir()
 ID_RE = re.compile(r"^[a-z0-9_]+$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
-REGISTRY_RE = re.compile(r"^(NCT\d{8}|ISRCTN\d{8}|UMIN\d{9}|\d{4}-\d{6}-\d{2})$")
+#: Trial registries whose ids the knowledge base accepts: the id's pattern, how an error message names
+#: it, and the public record it links to (``{}`` = the id). A new registry is one row here.
+REGISTRIES = (
+    (r"NCT\d{8}", "NCT + 8 digits", "https://clinicaltrials.gov/study/{}"),
+    (r"ISRCTN\d{8}", "ISRCTN + 8 digits", "https://www.isrctn.com/{}"),
+    (r"UMIN\d{9}", "UMIN + 9 digits (Japan)", "https://apps.who.int/trialsearch/Trial2.aspx?TrialID=JPRN-{}"),
+    (r"\d{4}-\d{6}-\d{2}", "EudraCT YYYY-NNNNNN-NN", "https://www.clinicaltrialsregister.eu/ctr-search/search?query={}"),
+)
+REGISTRY_RE = re.compile("^(" + "|".join(pattern for pattern, _name, _url in REGISTRIES) + ")$")
+_REGISTRY_NAMES = [name for _pattern, name, _url in REGISTRIES]
+REGISTRY_FORMATS = ", ".join(_REGISTRY_NAMES[:-1]) + ", or " + _REGISTRY_NAMES[-1]
+
+
+def registry_record_url(registry_id: str) -> str:
+    """The public record of a (valid) trial registry id, from :data:`REGISTRIES`."""
+    return next(url.format(registry_id) for pattern, _name, url in REGISTRIES if re.fullmatch(pattern, registry_id))
 URL_RE = re.compile(r"^https?://\S+$")
 LIST_SEP = ";"
 QUIZ_ID_RE = re.compile(r"^q(\d{2})_(\d{2})$")
@@ -432,9 +447,7 @@ def _check_cell(name: str, row: int, col: Column, value: str, problems: list[Pro
     elif kind == "pmid" and not PMID_RE.match(value):
         problems.append(Problem(name, row, col.name, value, "expected a PubMed id: digits only, e.g. 30644983"))
     elif kind == "registry" and not REGISTRY_RE.match(value):
-        problems.append(Problem(name, row, col.name, value,
-                                "expected a registry id: NCT + 8 digits, ISRCTN + 8 digits, UMIN + 9 digits (Japan), "
-                                "or EudraCT YYYY-NNNNNN-NN"))
+        problems.append(Problem(name, row, col.name, value, f"expected a registry id: {REGISTRY_FORMATS}"))
     elif kind == "url" and not URL_RE.match(value):
         problems.append(Problem(name, row, col.name, value, "expected a web address starting with https://"))
     elif kind == "refs":

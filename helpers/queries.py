@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .data import DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
+from .data import DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base, registry_record_url
 from .style import CAVEAT_MARKS
 
 #: When several claims meet in one cell of the evidence matrix, the decisive one has the
@@ -507,11 +507,7 @@ def _reference_links(row) -> list[tuple[str, str]]:
     if not links and page and not copy:
         links.append(("web page", page))
     if registry:
-        url = (f"https://clinicaltrials.gov/study/{registry}" if registry.startswith("NCT")
-               else f"https://www.isrctn.com/{registry}" if registry.startswith("ISRCTN")
-               else f"https://apps.who.int/trialsearch/Trial2.aspx?TrialID=JPRN-{registry}" if registry.startswith("UMIN")
-               else f"https://www.clinicaltrialsregister.eu/ctr-search/search?query={registry}")
-        links.append((registry, url))
+        links.append((registry, registry_record_url(registry)))
     return links
 
 

@@ -461,4 +461,5 @@ def test_a_therapy_whose_development_stopped_has_its_own_status_tag():
         assert any(re.search(r"discontinu|stop|take further", text) for text in sources), therapy.therapy_id
     assert "Development stopped" in str(status_tag_html("discontinued"))
     assert "Development stopped" in STATUS_MEANINGS["investigational"]  # the two tags point at each other
-    assert set(STATUS_MEANINGS) == set(STATUS_LABELS)
+    # the loader's vocabulary, the tags and the legend's meanings name the same statuses
+    assert set(kbdata.THERAPY_STATUS) == set(STATUS_LABELS) == set(STATUS_MEANINGS)
