@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .statuses import STATUSES
+
 
 def find_data_dir(start: str | Path | None = None) -> Path:
     """The knowledge-base folder to read, first match wins:
@@ -157,8 +159,7 @@ DAMAGE_CATEGORIES = ("neuron_loss", "protein_aggregation", "toxicity", "metaboli
                      "genetic", "immune", "myelin", "axonal", "inflammation")
 THERAPY_KINDS = ("cell_therapy", "drug", "antisense", "antibody", "procedure", "unproven_product")
 #: Regulatory status: shown next to the evidence, never instead of it.
-THERAPY_STATUS = ("full_approval", "conditional_approval", "withdrawn", "guideline_procedure", "investigational",
-                  "discontinued", "research_only", "marketed_without_evidence")
+THERAPY_STATUS = tuple(STATUSES)  # the statuses, their tags and meanings: helpers/statuses.py
 #: Statuses whose tag may say where or for what they hold (``therapies.csv`` ``approved_for``).
 SCOPED_STATUSES = ("full_approval", "conditional_approval", "withdrawn", "guideline_procedure")
 PHASES = ("1", "1/2", "2", "2/3", "3", "observational", "not_stated")

@@ -14,6 +14,7 @@ from IPython.display import HTML, display
 from .data import load_knowledge_base
 from .markup import Html, esc, img_html, table_html
 from .queries import cite, rows_by_id
+from .statuses import STATUSES
 from .style import (CAVEAT_MARKS, CAVEATS, EVIDENCE_COLOURS, STATUS_LABELS, caveat_tag_html, evidence_badge_html,
                     figure_to_png, status_tag_html)
 
@@ -88,31 +89,8 @@ def evidence_legend_html() -> str:
                       css_class="evidence-legend")
 
 
-#: What each regulatory status means (the labels are in :data:`helpers.style.STATUS_LABELS`).
-STATUS_MEANINGS = {
-    "full_approval": "A medicines regulator licensed it for this disease. Approval says benefit outweighed risk for "
-                     "that regulator; the evidence badge says how strong the trials were. Words in brackets after "
-                     "a tag say where or for which form of the disease it holds.",
-    "conditional_approval": "Licensed early (accelerated, conditional or exceptional approval), often on a surrogate "
-                            "endpoint, on condition that benefit is confirmed later.",
-    "withdrawn": "It was licensed, then withdrawn (for example after a confirmatory trial failed).",
-    "guideline_procedure": "A procedure, not a licensed product, that professional guidelines recommend for "
-                           "selected patients.",
-    "investigational": "Not approved for this disease. For this use it is tested in people only in clinical trials "
-                       "(some have not yet reached people) or given through regulated expanded access. Some are no "
-                       "longer being tested although nobody has announced it; when the developers have said that they "
-                       "stopped, the tag is “Development stopped” instead. "
-                       "Some are licensed for other conditions (clemastine for allergy, metformin "
-                       "for diabetes); taking them for ALS or MS outside a trial, bought or prescribed off-label, has "
-                       "no proven benefit and real risks.",
-    "discontinued": "Never approved for this disease, and the company or research team developing it has said that "
-                    "it stopped developing it for this use, usually after its trials failed or showed too many side "
-                    "effects. Stopping is their decision, not a regulator's ruling: the badge beside the tag shows what "
-                    "the trials found.",
-    "research_only": "A laboratory idea or tool; not tested as a treatment.",
-    "marketed_without_evidence": "Sold to patients outside regulated trials without evidence that it is safe and "
-                                 "effective.",
-}
+#: What each regulatory status means (its tag's words are :data:`helpers.style.STATUS_LABELS`).
+STATUS_MEANINGS = {status: meaning for status, (_, meaning) in STATUSES.items()}
 
 
 def evidence_legend(collapsed: bool = False) -> HTML:

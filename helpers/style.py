@@ -17,6 +17,7 @@ from contextlib import contextmanager
 import matplotlib
 
 from .markup import Html, attr, esc
+from .statuses import STATUSES
 
 OKABE_ITO = {
     "black": "#000000",
@@ -56,16 +57,7 @@ EVIDENCE_TEXT_COLOURS = {level: ("#FFFFFF" if level in ("rct_harm", "early_harm"
 
 #: Regulatory status labels (data/therapies.csv ``status``): drawn as outlined tags, never as
 #: evidence badges, because approval is not the same as shown benefit.
-STATUS_LABELS = {
-    "full_approval": "Approved",
-    "conditional_approval": "Conditional / accelerated approval",
-    "withdrawn": "Approval withdrawn",
-    "guideline_procedure": "Guideline-recommended procedure",
-    "investigational": "Investigational",
-    "discontinued": "Development stopped",
-    "research_only": "Research only",
-    "marketed_without_evidence": "Sold without evidence",
-}
+STATUS_LABELS = {status: label for status, (label, _) in STATUSES.items()}
 
 
 def status_tag_html(status: str, scope=None) -> str:

@@ -461,5 +461,11 @@ def test_a_therapy_whose_development_stopped_has_its_own_status_tag():
         assert any(re.search(r"discontinu|stop|take further", text) for text in sources), therapy.therapy_id
     assert "Development stopped" in str(status_tag_html("discontinued"))
     assert "Development stopped" in STATUS_MEANINGS["investigational"]  # the two tags point at each other
-    # the loader's vocabulary, the tags and the legend's meanings name the same statuses
-    assert set(kbdata.THERAPY_STATUS) == set(STATUS_LABELS) == set(STATUS_MEANINGS)
+    # one table (helpers/statuses.py) gives the loader's vocabulary, the tags and the legend's meanings,
+    # in the same order, and every status has words for its tag and a meaning of its own
+    assert list(kbdata.THERAPY_STATUS) == list(STATUS_LABELS) == list(STATUS_MEANINGS)
+    assert len(set(STATUS_LABELS.values())) == len(STATUS_LABELS)
+    assert all(len(meaning) > 40 and meaning.endswith(".") for meaning in STATUS_MEANINGS.values())
+    # data/README.md names every status the loader accepts
+    readme = (Path(kbdata.__file__).resolve().parent.parent / "data" / "README.md").read_text(encoding="utf-8")
+    assert [s for s in kbdata.THERAPY_STATUS if f"`{s}`" not in readme] == []
