@@ -397,7 +397,7 @@ def active_control_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[t
 
 def unpublished_pairs(disease: str, kb: KnowledgeBase | None = None) -> set[tuple[str, str]]:
     """(therapy_id, damage_id) pairs whose decisive claim rests only on trials whose results have so far
-    been announced or presented at a meeting, not published in a journal (the ``unpublished`` column)."""
+    been announced, presented at a meeting or posted in a trial registry, not published in a journal (the ``unpublished`` column)."""
     return _decisive_pairs(disease, kb, "unpublished")
 
 

@@ -101,18 +101,20 @@ ACTIVE_CONTROL_MARK = "§"
 
 #: The words of the caveat shown next to a claim whose deciding trial (the largest with a result; the
 #: largest randomized one for a randomized grade) has reported its results only in a company or
-#: university announcement or at a meeting (``results_in`` in trials.csv), and its mark and key.
+#: university announcement, at a meeting or as summary results in a trial registry (``results_in`` in
+#: trials.csv), and its mark and key.
 UNPUBLISHED_LABEL = "not yet in a journal"
 UNPUBLISHED_MEANING = ("The results of the main trial behind this claim (the largest, or for a randomized result the "
                        "largest randomized one, where several are cited) have so far "
-                       "only been announced by the company or university that ran it, or presented at a meeting; "
+                       "only been announced by the company or university that ran it, presented at a meeting or posted as "
+                       "summary results in a trial registry; "
                        "they are not yet published in a "
                        "peer-reviewed journal. The full methods, data and side effects have not been checked by "
                        "independent reviewers, and an announcement can leave out details that matter, whatever "
                        "the result. Read it as provisional until the full report.")
 UNPUBLISHED_MARK = "°"
 UNPUBLISHED_KEY = ("° = not yet in a journal: the main (largest) trial behind the code has so far only been announced "
-                   "by its sponsor or presented at a meeting; read it as provisional")
+                   "by its sponsor, presented at a meeting or posted in a trial registry; read it as provisional")
 #: The mark after a favourable code whose action on that damage is not shown in people, and its key
 #: (evidence maps, figure and HTML table; the gap tables of lesson 06).
 DAGGER_MARK = "†"

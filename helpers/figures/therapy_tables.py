@@ -463,7 +463,7 @@ def unpublished_sentence(matrix: pd.DataFrame, kb: KnowledgeBase, unpublished: s
         return ""
     names = dict(zip(kb.therapies["therapy_id"], kb.therapies["name"]))
     rows = [names[t] for t in matrix.index if t in shown]
-    return (f" Cells marked {UNPUBLISHED_MARK} (results so far only announced or presented at a meeting, not yet in "
+    return (f" Cells marked {UNPUBLISHED_MARK} (results so far only announced, presented at a meeting or posted in a trial registry, not yet in "
             f"a journal) are in the rows of: {', '.join(rows)}.")
 
 
