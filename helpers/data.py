@@ -178,6 +178,9 @@ RESULTS_IN = ("journal", "meeting", "announcement")
 RESULTS_REPORTED = ("met", "not_met", "mixed", "safety_only")
 #: The values of ``results_in`` that mean "not yet in a peer-reviewed journal".
 UNPUBLISHED_RESULTS = ("meeting", "announcement")
+#: The caveats derived for every therapy claim (boolean columns of ``therapy_effects``), in display order;
+#: their words and marks are :data:`helpers.style.CAVEATS` and :data:`helpers.style.CAVEAT_MARKS`.
+CAVEAT_COLUMNS = ("unblinded", "active_control", "unpublished")
 MODELS = ("conduction", "motor_units", "alsfrs", "ms_relapse")
 
 SCHEMA: dict[str, tuple[Column, ...]] = {
@@ -1004,7 +1007,7 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
         return unblinded, active, unpublished
 
     flags = [caveats(*row) for row in zip(effects["design"], effects["direction"], effects["trial_ids"].fillna(""))]
-    for column, values in zip(("unblinded", "active_control", "unpublished"), zip(*flags)):
+    for column, values in zip(CAVEAT_COLUMNS, zip(*flags)):
         effects[column] = list(values)
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .data import DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base, registry_record_url
+from .data import CAVEAT_COLUMNS, DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base, registry_record_url
 from .style import CAVEAT_MARKS
 
 #: When several claims meet in one cell of the evidence matrix, the decisive one has the
@@ -282,7 +282,7 @@ def _effects_view(kb: KnowledgeBase, effects: pd.DataFrame) -> pd.DataFrame:
                             kind="stable")
     columns = ["effect_id", "therapy_id", "therapy", "kind", "cell_type_id", "status", "approved_for", "disease_id", "damage_id",
                "damage", "mechanism_id", "mechanism", "action", "direction", "design", "strength", "n_people",
-               "mechanism_link", "evidence_level", "evidence", "unblinded", "active_control", "unpublished", "note", "ref_ids"]
+               "mechanism_link", "evidence_level", "evidence", *CAVEAT_COLUMNS, "note", "ref_ids"]
     return view[columns].reset_index(drop=True)
 
 

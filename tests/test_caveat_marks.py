@@ -27,6 +27,17 @@ def test_every_caveat_has_one_distinct_mark_in_the_same_order():
         assert key.startswith(f"{mark} = ")  # each key explains its own mark
 
 
+def test_every_derived_caveat_column_has_words_a_mark_and_chart_words_in_one_order(kb):
+    # adding a caveat means one derived column (helpers.data) and one entry in each table below
+    from helpers.data import CAVEAT_COLUMNS
+    from helpers.figures.therapy_tables import MECHANISM_CAVEAT_WORDS
+
+    assert list(CAVEAT_COLUMNS) == list(CAVEATS) == list(CAVEAT_MARKS) == list(MECHANISM_CAVEAT_WORDS)
+    assert set(CAVEAT_COLUMNS) <= set(kb.therapy_effects.columns)
+    assert all(kb.therapy_effects[c].dtype == bool for c in CAVEAT_COLUMNS)
+    assert set(CAVEAT_COLUMNS) <= set(queries.damage_for_therapy("ahsct", kb=kb).columns)
+
+
 def test_caveat_marks_reads_mappings_named_tuples_and_missing_values():
     assert caveat_marks({"unblinded": True, "active_control": True, "unpublished": True}) == "*§°"
     assert caveat_marks({"unpublished": True, "unblinded": False}) == "°"

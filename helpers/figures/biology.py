@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, FancyBboxPatch, Polygon, Rectangle
 
 from .. import models, queries
-from ..data import KnowledgeBase, load_knowledge_base
+from ..data import CAVEAT_COLUMNS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, table_html
 from .evidence import result_label
 from ..style import STATUS_LABELS, status_tag_html, DISEASE_COLOURS, GREYS, OKABE_ITO, evidence_badge_html, figure_style, \
@@ -364,8 +364,7 @@ def treatment_frame(therapy_ids: Sequence[str], disease: str = "als", kb: Knowle
                    "strength": int(e.strength),
                    "note": str(e.note), "ref_ids": str(e.ref_ids), "action": str(e.action),
                    "mechanism_link": str(e.mechanism_link), "direction": str(e.direction), "design": str(e.design),
-                   "unblinded": bool(e.unblinded), "active_control": bool(e.active_control),
-                   "unpublished": bool(e.unpublished)}
+                   **{caveat: bool(getattr(e, caveat)) for caveat in CAVEAT_COLUMNS}}
                   for e in effects.itertuples()]
         trial_rows = [{"trial_id": r.trial_id, "short_name": _plain_trial_name(str(r.short_name)),
                        "phase": str(r.phase),

@@ -27,7 +27,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, PathPatch
 from matplotlib.path import Path
 
 from .. import queries
-from ..data import POTENCY, KnowledgeBase, load_knowledge_base
+from ..data import CAVEAT_COLUMNS, POTENCY, KnowledgeBase, load_knowledge_base
 from ..markup import Html, attr, esc, table_html
 from ..style import GREYS, OKABE_ITO, blit_png, evidence_badge_html, figure_style, caveat_tags_html
 
@@ -626,7 +626,7 @@ def _levels(kb: KnowledgeBase) -> dict[str, str]:
 
 def claim_evidence(claim: ArticleClaim, kb: KnowledgeBase | None = None) -> list[dict]:
     """The data rows behind one claim: ``{"kind", "id", "level", "text", "refs"}``, plus for therapy
-    claims their caveats ``unblinded`` and ``active_control`` (see :func:`helpers.data.load_knowledge_base`;
+    claims their caveats (:data:`helpers.data.CAVEAT_COLUMNS`; see :func:`helpers.data.load_knowledge_base`;
     level None and no caveat for biology)."""
     kb = _kb(kb)
     rows: list[dict] = []
@@ -641,8 +641,7 @@ def claim_evidence(claim: ArticleClaim, kb: KnowledgeBase | None = None) -> list
     for effect_id in claim.effect_ids:
         e = effects.loc[effect_id]
         rows.append({"kind": "therapy_effects", "id": effect_id, "level": str(e["evidence_level"]),
-                     "unblinded": bool(e["unblinded"]), "active_control": bool(e["active_control"]),
-                     "unpublished": bool(e["unpublished"]),
+                     **{caveat: bool(e[caveat]) for caveat in CAVEAT_COLUMNS},
                      "text": f"{names[e['therapy_id']]} ({str(e['disease_id']).upper()}): {e['note']}",
                      "refs": str(e["ref_ids"])})
     facts = kb.disease_facts.set_index("fact_id")

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .. import models, queries
-from ..data import DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
+from ..data import CAVEAT_COLUMNS, DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
 from ..style import (ACTIVE_CONTROL_MARK, CAVEAT_MARKS, CLAIM_AIMS, DAGGER_KEY, DAGGER_MARK, EVIDENCE_COLOURS, GREYS,
                      REPAIR_LABEL, UNPUBLISHED_MARK, caveat_marks, caveat_tags_html, evidence_badge_html, figure_style,
@@ -193,15 +193,15 @@ def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
                                       for n, d, dmg in zip(sub["name"], sub["disease_id"], sub["damage"])))
 
         def claims(sub: pd.DataFrame) -> list[tuple]:
-            # (level, unblinded, active_control, link is a hypothesis (†), text, not confirmed by a later
-            # trial, not yet in a journal): each grade of each therapy, disease and damage once
+            # (level, caveats as (name, yes/no) pairs, link is a hypothesis (†), text, not confirmed by a later
+            # trial): each grade of each therapy, disease and damage once
+            flags = zip(*(sub[caveat].astype(bool) for caveat in CAVEAT_COLUMNS))
             return list(dict.fromkeys(
-                (lvl, bool(u), bool(a), queries.link_is_hypothesis(dr, ml), f"{n}: {d.upper()}, {dmg}",
-                 e in unconfirmed, bool(p))
-                for lvl, u, a, dr, ml, n, d, dmg, e, p in zip(sub["level"], sub["unblinded"], sub["active_control"],
-                                                              sub["direction"], sub["mechanism_link"], sub["name"],
-                                                              sub["disease_id"], sub["damage"], sub["effect_id"],
-                                                              sub["unpublished"])))
+                (lvl, tuple(zip(CAVEAT_COLUMNS, held)), queries.link_is_hypothesis(dr, ml), f"{n}: {d.upper()}, {dmg}",
+                 e in unconfirmed)
+                for lvl, held, dr, ml, n, d, dmg, e in zip(sub["level"], flags, sub["direction"], sub["mechanism_link"],
+                                                            sub["name"], sub["disease_id"], sub["damage"],
+                                                            sub["effect_id"])))
 
         failed = mine[mine["level"].isin(NO_BENEFIT_LEVELS)]
         row["failed"] = names(failed)
@@ -223,8 +223,8 @@ def mechanism_table_html(kb: KnowledgeBase | None = None) -> str:
     def graded(claims: list[tuple]) -> list[Html]:
         """Each claim with its own badge and caveat tags: a failed surrogate endpoint (S0) or a loss
         to an active drug (R0 with its caveat) must not read as a failed clinical placebo trial."""
-        return [_graded_html(level, hypothesis, {"unblinded": u, "active_control": a, "unpublished": p}, text, kb, later)
-                for level, u, a, hypothesis, text, later, p in claims]
+        return [_graded_html(level, hypothesis, dict(caveats), text, kb, later)
+                for level, caveats, hypothesis, text, later in claims]
 
     rows = []
     for r in table.itertuples():
@@ -321,14 +321,19 @@ def _mechanism_claims(kb: KnowledgeBase, cell_based_only: bool) -> pd.DataFrame:
     return effects[effects["therapy_id"].isin(cell_based_therapy_ids(kb))] if cell_based_only else effects
 
 
+#: How the mechanism chart's description says that every favourable randomized result of a
+#: mechanism carries a caveat (keys: :data:`helpers.data.CAVEAT_COLUMNS`, in the same order).
+MECHANISM_CAVEAT_WORDS = {"unblinded": "only from a trial in which nobody was blinded",
+                          "active_control": "only against other effective drugs, not placebo",
+                          "unpublished": "results not yet in a journal"}
+
+
 def describe_mechanism_evidence(kb: KnowledgeBase | None = None, cell_based_only: bool = True) -> str:
     """Text alternative for :func:`mechanism_evidence_figure`, computed from the data."""
     kb = _kb(kb)
     effects = _mechanism_claims(kb, cell_based_only)
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
-    caveats = {"unblinded": "only from a trial in which nobody was blinded",
-               "active_control": "only against other effective drugs, not placebo",
-               "unpublished": "results not yet in a journal"}
+    caveats = MECHANISM_CAVEAT_WORDS
     randomized = effects["design"].astype(str).isin(RANDOMIZED_DESIGNS)
     favourable = effects[randomized & (effects["direction"].astype(str) == "benefit")]
     failed = effects[randomized & (effects["direction"].astype(str) == "no_benefit")]
