@@ -94,6 +94,10 @@ def test_become_feedback_for_right_wrong_and_missing_predictions():
     wrong = cells.become_feedback_html("msc", "motor_neuron", True)
     assert "Not this time" in wrong and "It has not been shown" in wrong and "not shown" in wrong
     assert "Make your prediction first" in cells.become_feedback_html("msc", "motor_neuron", None)
+    # a laboratory recipe (made from, dashed arrow) is not read as a fate in the body
+    lab = cells.become_feedback_html("ipsc", "ipsc_motor_neuron", True)
+    assert "in the laboratory" in lab and "not the same as becoming it in the body" in lab
+    assert "in the laboratory" not in cells.become_feedback_html("opc", "oligodendrocyte", True)
 
 
 def test_become_widget_reveals_only_after_a_prediction(recording):

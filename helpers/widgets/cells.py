@@ -250,12 +250,15 @@ def become_feedback_html(parent: str, child: str, prediction: bool | None, kb: K
     shown, source = become_answer(parent, child, kb)
     names = dict(zip(kb.cell_types["cell_type_id"], kb.cell_types["name"]))
     verdict = "✔ Your prediction is right." if prediction == shown else "✘ Not this time."
-    fact = "It has been shown" if shown else "It has not been shown"
     column = {"sources": "made from", "can_become": "can become", "cannot_become": "cannot become (or not shown)"}
     from ..figures import cells as cell_figures
 
     which = next(link for link in cell_figures.LINEAGE + cell_figures.NOT_SHOWN
                  if (link.parent, link.child) == (parent, child))
+    fact = "It has been shown" if shown else "It has not been shown"
+    if shown and which.column == "sources":  # a laboratory recipe (dashed arrow), not a fate in the body
+        fact = ("It has been shown in the laboratory: there the second cell is made from the first (a dashed "
+                "arrow on the map), which is not the same as becoming it in the body")
     row_name = names[which.parent if which.row == "parent" else which.child]
     return (f'<div role="status"><p><b>{verdict}</b> {fact}. The knowledge base lists, for {esc(row_name)}, '
             f"under <i>{column[which.column]}</i>: \u201c{esc(source)}\u201d.</p>"
