@@ -333,14 +333,13 @@ def describe_mechanism_evidence(kb: KnowledgeBase | None = None, cell_based_only
     kb = _kb(kb)
     effects = _mechanism_claims(kb, cell_based_only)
     names = dict(zip(kb.mechanisms["mechanism_id"], kb.mechanisms["name"]))
-    caveats = MECHANISM_CAVEAT_WORDS
     randomized = effects["design"].astype(str).isin(RANDOMIZED_DESIGNS)
     favourable = effects[randomized & (effects["direction"].astype(str) == "benefit")]
     failed = effects[randomized & (effects["direction"].astype(str) == "no_benefit")]
 
     def positive_name(m: str) -> str:
         hits = favourable[favourable["mechanism_id"] == m]
-        held = [words for caveat, words in caveats.items() if hits[caveat].astype(bool).all()]
+        held = [words for caveat, words in MECHANISM_CAVEAT_WORDS.items() if hits[caveat].astype(bool).all()]
         return names[m] + (f" ({'; '.join(held)})" if held else "")
 
     order = list(kb.mechanisms["mechanism_id"])

@@ -256,7 +256,7 @@ def become_feedback_html(parent: str, child: str, prediction: bool | None, kb: K
     which = next(link for link in cell_figures.LINEAGE + cell_figures.NOT_SHOWN
                  if (link.parent, link.child) == (parent, child))
     fact = "It has been shown" if shown else "It has not been shown"
-    if shown and which.column == "sources":  # a laboratory recipe (dashed arrow), not a fate in the body
+    if shown and cell_figures.link_kind(which) == "sources":  # a laboratory recipe (dashed arrow), not a fate
         fact = ("It has been shown in the laboratory: there the second cell is made from the first (a dashed "
                 "arrow on the map), which is not the same as becoming it in the body")
     row_name = names[which.parent if which.row == "parent" else which.child]
