@@ -996,19 +996,22 @@ def _derive_grades(tables: dict[str, pd.DataFrame], level_dtype) -> None:
         top = max((int(sizes[t]) for t in known), default=None)
         return [t for t in known if int(sizes[t]) == top] if known else pool
 
-    def caveats(design, direction, ids) -> tuple[bool, bool, bool]:
+    def caveats(design, direction, ids) -> dict[str, bool]:
+        """Each caveat of :data:`CAVEAT_COLUMNS` by name, so that its column cannot depend on an order."""
         behind = _split(str(ids))
         randomized_grade = str(design) in RANDOMIZED_DESIGNS and bool(behind)
-        unblinded = randomized_grade and str(direction) == "benefit" and all(blinding.get(t) == "open" for t in behind)
-        active = (randomized_grade and str(direction) in ("benefit", "no_benefit")
-                  and all(control.get(t) == "active" for t in behind))
-        unpublished = bool(behind) and all(reported.get(t) in UNPUBLISHED_RESULTS
-                                           for t in deciding(behind, randomized_grade))
-        return unblinded, active, unpublished
+        return {
+            "unblinded": randomized_grade and str(direction) == "benefit"
+                         and all(blinding.get(t) == "open" for t in behind),
+            "active_control": (randomized_grade and str(direction) in ("benefit", "no_benefit")
+                               and all(control.get(t) == "active" for t in behind)),
+            "unpublished": bool(behind) and all(reported.get(t) in UNPUBLISHED_RESULTS
+                                                for t in deciding(behind, randomized_grade)),
+        }
 
     flags = [caveats(*row) for row in zip(effects["design"], effects["direction"], effects["trial_ids"].fillna(""))]
-    for column, values in zip(CAVEAT_COLUMNS, zip(*flags)):
-        effects[column] = list(values)
+    for column in CAVEAT_COLUMNS:  # a caveat named here but not derived above is a KeyError on load
+        effects[column] = [bool(f[column]) for f in flags]
 
 
 def model_parameters(model: str, data_dir: str | Path | None = None) -> dict[str, float]:
