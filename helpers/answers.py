@@ -23,7 +23,7 @@ import re
 import ipywidgets as widgets
 
 from . import record as learner_record
-from .widgets.common import SeriesWidget, notice_html
+from .widgets.common import SeriesWidget, lean, notice_html
 from .markup import attr, esc, sentence
 
 #: Self-assessment for Think! prompts.
@@ -117,24 +117,29 @@ def answer_box(answer_id: str, lesson: int, title: str, model_answer: str, kind:
     rubric = RUBRICS[kind]
     rec = learner_record.get_record()
     saved = rec.answer(answer_id) or {}
-    text = widgets.Textarea(value=str(saved.get("text", "")), placeholder="Write your answer here.",
-                            description="Your answer:", style={"description_width": "initial"},
-                            layout=widgets.Layout(width="100%", max_width="900px", height="8em"))
-    save = widgets.Button(description="Save my answer", button_style="primary",
-                          tooltip="Save your answer in your personal record (kept on this computer only)")
-    status = widgets.HTML(learner_record.notices_html())
-    reveal = widgets.HTML("")
-    ticks = [widgets.Checkbox(value=bool(v), description=r, indent=False, layout=widgets.Layout(width="auto"))
-             for r, v in zip(rubric, list(saved.get("rubric") or []) + [False] * len(rubric))]
-    rubric_head = widgets.HTML("<b>Check your answer.</b> Tick what your answer did:")
-    # The rubric joins the box only once it is revealed (a hidden, empty-looking box would count as
-    # an unrendered widget in the browser tests, and would be announced by nothing).
+    text = lean(widgets.Textarea, value=str(saved.get("text", "")), placeholder="Write your answer here.",
+                description="Your answer:", style={"description_width": "initial"},
+                layout={"width": "100%", "max_width": "900px", "height": "8em"})
+    save = lean(widgets.Button, description="Save my answer", button_style="primary",
+                tooltip="Save your answer in your personal record (kept on this computer only)")
+    status = lean(widgets.HTML, learner_record.notices_html())
+    reveal = lean(widgets.HTML, "")
+    # The rubric is made, and joins the box, only once the model answer is revealed: a hidden,
+    # empty-looking box would count as an unrendered widget in the browser tests and would be
+    # announced by nothing, and widgets made before they are needed cost every lesson time.
+    ticks: list = []
+    ticked = list(saved.get("rubric") or []) + [False] * len(rubric)
     state = {"revealed": False}
 
     def show_reveal():
         reveal.value = answer_reveal_html(title, model_answer, sources)
         if not state["revealed"]:
             state["revealed"] = True
+            ticks.extend(lean(widgets.Checkbox, value=bool(v), description=r, indent=False, layout={"width": "auto"})
+                         for r, v in zip(rubric, ticked))
+            for t in ticks:
+                t.observe(on_tick, names="value")
+            rubric_head = lean(widgets.HTML, "<b>Check your answer.</b> Tick what your answer did:")
             box.children = tuple(box.children) + (rubric_head, *ticks)
 
     def on_save(_=None):
@@ -149,10 +154,8 @@ def answer_box(answer_id: str, lesson: int, title: str, model_answer: str, kind:
         learner_record.get_record().set_rubric(answer_id, [t.value for t in ticks])
 
     save.on_click(on_save)
-    for t in ticks:
-        t.observe(on_tick, names="value")
-    header = widgets.HTML(f"<p><b>Your answer: {esc(sentence(title))}</b> {esc(prompt)} It is kept only "
-                          "on this computer, in your personal record.</p>")
+    header = lean(widgets.HTML, f"<p><b>Your answer: {esc(sentence(title))}</b> {esc(prompt)} It is kept only "
+                "on this computer, in your personal record.</p>")
     box = SeriesWidget([header, text, save, status, reveal],
                     f"Answer box: {title}. Write and save your answer to see the model answer")
     box.controls = {"text": text, "save": save, "rubric": ticks}

@@ -32,7 +32,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from .data import QUIZ_OPTION_COLUMNS, KnowledgeBase, load_knowledge_base
-from .widgets.common import SeriesWidget, notice_html
+from .widgets.common import SeriesWidget, lean, notice_html
 from .markup import attr, esc
 
 #: Callables that receive ``{"quiz_id", "lesson", "chosen", "correct", "attempt", "confidence"}``
@@ -235,15 +235,14 @@ class CheckWidget(SeriesWidget):
 def check_question(quiz_id: str) -> CheckWidget:
     """A check-your-understanding item: optional confidence, choose an option, press Check, read feedback."""
     item = check_item(quiz_id)
-    question = widgets.HTML(f"<b>Check your understanding.</b> {esc(item.question)}")
-    choice = widgets.RadioButtons(options=[(text, i) for i, text in enumerate(item.options)], value=None,
-                                  description="Answer:", layout=widgets.Layout(width="auto"),
-                                  style={"description_width": "initial"})
-    confidence = widgets.RadioButtons(options=[("Sure", "sure"), ("Unsure", "unsure")], value=None,
-                                      description="How sure are you? (optional)",
-                                      layout=widgets.Layout(width="auto"), style={"description_width": "initial"})
-    button = widgets.Button(description="Check", tooltip="Check your answer", button_style="primary")
-    feedback = widgets.HTML("")
+    question = lean(widgets.HTML, f"<b>Check your understanding.</b> {esc(item.question)}")
+    choice = lean(widgets.RadioButtons, options=[(text, i) for i, text in enumerate(item.options)], value=None,
+                  description="Answer:", layout={"width": "auto"}, style={"description_width": "initial"})
+    confidence = lean(widgets.RadioButtons, options=[("Sure", "sure"), ("Unsure", "unsure")], value=None,
+                      description="How sure are you? (optional)", layout={"width": "auto"},
+                      style={"description_width": "initial"})
+    button = lean(widgets.Button, description="Check", tooltip="Check your answer", button_style="primary")
+    feedback = lean(widgets.HTML, "")
     state = {"attempt": 1, "final": False}
 
     def on_check(_=None):

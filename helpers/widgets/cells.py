@@ -18,7 +18,7 @@ from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Html, attr, esc, table_html
 from ..figures.cells import POTENCY_ORDER, PotencyMapPlot, describe_potency_map, ordered_cell_types
 from ..style import evidence_badge_html, status_tag_html
-from .common import STYLE_LABEL, FigureImage, assemble, notice_html
+from .common import STYLE_LABEL, FigureImage, assemble, lean, notice_html
 
 ALL = "all"
 
@@ -154,17 +154,17 @@ def cell_card_html(cell_type_id: str | None, kb: KnowledgeBase | None = None) ->
 def cell_type_map(cell_type: str = "opc", potency: str = ALL, role: str = ALL) -> widgets.VBox:
     """Interactive map of cell types: filter by potency and group, choose a cell, read its card and see it on the map."""
     kb = load_knowledge_base()
-    potency_menu = widgets.Dropdown(options=potency_options(kb), value=potency, description="Potency:",
-                                    style=STYLE_LABEL)
-    role_menu = widgets.Dropdown(options=[(label, value) for value, label in ROLE_CHOICES], value=role,
-                                 description="Show:", style=STYLE_LABEL)
+    potency_menu = lean(widgets.Dropdown, options=potency_options(kb), value=potency, description="Potency:",
+                        style=STYLE_LABEL)
+    role_menu = lean(widgets.Dropdown, options=[(label, value) for value, label in ROLE_CHOICES], value=role,
+                     description="Show:", style=STYLE_LABEL)
     options = cell_type_options(potency, role, kb)
     start = cell_type if cell_type in [v for _, v in options] else (options[0][1] if options else None)
-    cell_menu = widgets.Dropdown(options=options, value=start, description="Cell type:", style=STYLE_LABEL,
-                                 layout=widgets.Layout(width="auto"))
-    card = widgets.HTML()
+    cell_menu = lean(widgets.Dropdown, options=options, value=start, description="Cell type:", style=STYLE_LABEL,
+                     layout={"width": "auto"})
+    card = lean(widgets.HTML)
     image = FigureImage()
-    caption = widgets.HTML()
+    caption = lean(widgets.HTML)
     plot = PotencyMapPlot(kb, figsize=(11.0, 8.8))
     pngs: dict = {}
     shown = {"map": object(), "busy": False}  # the cell drawn last (re-render only on change); refilter guard
@@ -197,9 +197,9 @@ def cell_type_map(cell_type: str = "opc", potency: str = ALL, role: str = ALL) -
     cell_menu.observe(show_cell, names="value")
     potency_menu.observe(refilter, names="value")
     role_menu.observe(refilter, names="value")
-    intro = widgets.HTML("<p>Narrow the list with the two filters, then choose a cell type. The card says what "
-                         "the cell is and what it can and cannot become; the map highlights it, with dotted lines "
-                         "to cell types it has not been shown to become.</p>")
+    intro = lean(widgets.HTML, "<p>Narrow the list with the two filters, then choose a cell type. The card says what "
+                 "the cell is and what it can and cannot become; the map highlights it, with dotted lines "
+                 "to cell types it has not been shown to become.</p>")
     return assemble([intro, widgets.HBox([potency_menu, role_menu]), cell_menu, card, image, caption],
                     {"potency": potency_menu, "role": role_menu, "cell_type": cell_menu},
                     {"card": card, "image": image, "caption": caption}, "cell_type_map",
@@ -273,15 +273,15 @@ def become_task(kb: KnowledgeBase | None = None) -> widgets.VBox:
 
     kb = _kb(kb)
     options = become_question_options(kb)
-    question = widgets.Dropdown(options=options, value=options[0][1], description="Question:", style=STYLE_LABEL,
-                                layout=widgets.Layout(width="auto"))
-    prediction = widgets.RadioButtons(options=BECOME_CHOICES, value=None, description="My prediction:",
-                                      style=STYLE_LABEL, layout=widgets.Layout(width="auto"))
-    reveal = widgets.Button(description="Reveal", button_style="primary", tooltip="Reveal the answer")
-    feedback = widgets.HTML("")
-    card = widgets.HTML("")
+    question = lean(widgets.Dropdown, options=options, value=options[0][1], description="Question:", style=STYLE_LABEL,
+                    layout={"width": "auto"})
+    prediction = lean(widgets.RadioButtons, options=BECOME_CHOICES, value=None, description="My prediction:",
+                      style=STYLE_LABEL, layout={"width": "auto"})
+    reveal = lean(widgets.Button, description="Reveal", button_style="primary", tooltip="Reveal the answer")
+    feedback = lean(widgets.HTML, "")
+    card = lean(widgets.HTML, "")
     image = FigureImage(layout=widgets.Layout(display="none"))
-    caption = widgets.HTML("")
+    caption = lean(widgets.HTML, "")
 
     def clear(*_):
         prediction.value = None
@@ -308,9 +308,9 @@ def become_task(kb: KnowledgeBase | None = None) -> widgets.VBox:
 
     question.observe(clear, names="value")
     reveal.on_click(on_reveal)
-    intro = widgets.HTML("<p><b>Predict, then reveal.</b> Choose a question, decide yes or no, then press "
-                         "<b>Reveal</b>: the answer comes from the knowledge base, with the cell's card and its place "
-                         "on the map.</p>")
+    intro = lean(widgets.HTML, "<p><b>Predict, then reveal.</b> Choose a question, decide yes or no, then press "
+                 "<b>Reveal</b>: the answer comes from the knowledge base, with the cell's card and its place "
+                 "on the map.</p>")
     return assemble([intro, question, prediction, reveal, feedback, card, image, caption],
                     {"question": question, "prediction": prediction, "reveal": reveal},
                     {"feedback": feedback, "card": card, "image": image, "caption": caption},

@@ -18,9 +18,48 @@ then sets state. Each public widget function returns a ``VBox`` whose ``.control
 
 from __future__ import annotations
 
+from functools import cache
+
 import ipywidgets as widgets
 
 from ..markup import esc, img_html
+
+
+@cache
+def _shared_layout(settings: tuple) -> widgets.Layout:
+    return widgets.Layout(**dict(settings))
+
+
+def shared_layout(**settings) -> widgets.Layout:
+    """One ``Layout`` model for each set of ``settings``, shared by every widget that asks for it.
+
+    Each widget model costs the kernel a message to the front end, and a widget left to itself makes
+    its own ``Layout`` and style models: a check question would open 17 models instead of 6. Share
+    only what nothing changes after creation; a widget whose layout a callback changes (an image
+    shown and hidden with ``layout.display``) needs a ``Layout`` of its own.
+    """
+    return _shared_layout(tuple(sorted(settings.items())))
+
+
+@cache
+def _shared_style(style_class: type, settings: tuple):
+    return style_class(**dict(settings))
+
+
+def shared_style(widget_class: type, **settings):
+    """The shared style model (see :func:`shared_layout`) of the kind ``widget_class`` takes, with
+    ``settings`` (for instance ``description_width="initial"``)."""
+    return _shared_style(widget_class.class_traits()["style"].klass, tuple(sorted(settings.items())))
+
+
+def lean(widget_class: type, *args, layout: dict | widgets.Layout | None = None, style: dict | None = None, **kwargs):
+    """``widget_class(*args, **kwargs)`` with a shared layout and style (:func:`shared_layout`,
+    :func:`shared_style`) made from the ``layout`` and ``style`` settings (none: the defaults); a
+    ``Layout`` model given as ``layout`` is used as it is."""
+    if not isinstance(layout, widgets.Layout):
+        layout = shared_layout(**(layout or {}))
+    return widget_class(*args, layout=layout, style=shared_style(widget_class, **(style or {})), **kwargs)
+
 
 LAYOUT_WIDE = widgets.Layout(width="auto", max_width="900px")
 STYLE_LABEL = {"description_width": "initial"}
@@ -68,7 +107,7 @@ class SeriesWidget(widgets.VBox):
     """
 
     def __init__(self, children, title: str):
-        super().__init__(children, layout=widgets.Layout(width="100%"))
+        super().__init__(children, layout=shared_layout(width="100%"))
         self.title = title
         self.controls: dict = {}
         self.outputs: dict = {}

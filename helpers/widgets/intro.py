@@ -10,7 +10,7 @@ from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import esc
 from ..style import evidence_badge_html, status_tag_html
-from .common import STYLE_LABEL, assemble, notice_html
+from .common import STYLE_LABEL, assemble, lean, notice_html
 
 
 def claims_at_level_html(level_id: str | None, kb: KnowledgeBase | None = None) -> str:
@@ -48,9 +48,9 @@ def evidence_level_explorer(level_id: str = "rct_benefit") -> widgets.VBox:
     levels = kb.evidence_levels.assign(biology=kb.evidence_levels["applies_to"] == "biology").sort_values(
         ["biology", "rank"], ascending=[True, False])
     labels = [f"Biology, {r.code} · {r.label}" if r.biology else f"{r.code} · {r.label}" for r in levels.itertuples()]
-    control = widgets.Dropdown(options=list(zip(labels, levels["level_id"])), value=level_id,
-                               description="Evidence level:", style=STYLE_LABEL)
-    result = widgets.HTML()
+    control = lean(widgets.Dropdown, options=list(zip(labels, levels["level_id"])), value=level_id,
+                   description="Evidence level:", style=STYLE_LABEL)
+    result = lean(widgets.HTML)
 
     def update(*_):
         result.value = claims_at_level_html(control.value, kb)
@@ -146,15 +146,15 @@ def evidence_sorting_task() -> widgets.VBox:
     options = [("— place it on the scale —", None)] + sorting_levels(kb)
     rows, menus, feedbacks = [], {}, {}
     for number, effect_id in enumerate(SORTING_CLAIMS, start=1):
-        text = widgets.HTML(f"<p><b>Claim {number}.</b> {esc(sorting_claim_text(effect_id, kb))}</p>")
-        menu = widgets.Dropdown(options=options, value=None, description=f"Claim {number} is:", style=STYLE_LABEL,
-                                layout=widgets.Layout(width="auto"))
-        feedback = widgets.HTML("")
+        text = lean(widgets.HTML, f"<p><b>Claim {number}.</b> {esc(sorting_claim_text(effect_id, kb))}</p>")
+        menu = lean(widgets.Dropdown, options=options, value=None, description=f"Claim {number} is:", style=STYLE_LABEL,
+                    layout={"width": "auto"})
+        feedback = lean(widgets.HTML, "")
         menus[effect_id], feedbacks[effect_id] = menu, feedback
         rows.append(widgets.VBox([text, menu, feedback]))
-    button = widgets.Button(description="Check my placements", button_style="primary",
-                            tooltip="Check where you placed each claim")
-    score = widgets.HTML("")
+    button = lean(widgets.Button, description="Check my placements", button_style="primary",
+                  tooltip="Check where you placed each claim")
+    score = lean(widgets.HTML, "")
 
     def on_check(_=None):
         right = placed = 0
@@ -173,9 +173,9 @@ def evidence_sorting_task() -> widgets.VBox:
                                          f"{right} of {len(menus)} placed right", right == len(menus))
 
     button.on_click(on_check)
-    intro = widgets.HTML("<p><b>Sorting task.</b> Read each claim from the knowledge base and place it on the "
-                         "scale: how strong was the test, and what did it find? Then press <b>Check my "
-                         "placements</b>.</p>")
+    intro = lean(widgets.HTML, "<p><b>Sorting task.</b> Read each claim from the knowledge base and place it on the "
+                 "scale: how strong was the test, and what did it find? Then press <b>Check my "
+                 "placements</b>.</p>")
     return assemble([intro] + rows + [button, score], {"placements": menus, "check": button},
                     {"feedback": feedbacks, "score": score}, "evidence_sorting_task",
                     title="Sorting task: six claims on the evidence scale", static_form=static_sorting_html(kb))

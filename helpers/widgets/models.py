@@ -29,7 +29,7 @@ from ..figures.models import (LESSON_TRIAL_COUNT, ConductionPlot, MotorUnitPlot,
 from ..figures.therapy_tables import monte_carlo_note
 from ..style import blit_png, canvas_image, figure_style
 from ..markup import Html, esc, table_html
-from .common import STYLE_LABEL, FigureImage, assemble, notice_html
+from .common import STYLE_LABEL, FigureImage, assemble, lean, notice_html, shared_style
 
 SLIDER_LAYOUT = widgets.Layout(width="95%", max_width="560px")
 TEACHING_BANNER = ("<p style='margin:4px 0'><strong>Teaching model.</strong> It shows one mechanism with numbers "
@@ -102,7 +102,7 @@ class FastRenderer:
 
 def _slider(kind, value, low, high, step, description, readout_format=None, **kwargs):
     options = {"value": value, "min": low, "max": high, "step": step, "description": description,
-               "continuous_update": False, "style": STYLE_LABEL, "layout": SLIDER_LAYOUT}
+               "continuous_update": False, "style": shared_style(kind, **STYLE_LABEL), "layout": SLIDER_LAYOUT}
     if readout_format:
         options["readout_format"] = readout_format
     options.update(kwargs)
@@ -195,23 +195,23 @@ def conduction_explorer() -> widgets.VBox:
     d_lo = _range(ranges, "textbook_c_diameter_um")[0]
     d_hi = _range(ranges, "textbook_a_alpha_diameter_um")[1]
     len_lo, len_hi = _range(ranges, "optic_nerve_length_mm")
-    fibre = widgets.Dropdown(options=[("Myelinated: saltatory conduction", "myelinated"),
-                                      ("Unmyelinated: continuous conduction", "unmyelinated")],
-                             value="myelinated", description="Fibre type", style=STYLE_LABEL)
+    fibre = lean(widgets.Dropdown, options=[("Myelinated: saltatory conduction", "myelinated"),
+                                            ("Unmyelinated: continuous conduction", "unmyelinated")],
+                 value="myelinated", description="Fibre type", style=STYLE_LABEL)
     diameter = _slider(widgets.FloatLogSlider, p["optic_nerve_fibre_diameter_um"], math.log10(d_lo),
                        math.log10(d_hi), 0.05, "Fibre diameter (µm)", ".2f", base=10)
     length = _slider(widgets.FloatSlider, p["optic_nerve_length_mm"], len_lo, len_hi, 1.0,
                      "Optic nerve length (mm)", ".0f")
     fraction = _slider(widgets.IntSlider, 30, 0, 100, 5, "Internodes that lost myelin (%)")
     remaining = _slider(widgets.IntSlider, 40, 0, 100, 5, "Myelin left on them (% of normal)")
-    repair = widgets.Dropdown(options=[("No repair (demyelinated)", "none"),
-                                       ("Remyelinated: thinner myelin, shorter internodes", "remyelinated")],
-                              value="none", description="Repair", style=STYLE_LABEL)
+    repair = lean(widgets.Dropdown, options=[("No repair (demyelinated)", "none"),
+                                             ("Remyelinated: thinner myelin, shorter internodes", "remyelinated")],
+                  value="none", description="Repair", style=STYLE_LABEL)
     controls = {"fibre": fibre, "diameter": diameter, "length": length, "fraction": fraction,
                 "remaining": remaining, "repair": repair}
     plot = ConductionPlot(p, ranges, figsize=(9.6, 5.4))
     renderer = FastRenderer(plot)
-    image, summary, state = _image(), widgets.HTML(), {}
+    image, summary, state = _image(), lean(widgets.HTML), {}
 
     def update():
         myelinated = fibre.value == "myelinated"
@@ -224,9 +224,9 @@ def conduction_explorer() -> widgets.VBox:
                          + _caption(text) + _left_out(models.CONDUCTION_LEFT_OUT))
         state["result"] = shown["result"]
 
-    intro = widgets.HTML("<p>A fibre is a chain of nodes and internodes. Choose a fibre, remove myelin from some "
-                         "internodes, then try remyelination. The latency is for the optic nerve (visual evoked "
-                         "potential).</p>")
+    intro = lean(widgets.HTML, "<p>A fibre is a chain of nodes and internodes. Choose a fibre, remove myelin from some "
+                 "internodes, then try remyelination. The latency is for the optic nerve (visual evoked "
+                 "potential).</p>")
     children = [intro, fibre, diameter, length, fraction, remaining, repair, image, summary]
     return _finish(children, controls, image, summary, "conduction_explorer", update, state, renderer)
 
@@ -268,13 +268,13 @@ def motor_unit_explorer() -> widgets.VBox:
                     "Size of the pool (motor units)")
     lo, hi = _range(ranges, "motor_unit_horizon_years")
     horizon = _slider(widgets.IntSlider, int(p["motor_unit_horizon_years"]), int(lo), int(hi), 1, "Time span (years)")
-    seed = widgets.BoundedIntText(value=models.DEFAULT_SEED, min=0, max=2**31 - 1,
-                                  description="Random seed (same seed, same muscle)", style=STYLE_LABEL)
+    seed = lean(widgets.BoundedIntText, value=models.DEFAULT_SEED, min=0, max=2**31 - 1,
+                description="Random seed (same seed, same muscle)", style=STYLE_LABEL)
     controls = {"capacity": capacity, "rate": rate, "threshold": threshold, "units": units, "horizon": horizon,
                 "seed": seed}
     plot = MotorUnitPlot(p, figsize=(9.6, 4.7))
     renderer = FastRenderer(plot)
-    image, summary, state = _image(), widgets.HTML(), {}
+    image, summary, state = _image(), lean(widgets.HTML), {}
 
     def update():
         course = models.motor_unit_course(np.linspace(0, horizon.value, 241), rate.value, capacity.value,
@@ -286,8 +286,8 @@ def motor_unit_explorer() -> widgets.VBox:
                          + _left_out(models.MOTOR_UNITS_LEFT_OUT))
         state["course"] = course
 
-    intro = widgets.HTML("<p>Motor neurons die one by one; the survivors sprout and adopt the orphaned muscle fibres, "
-                         "up to a limit. Change the limit and watch when weakness appears.</p>")
+    intro = lean(widgets.HTML, "<p>Motor neurons die one by one; the survivors sprout and adopt the orphaned muscle fibres, "
+                 "up to a limit. Change the limit and watch when weakness appears.</p>")
     children = [intro, capacity, rate, threshold, units, horizon, seed, image, summary]
     return _finish(children, controls, image, summary, "motor_unit_explorer", update, state, renderer)
 
@@ -352,15 +352,15 @@ def trial_simulator() -> widgets.VBox:
     lo, hi = _range(ranges, "historical_control_bias_fraction")
     bias = _slider(widgets.IntSlider, int(round(100 * p["historical_control_bias_fraction"])), int(100 * lo),
                    int(100 * hi), 5, "Historical controls declined faster by (%)")
-    n_trials = widgets.Dropdown(options=[(f"{n:,}", n) for n in TRIAL_COUNTS], value=LESSON_TRIAL_COUNT,
-                                description="Simulated trials (more = slower, more precise)", style=STYLE_LABEL)
-    seed = widgets.BoundedIntText(value=models.DEFAULT_SEED, min=0, max=2**31 - 1,
-                                  description="Random seed (same seed, same trials)", style=STYLE_LABEL)
+    n_trials = lean(widgets.Dropdown, options=[(f"{n:,}", n) for n in TRIAL_COUNTS], value=LESSON_TRIAL_COUNT,
+                    description="Simulated trials (more = slower, more precise)", style=STYLE_LABEL)
+    seed = lean(widgets.BoundedIntText, value=models.DEFAULT_SEED, min=0, max=2**31 - 1,
+                description="Random seed (same seed, same trials)", style=STYLE_LABEL)
     controls = {"n_arm": n_arm, "effect": effect, "duration": duration, "dropout": dropout, "noise": noise,
                 "bias": bias, "n_trials": n_trials, "seed": seed}
     plot = TrialPlot(p, figsize=(9.6, 4.1), fixed_max_months=duration.max)
     renderer = FastRenderer(plot)
-    image, summary, state = _image(), widgets.HTML(), {}
+    image, summary, state = _image(), lean(widgets.HTML), {}
 
     def update():
         q = dict(p, dropout_probability_per_month=dropout.value / 100, measurement_noise_sd_points=noise.value)
@@ -375,9 +375,9 @@ def trial_simulator() -> widgets.VBox:
                          + _left_out(models.ALSFRS_LEFT_OUT))
         state["simulation"] = sim
 
-    intro = widgets.HTML("<p>Each simulated patient loses ALSFRS-R points at their own pace, with noisy visits and "
-                         "some drop-out. Set a true treatment effect and a trial size, and compare a randomized trial "
-                         "with a single-arm study judged against historical controls.</p>")
+    intro = lean(widgets.HTML, "<p>Each simulated patient loses ALSFRS-R points at their own pace, with noisy visits and "
+                 "some drop-out. Set a true treatment effect and a trial size, and compare a randomized trial "
+                 "with a single-arm study judged against historical controls.</p>")
     children = [intro, n_arm, effect, duration, dropout, noise, bias, n_trials, seed, image, summary]
     return _finish(children, controls, image, summary, "trial_simulator", update, state, renderer)
 
@@ -416,10 +416,10 @@ def ms_relapse_explorer() -> widgets.VBox:
     p = models.load_parameters("ms_relapse")
     ranges = models.parameter_ranges("ms_relapse")
     natalizumab = 100 * p["natalizumab_relapse_rate_reduction"]
-    therapy = widgets.Dropdown(options=[("No therapy", "none"),
-                                        (f"Natalizumab (AFFIRM: relapses −{natalizumab:.0f}%)", "natalizumab"),
-                                        ("aHSCT (MIST: far fewer relapses; serious risks)", "ahsct")],
-                               value="natalizumab", description="Therapy", style=STYLE_LABEL)
+    therapy = lean(widgets.Dropdown, options=[("No therapy", "none"),
+                                              (f"Natalizumab (AFFIRM: relapses −{natalizumab:.0f}%)", "natalizumab"),
+                                              ("aHSCT (MIST: far fewer relapses; serious risks)", "ahsct")],
+                   value="natalizumab", description="Therapy", style=STYLE_LABEL)
     rate = _slider(widgets.FloatSlider, p["untreated_relapse_rate_per_year"],
                    *_range(ranges, "untreated_relapse_rate_per_year"), 0.1,
                    "Untreated relapse rate (relapses per year)", ".1f")
@@ -430,13 +430,13 @@ def ms_relapse_explorer() -> widgets.VBox:
                    "PIRA: progression independent of relapses (EDSS points per year)", ".2f")
     lo, hi = _range(ranges, "ms_horizon_years")
     years = _slider(widgets.IntSlider, int(p["ms_horizon_years"]), int(lo), int(hi), 1, "Time simulated (years)")
-    seed = widgets.BoundedIntText(value=models.DEFAULT_SEED, min=0, max=2**31 - 1,
-                                  description="Random seed (same seed, same people)", style=STYLE_LABEL)
+    seed = lean(widgets.BoundedIntText, value=models.DEFAULT_SEED, min=0, max=2**31 - 1,
+                description="Random seed (same seed, same people)", style=STYLE_LABEL)
     controls = {"therapy": therapy, "rate": rate, "incomplete": incomplete, "pira": pira, "years": years,
                 "seed": seed}
     plot = MsRelapsePlot(p, figsize=(9.6, 4.1))
     renderer = FastRenderer(plot)
-    image, summary, state = _image(), widgets.HTML(), {}
+    image, summary, state = _image(), lean(widgets.HTML), {}
 
     def update():
         q = dict(p, incomplete_recovery_probability=incomplete.value / 100)
@@ -450,9 +450,9 @@ def ms_relapse_explorer() -> widgets.VBox:
                          + _left_out(models.MS_LEFT_OUT))
         state["courses"] = courses
 
-    intro = widgets.HTML("<p>500 simulated people with relapsing MS. Relapses come at random; some leave lasting "
-                         "disability. Progression independent of relapses (PIRA) adds to everyone. Choose a therapy "
-                         f"({', '.join(MS_THERAPY_LABELS.values())}) to see which part of the disability it "
-                         "changes.</p>")
+    intro = lean(widgets.HTML, "<p>500 simulated people with relapsing MS. Relapses come at random; some leave lasting "
+                 "disability. Progression independent of relapses (PIRA) adds to everyone. Choose a therapy "
+                 f"({', '.join(MS_THERAPY_LABELS.values())}) to see which part of the disability it "
+                 "changes.</p>")
     children = [intro, therapy, rate, incomplete, pira, years, seed, image, summary]
     return _finish(children, controls, image, summary, "ms_relapse_explorer", update, state, renderer)

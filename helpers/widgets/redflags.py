@@ -29,7 +29,7 @@ from IPython.display import HTML
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, table_html
-from .common import LAYOUT_WIDE, STYLE_LABEL, assemble, notice_html
+from .common import LAYOUT_WIDE, STYLE_LABEL, assemble, lean, notice_html
 
 #: Every advert title and text must start with these words (checked by the tests).
 INVENTED_TITLE_PREFIX = "INVENTED EXAMPLE"
@@ -249,18 +249,18 @@ def red_flag_checker(advert_id: str | None = None) -> widgets.VBox:
     choices = advert_choices(kb)
     if advert_id is not None:
         _advert(advert_id, kb)  # a clear error for an unknown id
-    advert = widgets.Dropdown(options=choices, value=advert_id or choices[0][1], description="Advert:",
-                              style=STYLE_LABEL, layout=LAYOUT_WIDE)
-    text = widgets.HTML(advert_html(advert.value, kb))
-    prompt = widgets.HTML("<b>Tick every red flag you see in this advert:</b>")
-    boxes = {str(r.flag_id): widgets.Checkbox(value=False, description=str(r.name), indent=False,
-                                              layout=widgets.Layout(width="auto"))
+    advert = lean(widgets.Dropdown, options=choices, value=advert_id or choices[0][1], description="Advert:",
+                  style=STYLE_LABEL, layout=LAYOUT_WIDE)
+    text = lean(widgets.HTML, advert_html(advert.value, kb))
+    prompt = lean(widgets.HTML, "<b>Tick every red flag you see in this advert:</b>")
+    boxes = {str(r.flag_id): lean(widgets.Checkbox, value=False, description=str(r.name), indent=False,
+                                  layout={"width": "auto"})
              for r in kb.red_flags.itertuples()}
-    no_flags = widgets.Checkbox(value=False, description=NO_FLAGS_LABEL, indent=False,
-                                layout=widgets.Layout(width="auto"))
-    button = widgets.Button(description="Check", tooltip="Compare your ticks with the answer key",
-                            button_style="primary")
-    feedback = widgets.HTML("")
+    no_flags = lean(widgets.Checkbox, value=False, description=NO_FLAGS_LABEL, indent=False,
+                    layout={"width": "auto"})
+    button = lean(widgets.Button, description="Check", tooltip="Compare your ticks with the answer key",
+                  button_style="primary")
+    feedback = lean(widgets.HTML, "")
 
     def on_advert(_=None):
         text.value = advert_html(advert.value, kb)

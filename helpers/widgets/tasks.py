@@ -17,7 +17,7 @@ import ipywidgets as widgets
 
 from .. import record as learner_record
 from ..style import figure_to_png
-from .common import FigureImage, assemble, notice_html
+from .common import FigureImage, assemble, lean, notice_html
 from ..markup import esc
 
 CHOOSE_FIRST = "Choose a prediction first, then press the button."
@@ -168,14 +168,14 @@ def predict_then_check(task_id: str):
     if task_id not in TASKS:
         raise ValueError(f"unknown task {task_id!r}; valid: {', '.join(TASKS)}")
     task = TASKS[task_id]
-    question = widgets.HTML(f"<p><b>Predict, then check: {esc(task.title)}.</b> "
-                            f"{esc(task.question)}</p>")
-    choice = widgets.RadioButtons(options=[(o, i) for i, o in enumerate(task.options)], value=None,
-                                  description="My prediction:", style={"description_width": "initial"},
-                                  layout=widgets.Layout(width="auto"))
-    button = widgets.Button(description=task.button, button_style="primary",
-                            tooltip="Run the model and compare it with your prediction")
-    feedback = widgets.HTML("")
+    question = lean(widgets.HTML, f"<p><b>Predict, then check: {esc(task.title)}.</b> "
+                    f"{esc(task.question)}</p>")
+    choice = lean(widgets.RadioButtons, options=[(o, i) for i, o in enumerate(task.options)], value=None,
+                  description="My prediction:", style={"description_width": "initial"},
+                  layout={"width": "auto"})
+    button = lean(widgets.Button, description=task.button, button_style="primary",
+                  tooltip="Run the model and compare it with your prediction")
+    feedback = lean(widgets.HTML, "")
     image = FigureImage(layout=widgets.Layout(display="none"))
 
     def on_run(_=None):
