@@ -101,6 +101,20 @@ def test_evidence_map_png_for_static_use(kb):
     assert explorer.evidence_map_png("ms", "rct_clinical") != png
 
 
+@pytest.mark.parametrize("disease", ["als", "ms"])
+def test_lesson_06_static_map_is_the_widgets_first_view_as_a_table(kb, disease):
+    # lesson 06 shows the whole map without a kernel: the widget's table (every therapy, no filter)
+    # and its summary, in a region that scrolls sideways and can be reached from the keyboard
+    text = explorer.evidence_map_table_html(disease, kb)
+    widget = explorer.evidence_map(disease)
+    assert widget.outputs["map"].value in text and widget.outputs["summary"].value in text
+    matrix = explorer.evidence_map_data(disease, kb=kb)
+    assert text.count("<tr>") == len(matrix.index) + 1 and "<caption" in text and 'scope="col"' in text
+    assert 'tabindex="0"' in text and 'role="region"' in text and "overflow-x:auto" in text
+    with pytest.raises(ValueError, match="Valid choices: als"):
+        explorer.evidence_map_table_html("parkinsons", kb)
+
+
 def test_no_minimum_evidence_choice_hides_a_failed_randomized_trial(kb):
     failed = kb.therapy_effects[kb.therapy_effects["direction"].astype(str).isin(["no_benefit", "harm"])
                                 & kb.therapy_effects["design"].astype(str).str.startswith("rct_")]

@@ -10,16 +10,17 @@ from functools import lru_cache
 
 import ipywidgets as widgets
 import pandas as pd
+from IPython.display import HTML
 
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
-from ..markup import Cell, Html, esc, join, table_html
+from ..markup import Cell, Html, attr, esc, join, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_keys, map_mark, result_label, trial_landscape_figure
 from ..figures.therapy_tables import (cell_trial_therapy_ids, describe_trial_landscape, repair_summary,
                                       unpublished_sentence)
 from ..style import (CLAIM_AIMS, REPAIR_LABEL, caveat_tags_html, evidence_badge_html, figure_to_png, status_tag_html,
                      trial_size_text)
-from .common import STYLE_LABEL, FigureImage, assemble, notice_html
+from .common import STYLE_LABEL, FigureImage, assemble, lean, notice_html
 
 DIRECTIONS = (("Damage → therapies", "damage"), ("Therapy → damage", "therapy"), ("Cell type → damage", "cell type"))
 ANY = "any"
@@ -138,15 +139,15 @@ def therapy_explorer(disease: str = "als", direction: str = "damage") -> widgets
     Output: one HTML table with evidence badges, plain-language notes, linked trials and sources.
     """
     kb = load_knowledge_base()
-    direction_control = widgets.ToggleButtons(options=DIRECTIONS, value=direction, description="Start from:",
-                                              style=STYLE_LABEL)
-    disease_control = widgets.Dropdown(options=queries.choices("disease", kb), value=queries.resolve("disease", disease, kb),
-                                       description="Disease:", style=STYLE_LABEL)
-    item_control = widgets.Dropdown(description="Choose:", style=STYLE_LABEL,
-                                    layout=widgets.Layout(width="auto", min_width="420px"))
-    level_control = widgets.Dropdown(options=_min_level_options(kb), value=ANY, description="Minimum evidence:",
-                                     style=STYLE_LABEL, layout=widgets.Layout(width="auto"))
-    result = widgets.HTML()
+    direction_control = lean(widgets.ToggleButtons, options=DIRECTIONS, value=direction, description="Start from:",
+                             style=STYLE_LABEL)
+    disease_control = lean(widgets.Dropdown, options=queries.choices("disease", kb), value=queries.resolve("disease", disease, kb),
+                           description="Disease:", style=STYLE_LABEL)
+    item_control = lean(widgets.Dropdown, description="Choose:", style=STYLE_LABEL,
+                        layout={"width": "auto", "min_width": "420px"})
+    level_control = lean(widgets.Dropdown, options=_min_level_options(kb), value=ANY, description="Minimum evidence:",
+                         style=STYLE_LABEL, layout={"width": "auto"})
+    result = lean(widgets.HTML)
     quiet = {"on": False}  # while the item list is rebuilt, skip the intermediate update
 
     def refresh_items(*_):
@@ -272,6 +273,27 @@ def evidence_map_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | No
     return f'{table}<p style="line-height:2">{legend} <span>· = no claim in the knowledge base</span>{keys}</p>'
 
 
+def evidence_map_table_html(disease: str, kb: KnowledgeBase | None = None) -> str:
+    """The whole evidence map of one disease (every therapy, every claim) as lesson 06 shows it
+    without a kernel: the HTML table of :func:`evidence_map_html`, scrolling sideways on a narrow
+    screen, then its text summary (:func:`evidence_map_summary_html`). A table, not a picture of
+    one: its words zoom and reflow with the page, and a screen reader reads it cell by cell."""
+    kb = kb or load_knowledge_base()
+    disease = queries.resolve("disease", disease, kb)
+    matrix = queries.evidence_matrix(disease, kb=kb)
+    marks = queries.map_marks(disease, kb)
+    # a region that can scroll must be reachable from the keyboard (axe: scrollable-region-focusable)
+    label = attr(f"Evidence map: {_disease_name(kb, disease)}")
+    return (f'<div class="series-evidence-map" role="region" aria-label="{label}" tabindex="0" '
+            f'style="overflow-x:auto;max-width:100%">{evidence_map_html(matrix, disease, kb, marks)}</div>'
+            f"{evidence_map_summary_html(matrix, disease, kb, marks)}")
+
+
+def evidence_map_table(disease: str, kb: KnowledgeBase | None = None) -> HTML:
+    """:func:`evidence_map_table_html` as a displayable object."""
+    return HTML(evidence_map_table_html(disease, kb))
+
+
 def evidence_map_summary_html(matrix: pd.DataFrame, disease: str, kb: KnowledgeBase | None = None,
                               marks: dict | None = None) -> str:
     """Text alternative for the evidence map: what is filled, what no therapy reaches, the repair
@@ -317,16 +339,16 @@ def evidence_map(disease: str = "ms") -> widgets.VBox:
     cell in "Details for" to see its claims, notes, trials and sources.
     """
     kb = load_knowledge_base()
-    disease_control = widgets.Dropdown(options=queries.choices("disease", kb), value=queries.resolve("disease", disease, kb),
-                                       description="Disease:", style=STYLE_LABEL)
-    level_control = widgets.Dropdown(options=_min_level_options(kb), value=ANY, description="Minimum evidence:",
-                                     style=STYLE_LABEL, layout=widgets.Layout(width="auto"))
-    kinds_control = widgets.Dropdown(options=KIND_FILTERS, value="all", description="Show:", style=STYLE_LABEL)
-    cell_control = widgets.Dropdown(description="Details for:", style=STYLE_LABEL,
-                                    layout=widgets.Layout(width="auto", min_width="420px"))
-    heat_map = widgets.HTML(layout=widgets.Layout(overflow="auto", max_width="100%"))
-    summary = widgets.HTML()
-    details = widgets.HTML()
+    disease_control = lean(widgets.Dropdown, options=queries.choices("disease", kb), value=queries.resolve("disease", disease, kb),
+                           description="Disease:", style=STYLE_LABEL)
+    level_control = lean(widgets.Dropdown, options=_min_level_options(kb), value=ANY, description="Minimum evidence:",
+                         style=STYLE_LABEL, layout={"width": "auto"})
+    kinds_control = lean(widgets.Dropdown, options=KIND_FILTERS, value="all", description="Show:", style=STYLE_LABEL)
+    cell_control = lean(widgets.Dropdown, description="Details for:", style=STYLE_LABEL,
+                        layout={"width": "auto", "min_width": "420px"})
+    heat_map = lean(widgets.HTML, layout={"overflow": "auto", "max_width": "100%"})
+    summary = lean(widgets.HTML)
+    details = lean(widgets.HTML)
 
     marks_by_disease = {}  # the map's marks do not depend on the filters: one query per disease
 
@@ -429,21 +451,21 @@ def trial_browser() -> widgets.VBox:
     kb = load_knowledge_base()
     any_option = [("any", ANY)]
     cell_types_used = kb.cell_types[kb.cell_types["cell_type_id"].isin(set(kb.trials["cell_type_id"].dropna()))]
-    disease_control = widgets.Dropdown(options=any_option + queries.choices("disease", kb), value=ANY,
-                                       description="Disease:", style=STYLE_LABEL)
-    cell_control = widgets.Dropdown(options=any_option + list(zip(cell_types_used["name"], cell_types_used["cell_type_id"])),
-                                    value=ANY, description="Cell type:", style=STYLE_LABEL)
-    phase_control = widgets.Dropdown(options=any_option + [(p, p) for p in kb.trials["phase"].cat.categories
-                                                           if p in set(kb.trials["phase"].astype(str))],
-                                     value=ANY, description="Phase:", style=STYLE_LABEL)
-    design_control = widgets.Dropdown(options=DESIGNS, value=ANY, description="Design:", style=STYLE_LABEL)
-    kind_control = widgets.Dropdown(options=KINDS, value="cell", description="Treatment:", style=STYLE_LABEL)
-    result_control = widgets.Dropdown(options=any_option + [(result_label(r), r)
-                                                            for r in kb.trials["result"].cat.categories
-                                                            if r in set(kb.trials["result"].astype(str))],
-                                      value=ANY, description="Result:", style=STYLE_LABEL)
+    disease_control = lean(widgets.Dropdown, options=any_option + queries.choices("disease", kb), value=ANY,
+                           description="Disease:", style=STYLE_LABEL)
+    cell_control = lean(widgets.Dropdown, options=any_option + list(zip(cell_types_used["name"], cell_types_used["cell_type_id"])),
+                        value=ANY, description="Cell type:", style=STYLE_LABEL)
+    phase_control = lean(widgets.Dropdown, options=any_option + [(p, p) for p in kb.trials["phase"].cat.categories
+                                                                 if p in set(kb.trials["phase"].astype(str))],
+                         value=ANY, description="Phase:", style=STYLE_LABEL)
+    design_control = lean(widgets.Dropdown, options=DESIGNS, value=ANY, description="Design:", style=STYLE_LABEL)
+    kind_control = lean(widgets.Dropdown, options=KINDS, value="cell", description="Treatment:", style=STYLE_LABEL)
+    result_control = lean(widgets.Dropdown, options=any_option + [(result_label(r), r)
+                                                                  for r in kb.trials["result"].cat.categories
+                                                                  if r in set(kb.trials["result"].astype(str))],
+                          value=ANY, description="Result:", style=STYLE_LABEL)
     image = FigureImage()
-    table = widgets.HTML()
+    table = lean(widgets.HTML)
     controls = {"disease": disease_control, "cell_type": cell_control, "phase": phase_control,
                 "design": design_control, "result": result_control, "kind": kind_control}
 
