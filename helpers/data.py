@@ -13,10 +13,13 @@ expected. Nothing is silently dropped or repaired. The schema is documented for 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 import os
+import pickle
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -772,6 +775,108 @@ def _validate_cross(tables: dict[str, pd.DataFrame], problems: list[Problem], fi
 
 _CACHE: dict[tuple, KnowledgeBase] = {}
 
+# --------------------------------------------------------------------------- cache between sessions
+#: A folder for the validated knowledge base between sessions; ``off`` (or ``0``) turns the cache off.
+CACHE_ENV = "SERIES_CACHE_DIR"
+_CACHE_FORMAT = 1
+_CACHE_PREFIX = "knowledge-base-"
+
+
+def cache_folder() -> Path | None:
+    """Where a validated knowledge base is kept between sessions (this platform's per-user cache
+    folder, or ``SERIES_CACHE_DIR``); ``None`` when the cache is turned off.
+
+    Every lesson starts a new kernel that loads the knowledge base; reading and validating the CSV
+    files takes about ten times as long as reading back the result of an earlier validation of the
+    same files. The cache holds only results that passed validation, under a key computed from the
+    bytes of every data file and of the code that reads them: any edit, to the data or to the
+    series, means a new key, so the files are validated again.
+    """
+    value = os.environ.get(CACHE_ENV, "").strip()
+    if value.lower() in ("0", "off", "no", "false"):
+        return None
+    if value:
+        return Path(value)
+    if sys.platform.startswith("win"):
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "als-ms-stem-cell-series"
+
+
+def _content_key(data_dir: Path) -> str:
+    """A digest of everything a loaded knowledge base depends on: the data files' bytes, the
+    series' own code (every module of ``helpers``) and the versions of Python, pandas and numpy."""
+    import numpy as np
+
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}|{sys.version}|{pd.__version__}|{np.__version__}|{data_dir}".encode())
+    for table in SCHEMA:
+        try:
+            content = (data_dir / f"{table}.csv").read_bytes()
+        except OSError:
+            content = b"\0missing"
+        digest.update(f"|{table}|{len(content)}|".encode())
+        digest.update(content)
+    package = Path(__file__).resolve().parent
+    for module in sorted(package.rglob("*.py")):
+        code = module.read_bytes()
+        digest.update(f"|{module.relative_to(package).as_posix()}|{len(code)}|".encode())
+        digest.update(code)
+    return digest.hexdigest()[:32]
+
+
+def _cached_knowledge_base(data_dir: Path) -> tuple[Path | None, KnowledgeBase | None]:
+    """(the cache file for these files, the knowledge base stored in it or ``None``). A cache file that
+    cannot be read back is removed: it is only a copy, made again from the data files."""
+    folder = cache_folder()
+    if folder is None:
+        return None, None
+    # one file per data folder (named by a digest of its path) and version of its files
+    place = hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]
+    try:
+        path = folder / f"{_CACHE_PREFIX}{place}-{_content_key(data_dir)}.pickle"
+    except OSError:
+        return None, None
+    try:
+        with open(path, "rb") as handle:
+            kb = pickle.load(handle)  # noqa: S301 (a file this module wrote, named by the digest of its inputs)
+    except FileNotFoundError:
+        return path, None
+    except Exception:  # noqa: BLE001 - a damaged or unreadable copy: validate the files instead
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return path, None
+    if not isinstance(kb, KnowledgeBase) or kb.data_dir != data_dir:
+        return path, None
+    return path, kb
+
+
+def _store_knowledge_base(path: Path | None, kb: KnowledgeBase) -> None:
+    """Keep a validated knowledge base for later sessions (written whole or not at all; copies for
+    older versions of the files are removed). A folder that cannot be written is no problem: the
+    next session validates the files again."""
+    if path is None:
+        return
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as handle:
+            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+        place = path.name[:len(_CACHE_PREFIX) + 13]  # the prefix and the data folder's digest
+        for old in path.parent.glob(f"{place}*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError):
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
+
 
 def data_version(data_dir: Path) -> tuple:
     """A key that changes whenever a file of the knowledge base changes (for caches)."""
@@ -891,7 +996,8 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
         Folder holding the CSV files; defaults to the project's ``data/``.
 
     The result is cached per process and re-read automatically when a file changes
-    (so an instructor's edit shows up on the next call).
+    (so an instructor's edit shows up on the next call), and kept between sessions once it has
+    passed validation (:func:`cache_folder`).
 
     Raises
     ------
@@ -902,6 +1008,11 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
     key = _fingerprint(data_dir)
     if key in _CACHE:
         return _CACHE[key]
+    cache_path, kb = _cached_knowledge_base(data_dir)
+    if kb is not None:
+        _CACHE.clear()
+        _CACHE[key] = kb
+        return kb
 
     files = {table: _shown_name(data_dir, table) for table in SCHEMA}
     problems: list[Problem] = []
@@ -947,6 +1058,7 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
     kb = KnowledgeBase(**tables, data_dir=data_dir)
     _CACHE.clear()
     _CACHE[key] = kb
+    _store_knowledge_base(cache_path, kb)
     return kb
 
 

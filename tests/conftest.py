@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,10 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Applied at import time so that nbval's kernels, started during collection/run, inherit it.
 os.environ.update({k: v for k, v in offline_kernel_env().items() if k in ("IPYTHONDIR", "PYTHONHASHSEED", "SERIES_RECORD_OFF")})
 os.environ.pop("MPLBACKEND", None)
+# The knowledge base's cache between sessions (helpers.data.cache_folder) goes to a folder of the test
+# run's own, not to the user's cache: the copies of data/ that tests break would otherwise leave files there.
+_CACHE_DIR = tempfile.mkdtemp(prefix="series-test-cache-")
+os.environ["SERIES_CACHE_DIR"] = _CACHE_DIR
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +79,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_CACHE_DIR, ignore_errors=True)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if IN_CI and reporter is not None and reporter.stats.get("skipped"):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

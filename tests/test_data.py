@@ -104,6 +104,60 @@ def test_loader_is_cached():
     assert load_knowledge_base() is not first
 
 
+# --------------------------------------------------------------------------- the cache between sessions
+def _fresh_session():
+    kbdata._CACHE.clear()  # what a new kernel starts with: the cache folder only
+
+
+def test_a_new_session_reads_the_validated_copy_instead_of_validating_again(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("SERIES_CACHE_DIR", str(tmp_path / "cache"))
+    _fresh_session()
+    first = load_knowledge_base(data_copy)
+    stored = list((tmp_path / "cache").glob("knowledge-base-*.pickle"))
+    assert len(stored) == 1
+    _fresh_session()
+    monkeypatch.setattr(kbdata, "_validate_cross", lambda *a: pytest.fail("validated again"))
+    again = load_knowledge_base(data_copy)
+    assert again is not first and again.data_dir == first.data_dir
+    for table in SCHEMA:
+        pd.testing.assert_frame_equal(getattr(again, table), getattr(first, table))
+    assert again.therapy_effects["evidence_level"].dtype == first.therapy_effects["evidence_level"].dtype
+
+
+def test_an_edited_file_is_validated_again_and_a_broken_one_is_never_cached(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("SERIES_CACHE_DIR", str(tmp_path / "cache"))
+    _fresh_session()
+    load_knowledge_base(data_copy)
+    _set(data_copy, "trials", 2, "n_enrolled", "many")
+    _fresh_session()
+    with pytest.raises(KnowledgeBaseError, match=r"trials\.csv.*row 2.*n_enrolled"):
+        load_knowledge_base(data_copy)
+    assert len(list((tmp_path / "cache").glob("knowledge-base-*.pickle"))) == 1  # the copy of the good files only
+
+
+def test_a_damaged_copy_is_removed_and_the_files_validated(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("SERIES_CACHE_DIR", str(tmp_path / "cache"))
+    _fresh_session()
+    first = load_knowledge_base(data_copy)
+    [stored] = (tmp_path / "cache").glob("knowledge-base-*.pickle")
+    stored.write_bytes(b"not a pickle")
+    _fresh_session()
+    again = load_knowledge_base(data_copy)
+    pd.testing.assert_frame_equal(again.trials, first.trials)
+    assert stored.read_bytes() != b"not a pickle"  # validated and stored again
+
+
+@pytest.mark.parametrize("setting", ["off", "file"])
+def test_no_cache_when_turned_off_or_not_writable(data_copy, tmp_path, monkeypatch, setting):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("SERIES_CACHE_DIR", "off" if setting == "off" else str(blocker / "cache"))
+    _fresh_session()
+    assert kbdata.cache_folder() is None if setting == "off" else kbdata.cache_folder() == blocker / "cache"
+    assert len(load_knowledge_base(data_copy).therapies) > 0
+    assert not list(tmp_path.rglob("knowledge-base-*"))
+
+
 def test_model_parameters_by_model():
     for model in kbdata.MODELS:
         assert model_parameters(model), f"no parameters for model {model}"
