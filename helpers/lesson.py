@@ -179,7 +179,7 @@ class Claims:
         return Claims(self.ids + other.ids)
 
     def _repr_html_(self) -> str:
-        from .figures.therapy_tables import effect_claims_html
+        from .claims import effect_claims_html
 
         return effect_claims_html(self.ids)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -11,6 +14,8 @@ from helpers.lesson import claims_for
 from tools.notebook_tools import lesson_notebooks
 from helpers.queries import claim_ids
 from helpers.figures.therapy_tables import effect_claims_html
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_names_select_the_claims_in_the_order_given():
@@ -60,3 +65,13 @@ def test_lessons_name_therapies_rather_than_claim_ids():
                 by_name += bool(re.search(r"\bclaims_for\(", cell.source))
                 by_id += bool(re.search(r"\beffect_claims\b", cell.source))
     assert by_name >= 24 and by_id == 0, "display cells name therapies (claims_for), not claim ids (effect_claims)"
+
+
+def test_quoting_claims_does_not_load_the_plotting_library():
+    # lesson 08 quotes claims but draws no figure: its kernel need not import matplotlib's figure machinery
+    code = ("import sys; from helpers.lesson import claims_for; "
+            "html = claims_for('clinic_stem_cells')._repr_html_(); "
+            "assert 'Unproven clinic' in html, html[:200]; "
+            "print('matplotlib.figure' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "False", result.stderr

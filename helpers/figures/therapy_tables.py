@@ -26,6 +26,7 @@ from ..style import (ACTIVE_CONTROL_MARK, CAVEAT_MARKS, CLAIM_AIMS, DAGGER_KEY, 
                      scatter_by_marker, status_tag_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, result_label, trial_landscape_figure
 from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
+from ..claims import _effects_with_names, effect_claims_html  # noqa: F401 (effect_claims_html: re-exported)
 
 
 #: Therapy kinds that can count as a cell-based therapy (when the therapy names a cell type).
@@ -115,41 +116,6 @@ def cell_trial_therapy_ids(kb: KnowledgeBase | None = None) -> set[str]:
     and leaving out its trial would hide it from the trial counts (ACTiMuS, never reported)."""
     t = _kb(kb).therapies
     return set(t.loc[t["kind"].astype(str).isin(CELL_BASED_KINDS), "therapy_id"])
-
-
-def _effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
-    effects = kb.therapy_effects.merge(kb.therapies[["therapy_id", "name", "status", "approved_for"]].astype({"status": str}),
-                                       on="therapy_id")
-    effects = effects.merge(kb.damage[["damage_id", "name"]].rename(columns={"name": "damage"}), on="damage_id")
-    effects["level"] = effects["evidence_level"].astype(str)
-    with_trials = set(zip(kb.trials["therapy_id"], kb.trials["disease_id"]))
-    effects["has_trial"] = [pair in with_trials for pair in zip(effects["therapy_id"], effects["disease_id"])]
-    return effects
-
-
-# =========================================================================== claims with badges
-def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -> str:
-    """A list of claims from ``therapy_effects.csv`` (in the order given), each with its badge and source.
-
-    Lets a lesson quote a claim exactly as the knowledge base grades it, instead of
-    restating it in prose.
-    """
-    kb = _kb(kb)
-    effects = queries.rows_by_id(_effects_with_names(kb), "effect_id", effect_ids, "effect id(s)",
-                                 "therapy_effects.csv")
-    disagreeing = queries.disagreeing_trials(kb)  # once for the list, not once per claim
-    items = []
-    for effect_id in effect_ids:
-        e = effects.loc[effect_id]
-        aim = CLAIM_AIMS[str(e["action"])]
-        link = queries.claim_link_note(dict(e, effect_id=effect_id), kb, disagreeing)
-        link = f" {link}" if link else ""
-        caveat = caveat_tags_html(e)
-        items.append(f"<li style='margin-bottom:6px'>{_badge(e['level'], kb)} {caveat}{status_tag_html(str(e['status']), e['approved_for'])} "
-                     f"<b>{esc(e['name'])}</b> ({str(e['disease_id']).upper()}, {esc(e['damage'])}; "
-                     f"claim about {aim}): {esc(e['note'])}{esc(link)}"
-                     f"<br><small>{queries.cite(e['ref_ids'], kb, 'full')}</small></li>")
-    return f"<ul class='claims' style='list-style:none;padding-left:0'>{''.join(items)}</ul>"
 
 
 # =========================================================================== lesson 05: mechanisms

@@ -1,0 +1,53 @@
+"""Claims of the knowledge base as a lesson quotes them: each with its badge, caveats, status and source.
+
+Kept apart from :mod:`helpers.figures` so that a lesson that quotes claims but draws no figure
+(lesson 08) does not load the plotting library: the badge's short code comes from
+``data/evidence_levels.csv`` (column ``code``), which a test keeps equal to the codes the figures print.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import queries
+from .data import KnowledgeBase, load_knowledge_base
+from .markup import esc
+from .style import CLAIM_AIMS, caveat_tags_html, evidence_badge_html, status_tag_html
+
+
+def _effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
+    """The claims with their therapy's name, status and approval scope, the damage's name, the grade
+    as text (``level``) and whether the therapy has a trial in this disease (``has_trial``)."""
+    effects = kb.therapy_effects.merge(kb.therapies[["therapy_id", "name", "status", "approved_for"]].astype({"status": str}),
+                                       on="therapy_id")
+    effects = effects.merge(kb.damage[["damage_id", "name"]].rename(columns={"name": "damage"}), on="damage_id")
+    effects["level"] = effects["evidence_level"].astype(str)
+    with_trials = set(zip(kb.trials["therapy_id"], kb.trials["disease_id"]))
+    effects["has_trial"] = [pair in with_trials for pair in zip(effects["therapy_id"], effects["disease_id"])]
+    return effects
+
+
+def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -> str:
+    """A list of claims from ``therapy_effects.csv`` (in the order given), each with its badge and source.
+
+    Lets a lesson quote a claim exactly as the knowledge base grades it, instead of
+    restating it in prose.
+    """
+    kb = kb if kb is not None else load_knowledge_base()
+    effects = queries.rows_by_id(_effects_with_names(kb), "effect_id", effect_ids, "effect id(s)",
+                                 "therapy_effects.csv")
+    levels = kb.evidence_levels.set_index(kb.evidence_levels["level_id"].astype(str))
+    disagreeing = queries.disagreeing_trials(kb)  # once for the list, not once per claim
+    items = []
+    for effect_id in effect_ids:
+        e = effects.loc[effect_id]
+        aim = CLAIM_AIMS[str(e["action"])]
+        link = queries.claim_link_note(dict(e, effect_id=effect_id), kb, disagreeing)
+        link = f" {link}" if link else ""
+        caveat = caveat_tags_html(e)
+        badge = evidence_badge_html(e["level"], f"{levels.loc[e['level'], 'code']} {levels.loc[e['level'], 'label']}")
+        items.append(f"<li style='margin-bottom:6px'>{badge} {caveat}{status_tag_html(str(e['status']), e['approved_for'])} "
+                     f"<b>{esc(e['name'])}</b> ({str(e['disease_id']).upper()}, {esc(e['damage'])}; "
+                     f"claim about {aim}): {esc(e['note'])}{esc(link)}"
+                     f"<br><small>{queries.cite(e['ref_ids'], kb, 'full')}</small></li>")
+    return f"<ul class='claims' style='list-style:none;padding-left:0'>{''.join(items)}</ul>"
