@@ -27,6 +27,22 @@ def _effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
     return effects
 
 
+#: The tables every quoted list needs, for the knowledge base they were made from (a lesson quotes
+#: claims two dozen times from one knowledge base; a new one, after an edit, replaces them).
+_PREPARED: list = [None, None]
+
+
+def _prepared(kb: KnowledgeBase) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """(claims with names indexed by effect id, :func:`helpers.queries.disagreeing_trials`, evidence
+    levels indexed by level id) for ``kb``; read-only for callers."""
+    if _PREPARED[0] is not kb:
+        effects = _effects_with_names(kb)
+        effects.index = effects["effect_id"].astype(str)
+        levels = kb.evidence_levels.set_index(kb.evidence_levels["level_id"].astype(str))
+        _PREPARED[:] = [kb, (effects, queries.disagreeing_trials(kb), levels)]
+    return _PREPARED[1]
+
+
 def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -> str:
     """A list of claims from ``therapy_effects.csv`` (in the order given), each with its badge and source.
 
@@ -34,10 +50,10 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
     restating it in prose.
     """
     kb = kb if kb is not None else load_knowledge_base()
-    effects = queries.rows_by_id(_effects_with_names(kb), "effect_id", effect_ids, "effect id(s)",
-                                 "therapy_effects.csv")
-    levels = kb.evidence_levels.set_index(kb.evidence_levels["level_id"].astype(str))
-    disagreeing = queries.disagreeing_trials(kb)  # once for the list, not once per claim
+    effects, disagreeing, levels = _prepared(kb)
+    missing = [i for i in effect_ids if i not in effects.index]
+    if missing:  # as helpers.queries.rows_by_id says it
+        raise ValueError(f"Unknown effect id(s) {', '.join(map(repr, missing))}; see data/therapy_effects.csv")
     items = []
     for effect_id in effect_ids:
         e = effects.loc[effect_id]
