@@ -12,6 +12,7 @@ The mapping is fixed everywhere in the series:
 from __future__ import annotations
 
 import io
+import sys
 from contextlib import contextmanager
 
 import matplotlib
@@ -212,9 +213,7 @@ RC_PARAMS = {
 @contextmanager
 def figure_style():
     """Apply the series' matplotlib defaults inside a ``with`` block (no global side effects)."""
-    import matplotlib.pyplot as plt
-
-    with plt.rc_context(RC_PARAMS):
+    with matplotlib.rc_context(RC_PARAMS):
         yield
 
 
@@ -267,7 +266,6 @@ def figure_to_png(fig, dpi: int = 96, tight: bool | None = None) -> bytes:
     Without cropping the figure is drawn once, on its own canvas, as ``tests/figure_layout.py``
     checks it (``savefig`` would lay it out and draw it twice).
     """
-    import matplotlib.pyplot as plt
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
 
@@ -286,7 +284,12 @@ def figure_to_png(fig, dpi: int = 96, tight: bool | None = None) -> bytes:
             image = canvas_image(canvas)
             # level 3: a third quicker than the default 6, and no larger for these flat-colour figures
             image.convert("RGB").save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
-    plt.close(fig)
+    # The series builds figures without pyplot, so pyplot is never imported for them (in a kernel that
+    # import also sets up the inline backend); a figure made with pyplot elsewhere is closed through it,
+    # so that the inline backend does not show it a second time.
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
     return buffer.getvalue()
 
 
