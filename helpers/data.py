@@ -806,12 +806,24 @@ def cache_folder() -> Path | None:
     return base / "als-ms-stem-cell-series"
 
 
-def _content_key(data_dir: Path) -> str:
-    """A digest of everything a loaded knowledge base depends on: the data files' bytes, the
-    series' own code (every module of ``helpers``) and the versions of Python, pandas and numpy."""
+def _code_digest() -> str:
+    """A digest of the series' own code (every module of ``helpers``) and of the versions of Python,
+    pandas and numpy: what a cached result depends on besides its inputs."""
     import numpy as np
 
-    digest = hashlib.sha256(f"{_CACHE_FORMAT}|{sys.version}|{pd.__version__}|{np.__version__}|{data_dir}".encode())
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}|{sys.version}|{pd.__version__}|{np.__version__}".encode())
+    package = Path(__file__).resolve().parent
+    for module in sorted(package.rglob("*.py")):
+        code = module.read_bytes()
+        digest.update(f"|{module.relative_to(package).as_posix()}|{len(code)}|".encode())
+        digest.update(code)
+    return digest.hexdigest()
+
+
+def _content_key(data_dir: Path) -> str:
+    """A digest of everything a loaded knowledge base depends on: the data files' bytes and
+    :func:`_code_digest`."""
+    digest = hashlib.sha256(f"{_code_digest()}|{data_dir}".encode())
     for table in SCHEMA:
         try:
             content = (data_dir / f"{table}.csv").read_bytes()
@@ -819,12 +831,50 @@ def _content_key(data_dir: Path) -> str:
             content = b"\0missing"
         digest.update(f"|{table}|{len(content)}|".encode())
         digest.update(content)
-    package = Path(__file__).resolve().parent
-    for module in sorted(package.rglob("*.py")):
-        code = module.read_bytes()
-        digest.update(f"|{module.relative_to(package).as_posix()}|{len(code)}|".encode())
-        digest.update(code)
     return digest.hexdigest()[:32]
+
+
+def remembered(name: str, key: tuple, compute):
+    """``compute()`` (a list of floats), or the result of an earlier call with the same ``key`` kept in
+    the cache folder (:func:`cache_folder`) under ``name`` and :func:`_code_digest`.
+
+    For slow, deterministic computations that later lessons repeat (the power curves of the trial
+    model: lesson 07 computes them, lesson 09 asks the same question). ``key`` must hold every input,
+    including the model parameters; any change to the series' code starts a new file. Floats are
+    stored as JSON, which gives back the very same numbers. Nothing is kept when the folder cannot be
+    written; a damaged file counts as empty.
+    """
+    import json
+
+    folder = cache_folder()
+    if folder is None:
+        return compute()
+    path = folder / f"{name}-{_code_digest()[:32]}.json"
+    entry = repr(key)
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(stored, dict):
+            stored = {}
+    except (OSError, ValueError):
+        stored = {}
+    if entry in stored and isinstance(stored[entry], list):
+        return [float(v) for v in stored[entry]]
+    value = [float(v) for v in compute()]
+    stored[entry] = value
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps(stored), encoding="utf-8")
+        os.replace(partial, path)
+        for old in folder.glob(f"{name}-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
+    return value
 
 
 def _cached_knowledge_base(data_dir: Path) -> tuple[Path | None, KnowledgeBase | None]:

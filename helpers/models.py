@@ -680,6 +680,15 @@ def trial_power_curve(patients_per_arm_values, treatment_slowing: float, n_trial
 @lru_cache(maxsize=128)
 def _power_curve(sizes: tuple[int, ...], treatment_slowing: float, n_trials: int, seed: int,
                  params: tuple[tuple[str, float], ...]) -> tuple[float, ...]:
+    from .data import remembered
+
+    # Kept between sessions: lesson 09 asks the question lesson 07 answered, with the same model.
+    return tuple(remembered("power-curves", (sizes, treatment_slowing, n_trials, seed, params),
+                            lambda: _simulated_power_curve(sizes, treatment_slowing, n_trials, seed, params)))
+
+
+def _simulated_power_curve(sizes: tuple[int, ...], treatment_slowing: float, n_trials: int, seed: int,
+                           params: tuple[tuple[str, float], ...]) -> tuple[float, ...]:
     p = dict(params)
     months, control, treated = _power_pool(max(sizes), n_trials, seed, params)
     slopes, noise, last_visit, weights, scores = treated

@@ -516,3 +516,44 @@ def test_power_curve_is_remembered_but_follows_changed_parameters(pa):
     assert (models.trial_power_curve((50, 200), 0.25, 300, params=dict(pa)) == first).all()
     noisier = dict(pa, measurement_noise_sd_points=pa["measurement_noise_sd_points"] * 4)
     assert (models.trial_power_curve((50, 200), 0.25, 300, params=noisier) < first).all()
+
+
+def test_power_curves_are_kept_between_sessions_with_the_same_numbers(tmp_path, monkeypatch):
+    # lesson 09 asks the question lesson 07 answered: the second kernel reads the curve back
+    monkeypatch.setenv("SERIES_CACHE_DIR", str(tmp_path))
+    sizes = (20, 60)
+    models._power_curve.cache_clear()
+    first = models.trial_power_curve(sizes, 0.3, n_trials=200)
+    [stored] = tmp_path.glob("power-curves-*.json")
+    models._power_curve.cache_clear()  # a new session
+    monkeypatch.setattr(models, "_simulated_power_curve", lambda *a: pytest.fail("simulated again"))
+    again = models.trial_power_curve(sizes, 0.3, n_trials=200)
+    assert again.tolist() == first.tolist()  # the very same floats
+    # other inputs (here the seed) are a different question, simulated anew
+    monkeypatch.undo()
+    monkeypatch.setenv("SERIES_CACHE_DIR", str(tmp_path))
+    models._power_curve.cache_clear()
+    assert models.trial_power_curve(sizes, 0.3, n_trials=200, seed=7).tolist() != first.tolist()
+    # a damaged file counts as empty; with the cache turned off nothing is written
+    stored.write_text("{not json", encoding="utf-8")
+    models._power_curve.cache_clear()
+    assert models.trial_power_curve(sizes, 0.3, n_trials=200).tolist() == first.tolist()
+    monkeypatch.setenv("SERIES_CACHE_DIR", "off")
+    models._power_curve.cache_clear()
+    for path in tmp_path.iterdir():
+        path.unlink()
+    assert models.trial_power_curve(sizes, 0.3, n_trials=200).tolist() == first.tolist()
+    assert not list(tmp_path.iterdir())
+    models._power_curve.cache_clear()
+
+
+def test_a_change_to_the_code_starts_a_new_store(tmp_path, monkeypatch):
+    from helpers import data
+
+    monkeypatch.setenv("SERIES_CACHE_DIR", str(tmp_path))
+    calls = []
+    assert data.remembered("t", (1,), lambda: calls.append(1) or [0.5]) == [0.5]
+    assert data.remembered("t", (1,), lambda: calls.append(1) or [0.5]) == [0.5] and len(calls) == 1
+    monkeypatch.setattr(data, "_code_digest", lambda: "another version of the code")
+    assert data.remembered("t", (1,), lambda: calls.append(1) or [0.25]) == [0.25] and len(calls) == 2
+    assert len(list(tmp_path.glob("t-*.json"))) == 1  # the file of the old code is removed
