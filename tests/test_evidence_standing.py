@@ -1,13 +1,12 @@
-"""Lesson 00's first chart, "where each treatment stands": one decisive result per treatment, but
-a harm found in a weaker study is drawn beside it, and an approval that holds only for some people
-or places says so (the text alternative names the limits)."""
+"""Lesson 00's table "where each treatment stands": one decisive result per treatment, but a harm
+found in a weaker study is marked beside it, and an approval that holds only for some people or
+places says so in its status tag."""
 
 from __future__ import annotations
 
-import numpy as np
+import re
+
 import pytest
-from matplotlib.markers import MarkerStyle
-from figure_layout import figure_strings
 
 from helpers.data import load_knowledge_base
 from helpers.figures import overview
@@ -31,43 +30,49 @@ def test_a_harm_from_a_weaker_study_is_kept_beside_the_decisive_result(kb):
     assert drawn == harm_pairs - decisive_harm
 
 
-def test_the_chart_draws_one_harm_marker_per_harm_signal(kb):
-    style = MarkerStyle("X")
-    x_shape = style.get_path().transformed(style.get_transform()).vertices
-    fig = overview.evidence_standing_figure(kb)
-    drawn = [c for ax in fig.axes for c in ax.collections if c.get_offsets().shape[0] >= 1]  # the legend's are empty
-    markers = sum(c.get_offsets().shape[0] for c in drawn if c.get_paths()[0].vertices.shape == x_shape.shape
-                  and np.allclose(c.get_paths()[0].vertices, x_shape))
-    harms = sum(len(h) for h in overview.evidence_standing(kb)["harms"])
-    decisive = int((overview.evidence_standing(kb)["direction"] == "harm").sum())
-    assert markers == harms + decisive
+def test_the_table_marks_one_harm_per_harm_signal_in_its_own_column(kb):
+    html = overview.evidence_standing_html(kb)
+    standing = overview.evidence_standing(kb)
+    harms = sum(len(h) for h in standing["harms"])
+    decisive = int((standing["direction"] == "harm").sum())
+    assert html.count('<span aria-hidden="true">✖</span> harm') == harms + decisive >= 1
+    # clemastine: its decisive result (a favourable surrogate trial) and the harm from the uncontrolled
+    # TRAP-MS arm sit in two columns of one row, each in its badge's colour
+    row = next(r for r in html.split("<tr>") if "Clemastine fumarate" in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    heads = list(overview.DESIGN_HEADS)
+    assert "harm" in cells[1 + heads.index("uncontrolled")] and "benefit" in cells[1 + heads.index("rct_surrogate")]
 
 
-def test_limited_approvals_say_so_in_the_chart_and_name_the_limits_in_words(kb):
-    assert overview.status_text("full_approval", "SOD1 ALS only") == "Approved (limits apply)"
-    assert overview.status_text("full_approval", "") == "Approved"
-    assert overview.status_text("investigational", "something") == "Investigational"
-    labels = "\n".join(figure_strings(overview.evidence_standing_figure(kb)))
-    assert "Tolebrutinib (BTK inhibitor) (MS) · Approved (limits apply)" in labels
-    assert "Riluzole (ALS) · Approved\n" in labels + "\n"
-    text = overview.describe_evidence_standing(kb)
-    assert "Tolebrutinib (BTK inhibitor) (MS): non-relapsing secondary progressive MS only; EU" in text
-    assert "not the US" in text and "Clemastine fumarate (as a remyelinating drug) (MS), harm seen in an early" in text
-    assert "…" not in text  # names are whole in the text alternative
+def test_every_row_names_the_treatment_in_full_with_its_status_tag_and_limits(kb):
+    html = overview.evidence_standing_html(kb)
+    standing = overview.evidence_standing(kb)
+    assert html.count("<tr>") == len(standing) + 2 + 1  # two group titles, one header row
+    assert "…" not in html  # names are whole
+    assert "Autologous haematopoietic stem cell transplantation (aHSCT) <small>(MS)</small>" in html
+    assert "Approved (non-relapsing secondary progressive MS only; EU" in html and "not the US)" in html  # tolebrutinib
+    riluzole = next(r for r in html.split("<tr>") if ">Riluzole <small>" in r)
+    assert ">Approved</span>" in riluzole
+    assert "Clemastine fumarate (as a remyelinating drug) (MS), harm seen in an early" in overview.describe_evidence_standing(kb)
+    # a table a screen reader can walk: caption, column headers, row headers, row groups; the symbols are
+    # hidden from it (the words say the same), and the wide table scrolls in a focusable region
+    assert "<caption" in html and html.count('scope="col"') == 2 + len(overview.DESIGN_HEADS)
+    assert html.count('scope="row"') == len(standing) and html.count('scope="rowgroup"') == 2
+    assert 'tabindex="0"' in html and 'role="region"' in html
 
 
 def test_the_text_says_when_randomized_trials_of_one_treatment_disagree(kb):
-    """The figure shows one marker per treatment, the larger trial's; the text alternative names the
+    """The table shows one mark per treatment, the larger trial's; the text under it names the
     treatments whose other randomized trials on a clinical measure found the opposite (edaravone's
     selected-group trial and mecobalamin's, AMX0035's phase 2 CENTAUR, lenzumestrocel's phase 2, tolebrutinib's trials in other forms of MS)."""
     text = overview.describe_evidence_standing(kb)
     assert ("for 3 of these (AMX0035 (Relyvrio; sodium phenylbutyrate-taurursodiol), Ultrahigh-dose mecobalamin "
-            "(Rozebalamin; a form of vitamin B12), Edaravone) another randomized trial found benefit, and the figure "
+            "(Rozebalamin; a form of vitamin B12), Edaravone) another randomized trial found benefit, and the table "
             "shows the larger") in text
     # fenebrutinib: FENtrepid (985 people) did not show it better than ocrelizumab; that ranks after the two
-    # smaller wins against teriflunomide, and the text says why the figure does not show the larger trial
+    # smaller wins against teriflunomide, and the text says why the table does not show the larger trial
     assert ("(Tolebrutinib (BTK inhibitor), Fenebrutinib (BTK inhibitor)) another randomized trial did not show a "
-            "benefit, and the figure shows the larger trial (a trial that did not show the treatment better than "
+            "benefit, and the table shows the larger trial (a trial that did not show the treatment better than "
             "another effective drug comes after a favourable one)") in text
     assert "Evobrutinib (BTK inhibitor) (1,166 people; not shown to be better than another effective drug)" in text
     standing = overview.evidence_standing(kb).set_index("therapy_id")
@@ -98,14 +103,3 @@ def test_an_added_opposite_result_makes_the_caveat_appear(kb, tmp_path):
     text = overview.describe_evidence_standing(load_knowledge_base(data_copy))
     assert ("for 3 of these (Tolebrutinib (BTK inhibitor), Riluzole, Fenebrutinib (BTK inhibitor)) another randomized "
             "trial did not show a benefit") in text  # larger trials first: riluzole's is 959 people
-
-
-def test_long_names_are_shortened_without_losing_their_meaning():
-    short = overview._short_name
-    assert short("Autologous haematopoietic stem cell transplantation (aHSCT)") == "aHSCT"  # its own initials
-    # a bracket in the middle is dropped, not everything after it ("Intravenous fat-derived" once)
-    assert short("Intravenous fat-derived (adipose) mesenchymal stromal cells") == "Intravenous fat-derived mesenchymal stromal c…"
-    assert short("Human fetal neural precursor cells, intrathecal (STEMS)") == "Human fetal neural precursor cells, intrathec…"
-    assert short("Siponimod") == "Siponimod"
-    labels = figure_strings(overview.evidence_standing_figure(load_knowledge_base()))
-    assert any("Intravenous fat-derived MSCs (MS)" in label for label in labels), "the fat-derived MSC row is named"

@@ -1,21 +1,22 @@
-"""Overview figure for the start of the series: where each treatment stands on the evidence scale.
+"""Overview for the start of the series: where each treatment stands on the evidence scale.
 
-It shows *designs* (how strong the test was) and *directions* (what it found) for each
+A table shows *designs* (how strong the test was) and *directions* (what it found) for each
 treatment, with cell therapies apart from drugs and procedures, and the regulatory status as
-text beside the name. It deliberately does not count claims: ten weak claims are not strong
-evidence.
+the series' outlined tag beside the name. It deliberately does not count claims: ten weak claims
+are not strong evidence. The design and direction names and markers here are shared with the
+mechanism chart of lesson 05 (:func:`helpers.figures.therapy_tables.mechanism_evidence_figure`).
 """
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
-from matplotlib.figure import Figure
+
+from IPython.display import HTML
 
 from .. import queries
 from ..data import DESIGNS, KnowledgeBase
-from ..style import EVIDENCE_COLOURS, GREYS, STATUS_LABELS, figure_style, scatter_by_marker
+from ..markup import Cell, Html, esc, table_html
+from ..style import EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, status_tag_html
 
 DESIGN_SHORT = {"rct_clinical": "RCT,\nclinical\nendpoint", "rct_surrogate": "RCT,\nsurrogate or\nsecondary",
                 "uncontrolled": "Early,\nun-\ncontrolled", "lab": "Animal\nand cell\nonly", "idea": "Idea\nonly"}
@@ -61,76 +62,63 @@ def evidence_standing(kb: KnowledgeBase) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-#: Statuses whose scope (``approved_for``) matters to a reader: an approval or a guideline's use.
-SCOPED_STATUSES = ("full_approval", "conditional_approval", "guideline_procedure")
+#: The designs as the standing table heads its columns, weakest first (the left-to-right order of the scale).
+DESIGN_HEADS = {"idea": "Idea only", "lab": "Animal and cell studies only", "uncontrolled": "Early, uncontrolled",
+                "rct_surrogate": "RCT, surrogate or secondary endpoint", "rct_clinical": "RCT, clinical endpoint"}
+#: What each direction's symbol stands for in the standing table: a shape and a word, never colour alone.
+DIRECTION_SYMBOLS = {"benefit": "▲", "no_benefit": "▼", "harm": "✖", "unclear": "○", "untested": "□"}
 
 
-def status_text(status: str, approved_for: str) -> str:
-    """The status as the chart prints it: an approval that holds only for some people or places
-    says "(limits apply)"; the text alternative names the limits."""
-    return STATUS_LABELS[status] + (" (limits apply)" if approved_for and status in SCOPED_STATUSES else "")
-
-
-def _short_name(name: str, limit: int = 46) -> str:
-    """A name that fits the figure's labels: the whole name if short enough; else an abbreviation in
-    brackets that spells the name's initials ("... transplantation (aHSCT)" -> "aHSCT"); else the name
-    without its bracket; else cut with "…".
-
-    >>> _short_name("Autologous haematopoietic stem cell transplantation (aHSCT)")
-    'aHSCT'
-    >>> _short_name("Human fetal neural precursor cells, intrathecal (STEMS)")
-    'Human fetal neural precursor cells, intrathec…'
-    >>> _short_name("Intravenous fat-derived (adipose) cells given to people with MS")
-    'Intravenous fat-derived cells given to people…'
-    """
-    if len(name) <= limit:
-        return name
-    head, _, rest = name.partition(" (")
-    abbreviation = rest[:-1] if rest.endswith(")") and ")" not in rest[:-1] else ""  # only a final bracket
-    initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", head)).lower()
-    if abbreviation and " " not in abbreviation and abbreviation.lower() == initials:
-        return abbreviation
-    # Drop every bracket, not what follows a bracket in the middle of the name.
-    plain = re.sub(r"\s*\([^)]*\)", "", name).strip()
-    return plain if len(plain) <= limit else plain[: limit - 1] + "…"
-
-
-def evidence_standing_figure(kb: KnowledgeBase) -> Figure:
-    """Dot chart: each treatment's strongest design (x) and what it found (marker), cell therapies apart."""
+def evidence_standing_html(kb: KnowledgeBase) -> str:
+    """Where each treatment stands, as a table: one row per treatment and disease (cell-based
+    treatments first), its regulatory status as the series' outlined tag, and one column per design,
+    weakest to strongest; the column of its strongest test holds what that test found (a symbol and a
+    word, in the colour of its evidence badge), and a harm seen in a weaker study is marked in its own
+    column. Nothing is counted or added up. Then :func:`describe_evidence_standing` in words."""
     standing = evidence_standing(kb)
-    x_of = {design: i for i, design in enumerate(reversed(DESIGNS))}
-    groups = [("Cell-based treatments (stem cells and other cells)", standing[standing["cell_based"]]),
-              ("Drugs, antibodies and procedures", standing[~standing["cell_based"]])]
-    heights = [max(len(g), 1) for _, g in groups]
-    with figure_style():
-        fig = Figure(figsize=(11.0, 0.34 * sum(heights) + 2.8), layout="constrained")
-        axes = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": heights})
-        for ax, (title, group) in zip(axes, groups):
-            labels = [f"{_short_name(r.name)} ({r.disease_id.upper()}) · {status_text(r.status, r.approved_for)}"
-                      for r in group.itertuples()]
-            results, harms = [], []
-            for y, r in enumerate(group.itertuples()):
-                results.append((x_of[r.design], y, DIRECTION_MARKERS[r.direction][0], EVIDENCE_COLOURS[r.evidence_level]))
-                for design, level in r.harms:  # a harm signal beside the decisive result, never hidden by it
-                    x = x_of[design] + (0.22 if design == r.design else 0.0)
-                    harms.append((x, y, DIRECTION_MARKERS["harm"][0], EVIDENCE_COLOURS[level]))
-            for layer in (results, harms):  # harm signals drawn last, on top
-                scatter_by_marker(ax, layer, s=95, edgecolors="#222222", linewidths=1.0, zorder=3)
-            ax.set_yticks(range(len(group)), labels, fontsize=10)
-            ax.set_ylim(len(group) - 0.5, -0.5)
-            ax.set_xlim(-0.5, len(DESIGNS) - 0.5)
-            ax.grid(axis="x", color=GREYS["light"], zorder=0)
-            ax.set_title(title, loc="left", fontsize=13)
-        axes[-1].set_xticks(range(len(DESIGNS)), [DESIGN_SHORT[d] for d in reversed(DESIGNS)], fontsize=10)
-        axes[-1].set_xlabel("Strongest test so far (RCT: randomized controlled trial)", loc="right", fontsize=11)
-        handles = [axes[0].scatter([], [], marker=m, s=80, facecolor="white", edgecolors="#222222", label=label)
-                   for m, label in DIRECTION_MARKERS.values()]
-        fig.legend(handles=handles, title="What it found (marker shape; an X beside another marker: harm seen in a "
-                                          "weaker study)", loc="outside lower center", ncols=5,
-                   fontsize=10, title_fontsize=10)
-        fig.suptitle("Where each treatment stands: design of its strongest test, and what it found",
-                     x=0.01, ha="left", fontsize=14)
-    return fig
+    levels = dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
+    designs = [d for d in DESIGN_HEADS if d in DESIGNS]
+    mark_style = "text-align:center;vertical-align:middle;font-weight:600;border:1px solid #888"
+
+    def mark(direction: str, level: str) -> Cell:
+        word = DIRECTION_MARKERS[direction][1]
+        return Cell(Html(f'<span aria-hidden="true">{DIRECTION_SYMBOLS[direction]}</span> {esc(word)}'),
+                    f"{mark_style};background:{EVIDENCE_COLOURS[level]};color:{EVIDENCE_TEXT_COLOURS[level]}",
+                    title=levels[level])
+
+    def rows(group: pd.DataFrame) -> list[list]:
+        out = []
+        for r in group.itertuples():
+            found = {r.design: mark(r.direction, r.evidence_level)}
+            for design, level in r.harms:  # a harm from a weaker study keeps its own column
+                found.setdefault(design, mark("harm", level))
+            out.append([Html(f"{esc(r.name)} <small>({esc(r.disease_id.upper())})</small>"),
+                        Cell(Html(status_tag_html(r.status, r.approved_for)), "max-width:220px"),
+                        *(found.get(d, "") for d in designs)])
+        return out
+
+    groups = [(title, rows(standing[standing["cell_based"] == cell_based]))
+              for cell_based, title in ((True, "Cell-based treatments (stem cells and other cells)"),
+                                        (False, "Drugs, antibodies and procedures"))]
+    heads = ["Treatment (disease)", "Status",
+             *(Cell(DESIGN_HEADS[d], "text-align:center;width:11%;font-size:13px") for d in designs)]
+    table = table_html(heads, caption="Where each treatment stands: the design of its strongest test so far, "
+                                      "and what it found", groups=groups, row_headers=True,
+                       row_th_style="text-align:left;vertical-align:top;border-bottom:1px solid #ccc;"
+                                    "padding:4px 10px 4px 4px;min-width:190px",
+                       css_class="evidence-standing")
+    key = ("Each row is one treatment in one disease. Its mark sits in the column of its strongest test: "
+           + ", ".join(f"{symbol} {DIRECTION_MARKERS[d][1]}" for d, symbol in DIRECTION_SYMBOLS.items())
+           + ". A ✖ in another column of the same row is a harm seen in a weaker study. The colour repeats the "
+             "evidence badge of the legend above; the status tag is a separate question.")
+    return (f'<div class="series-evidence-standing" role="region" aria-label="Where each treatment stands" '
+            f'tabindex="0" style="overflow-x:auto;max-width:100%">{table}</div>'
+            f"<p>{esc(key)}</p><p>{esc(describe_evidence_standing(kb))}</p>")
+
+
+def evidence_standing_table(kb: KnowledgeBase) -> HTML:
+    """:func:`evidence_standing_html` as a displayable object."""
+    return HTML(evidence_standing_html(kb))
 
 
 def _with_size(row) -> str:
@@ -154,13 +142,13 @@ def _group_description(label: str, group, also_won: set, also_lost: set) -> str:
             f"trial for {len(benefit)} ({', '.join(benefit['name']) or 'none'})")
     if mixed:
         text += (f", although for {len(mixed)} of these ({', '.join(mixed)}) another randomized trial did not "
-                 "show a benefit, and the figure shows the larger trial (a trial that did not show the treatment "
+                 "show a benefit, and the table shows the larger trial (a trial that did not show the treatment "
                  "better than another effective drug comes after a favourable one)")
     text += (f"; a randomized trial on a clinical endpoint did not show a benefit for {len(failed)} "
              f"({', '.join(_with_size(r) for r in failed.itertuples()) or 'none'})")
     if disputed:
         text += (f", although for {len(disputed)} of these ({', '.join(disputed)}) another randomized trial "
-                 "found benefit, and the figure shows the larger trial")
+                 "found benefit, and the table shows the larger trial")
     text += "; the others have only weaker designs behind them."
     if mixed or disputed:
         text += (" Showing the larger trial is a choice of display, not a verdict: trials of one treatment "
@@ -169,7 +157,9 @@ def _group_description(label: str, group, also_won: set, also_lost: set) -> str:
 
 
 def describe_evidence_standing(kb: KnowledgeBase) -> str:
-    """Text alternative for :func:`evidence_standing_figure`, computed from the data."""
+    """What :func:`evidence_standing_html` shows, in words (computed from the data): per group, which
+    treatments have a randomized result on a clinical endpoint, which way it went, where trials of one
+    treatment disagree, and which rows also carry a harm from a weaker study."""
     standing = evidence_standing(kb)
     effects = kb.therapy_effects
     won = effects[(effects["design"].astype(str) == "rct_clinical") & (effects["direction"].astype(str) == "benefit")]
@@ -180,12 +170,7 @@ def describe_evidence_standing(kb: KnowledgeBase) -> str:
              for cell_based, label in ((True, "Cell-based treatments"), (False, "Drugs, antibodies and procedures"))]
     harmed = standing[standing["harms"].map(len) > 0]
     if len(harmed):
-        parts.append("A harm marker beside the main result: " + "; ".join(
+        parts.append("A harm from a weaker study, marked in its own column: " + "; ".join(
             f"{r.name} ({r.disease_id.upper()}), harm seen in {' and '.join(DESIGN_WORDS[d] for d, _ in r.harms)}"
             for r in harmed.itertuples()) + ".")
-    scoped = standing[(standing["approved_for"] != "") & standing["status"].isin(SCOPED_STATUSES)]
-    if len(scoped):
-        parts.append("The limits of each approval or guideline marked \"limits apply\": " + "; ".join(
-            f"{r.name} ({r.disease_id.upper()}): {r.approved_for}" for r in scoped.itertuples()) + ".")
-    return ("Dot chart with one row per treatment and disease, placed at the design of its strongest test, "
-            "the marker shape showing what it found, and the regulatory status after the name. " + " ".join(parts))
+    return " ".join(parts)
