@@ -639,6 +639,17 @@ def simulate_alsfrs_trials(patients_per_arm: int | None = None, treatment_slowin
     effect = float(p["treatment_slowing_fraction"] if treatment_slowing is None else treatment_slowing)
     duration = int(p["trial_duration_months"] if duration_months is None else duration_months)
     bias = float(p["historical_control_bias_fraction"] if historical_bias is None else historical_bias)
+    key = tuple(sorted((k, float(v)) for k, v in p.items()))
+    return _simulation(n, effect, int(n_trials), int(seed), duration, bias, float(alpha), key)
+
+
+@lru_cache(maxsize=16)
+def _simulation(n: int, effect: float, n_trials: int, seed: int, duration: int, bias: float, alpha: float,
+                params: tuple[tuple[str, float], ...]) -> TrialSimulation:
+    """:func:`simulate_alsfrs_trials` for settings written out in full. Remembered: a lesson's figure, its
+    text description, its table and its simulator's first view ask for the same trials, and each gets
+    the same object, whose arrays are read-only so that no caller can change what the others see."""
+    p = dict(params)
     months = np.arange(duration + 1, dtype=float)
     rng = np.random.default_rng(seed)
     ctrl_slopes, ctrl_noise, ctrl_last = _draw_patients(rng, n_trials, n, months, p)
@@ -654,12 +665,17 @@ def simulate_alsfrs_trials(patients_per_arm: int | None = None, treatment_slowin
     ctrl_obs0 = np.arange(months.size) <= ctrl_last[0][:, None]
     trt_obs0 = np.arange(months.size) <= trt_last[0][:, None]
     historical = p["mean_slope_points_per_month"] * (1.0 + bias)
-    return TrialSimulation(
+    sim = TrialSimulation(
         n, effect, int(n_trials), duration, alpha, bias,
         welch_t_test(s_ctrl, s_trt, alpha), welch_t_test(s_ctrl, s_null, alpha),
         one_sample_t_test(s_trt, historical, alpha), one_sample_t_test(s_null, historical, alpha),
         historical, months,
         np.where(ctrl_obs0, ctrl_scores[0], np.nan), np.where(trt_obs0, trt_scores[0], np.nan))
+    for value in vars(sim).values():
+        for array in (value.values() if isinstance(value, dict) else (value,)):
+            if isinstance(array, np.ndarray):
+                array.setflags(write=False)
+    return sim
 
 
 def trial_power_curve(patients_per_arm_values, treatment_slowing: float, n_trials: int = 1000,
