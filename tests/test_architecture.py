@@ -83,3 +83,26 @@ def test_lessons_import_only_helpers(path):
     code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
                      if c["cell_type"] == "code")
     assert re.findall(r"^\s*(?:from|import)\s+tools\b", code, re.MULTILINE) == []
+
+
+def test_views_without_figures_do_not_load_the_plotting_library():
+    # Lessons 06 and 08 and the projector app (apps/) draw no figure: building their views must not
+    # import matplotlib's figure machinery, which costs every kernel that starts them a few tenths of a second.
+    import subprocess
+    import sys
+
+    code = "\n".join([
+        "import sys",
+        "from helpers.lesson import claims_for, evidence_legend, references",
+        "from helpers.figures.therapy_tables import therapy_comparison, untreated_damage_list, untreated_damage_table",
+        "from helpers.widgets.explorer import evidence_map, evidence_map_table, therapy_explorer",
+        "views = [evidence_map('als'), evidence_map_table('ms'), therapy_explorer('ms', 'damage'),",
+        "         untreated_damage_table('als'), untreated_damage_list('ms'), therapy_comparison(['ahsct', 'msc_iv'], 'ms'),",
+        "         claims_for('clinic_stem_cells'), evidence_legend(collapsed=True)]",
+        "html = [v._repr_html_() for v in views if hasattr(v, '_repr_html_')]",
+        "assert len(html) >= 5 and all(html)",
+        "print(sorted(m for m in ('matplotlib.figure', 'matplotlib.pyplot') if m in sys.modules))",
+    ])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"

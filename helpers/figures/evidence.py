@@ -10,14 +10,13 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Collection, Mapping
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import NullLocator
-from matplotlib.transforms import blended_transform_factory
+
+if TYPE_CHECKING:  # the plotting library is imported by the functions that draw: the codes and marks
+    from matplotlib.figure import Figure  # here serve HTML views that need no figure
 
 from ..style import (CAVEAT_MARKS, DAGGER_KEY, DAGGER_MARK, DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS,
                      OKABE_ITO, REPAIR_KEY, REPAIR_LABEL, SIZE_KEY, caveat_marks, figure_style, trial_size_text)
@@ -85,6 +84,10 @@ def evidence_map_figure(matrix: pd.DataFrame, therapy_names: dict[str, str], dam
     randomized trials, the people in the largest of them, printed in brackets after the code
     (:func:`helpers.queries.trial_sizes`).
     """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     marks = marks or {}
     sizes, repair = marks.get("sizes", {}), marks.get("repair", frozenset())
     levels = list(EVIDENCE_COLOURS)
@@ -195,6 +198,11 @@ def trial_landscape_figure(trials: pd.DataFrame, title: str = "Clinical trials i
     dot and says "size not given". ``order``: ``"year"`` (start year, unknown last) or ``"design"``
     (MS then ALS; randomized, later phases and larger trials first).
     """
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import NullLocator
+    from matplotlib.transforms import blended_transform_factory
+
     rows = _trial_order(trials, order)
     labels = [trial_row_label(r) for r in rows.itertuples()]
     lines = sum(label.count("\n") + 1 for label in labels)

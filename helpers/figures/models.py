@@ -23,6 +23,7 @@ from matplotlib.ticker import NullLocator
 
 from .. import models
 from ..style import DISEASE_COLOURS, GREYS, OKABE_ITO, figure_style
+from .settings import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS  # noqa: F401
 
 ALS = DISEASE_COLOURS["als"]
 MS = DISEASE_COLOURS["ms"]
@@ -525,11 +526,6 @@ class TrialPlot:
         self.alpha_text.set_text(f"dashed line: α = {100 * sim.alpha:g}%, the false-positive rate a fair test allows")
 
 
-#: Simulated trials behind lesson 07's trial figure, its design table and the simulator's first view: one
-#: count and one seed (``models.DEFAULT_SEED``), so the three show the same percentages.
-LESSON_TRIAL_COUNT = 500
-
-
 def alsfrs_trial_figure(sim: models.TrialSimulation | None = None,
                         params: Mapping[str, float] | None = None) -> Figure:
     """Figure of the trial simulator (default: parameters from ``data/``, :data:`LESSON_TRIAL_COUNT` trials)."""
@@ -549,15 +545,6 @@ def describe_alsfrs_trial(sim: models.TrialSimulation | None = None,
             f"treatment is 'significant' in {_pct(s.false_positive_rate)} of randomized trials but in "
             f"{_pct(s.single_arm_false_positive_rate)} of single-arm studies compared with historical controls that "
             f"declined {_pct(abs(s.historical_bias))} {'faster' if s.historical_bias >= 0 else 'slower'}.")
-
-
-#: The power curve the lessons show; its figure and its text description must use the same settings.
-POWER_CURVE_EFFECTS = (0.15, 0.25, 0.4)
-#: A fine grid and 1,000 trials per point: with 300 trials and five sizes the curve's own Monte Carlo
-#: error had moved a caption's crossing by a fifth (a 40% slowing read "about 35 per arm"; the model's
-#: long-run value is about 42).
-POWER_CURVE_ARM_SIZES = (25, 35, 50, 70, 100, 150, 200, 250, 300, 350, 400)
-POWER_CURVE_TRIALS = 1000
 
 
 def spaced_log_ticks(values, min_decades: float = 0.1) -> list:

@@ -14,9 +14,9 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+from typing import TYPE_CHECKING
+
 from IPython.display import HTML
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from .. import models, queries
 from ..data import CAVEAT_COLUMNS, DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
@@ -25,7 +25,10 @@ from ..style import (ACTIVE_CONTROL_MARK, CAVEAT_MARKS, CLAIM_AIMS, DAGGER_KEY, 
                      REPAIR_LABEL, UNPUBLISHED_MARK, caveat_marks, caveat_tags_html, evidence_badge_html, figure_style,
                      scatter_by_marker, status_tag_html)
 from .evidence import EVIDENCE_CODES, evidence_map_figure, result_label, trial_landscape_figure
-from .models import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
+from .settings import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFFECTS, POWER_CURVE_TRIALS
+
+if TYPE_CHECKING:  # imported by the functions that draw: the tables and texts here need no figure
+    from matplotlib.figure import Figure
 from ..claims import _effects_with_names, effect_claims_html  # noqa: F401 (effect_claims_html: re-exported)
 
 
@@ -228,6 +231,9 @@ def mechanism_evidence_figure(kb: KnowledgeBase | None = None, cell_based_only: 
     mechanism tested often, not one tested well (lesson 00: ten weak studies do not add up to one
     strong one). Mechanisms without a claim are named under the chart instead of drawn as empty rows.
     """
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     from .overview import DESIGN_SHORT, DIRECTION_MARKERS
 
     kb = _kb(kb)
