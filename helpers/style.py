@@ -15,8 +15,6 @@ import io
 import sys
 from contextlib import contextmanager
 
-import matplotlib
-
 from .markup import Html, attr, esc
 from .statuses import STATUSES
 
@@ -187,6 +185,10 @@ def caveat_marks(claim) -> str:
     return "".join(mark for name, (mark, _key, _words) in CAVEAT_MARKS.items() if _carries(claim, name))
 
 
+#: The colour cycle of every figure (Okabe-Ito, colour-blind safe), added to :data:`RC_PARAMS` by
+#: :func:`figure_style`, which imports matplotlib.
+COLOUR_CYCLE = [OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "orange", "sky_blue", "reddish_purple",
+                                       "yellow", "black")]
 #: Matplotlib settings for every figure: large enough to read on a projector.
 RC_PARAMS = {
     "figure.figsize": (8.0, 4.5),
@@ -200,8 +202,6 @@ RC_PARAMS = {
     "legend.fontsize": 12,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=[OKABE_ITO[k] for k in (
-        "blue", "vermillion", "bluish_green", "orange", "sky_blue", "reddish_purple", "yellow", "black")]),
     "svg.hashsalt": "als-ms-series",
     # Text in figures comes from data/: a '$' in a name must print as '$', never start math
     # (a stray '$\\frac$' would make the figure raise).
@@ -212,8 +212,13 @@ RC_PARAMS = {
 
 @contextmanager
 def figure_style():
-    """Apply the series' matplotlib defaults inside a ``with`` block (no global side effects)."""
-    with matplotlib.rc_context(RC_PARAMS):
+    """Apply the series' matplotlib defaults inside a ``with`` block (no global side effects).
+
+    Matplotlib is imported here and in :func:`figure_to_png`, not with this module: badges, tags and
+    tables use this module too, and a view without a figure need not load the plotting library."""
+    import matplotlib
+
+    with matplotlib.rc_context({**RC_PARAMS, "axes.prop_cycle": matplotlib.cycler(color=COLOUR_CYCLE)}):
         yield
 
 
@@ -266,6 +271,7 @@ def figure_to_png(fig, dpi: int = 96, tight: bool | None = None) -> bytes:
     Without cropping the figure is drawn once, on its own canvas, as ``tests/figure_layout.py``
     checks it (``savefig`` would lay it out and draw it twice).
     """
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
 
