@@ -22,6 +22,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -806,9 +807,11 @@ def cache_folder() -> Path | None:
     return base / "als-ms-stem-cell-series"
 
 
+@cache
 def _code_digest() -> str:
     """A digest of the series' own code (every module of ``helpers``) and of the versions of Python,
-    pandas and numpy: what a cached result depends on besides its inputs."""
+    pandas and numpy: what a cached result depends on besides its inputs. Read once per process: the
+    code that runs is the code imported when the session started."""
     import numpy as np
 
     digest = hashlib.sha256(f"{_CACHE_FORMAT}|{sys.version}|{pd.__version__}|{np.__version__}".encode())
@@ -861,12 +864,20 @@ def remembered(name: str, key: tuple, compute):
         return [float(v) for v in stored[entry]]
     value = [float(v) for v in compute()]
     stored[entry] = value
+    _replace_cache_file(path, json.dumps(stored).encode("utf-8"), f"{name}-*.json")
+    return value
+
+
+def _replace_cache_file(path: Path, content: bytes, older: str) -> None:
+    """Write a cache file whole or not at all (a temporary file, then renamed), and remove the files
+    matching ``older`` that it replaces. A folder that cannot be written is no problem: the result is
+    computed again next time."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial.write_text(json.dumps(stored), encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(content)
         os.replace(partial, path)
-        for old in folder.glob(f"{name}-*.json"):
+        for old in path.parent.glob(older):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:
@@ -874,7 +885,6 @@ def remembered(name: str, key: tuple, compute):
             partial.unlink(missing_ok=True)
         except OSError:
             pass
-    return value
 
 
 def _cached_knowledge_base(data_dir: Path) -> tuple[Path | None, KnowledgeBase | None]:
@@ -911,21 +921,12 @@ def _store_knowledge_base(path: Path | None, kb: KnowledgeBase) -> None:
     next session validates the files again."""
     if path is None:
         return
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb") as handle:
-            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
-        place = path.name[:len(_CACHE_PREFIX) + 13]  # the prefix and the data folder's digest
-        for old in path.parent.glob(f"{place}*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError):
-        try:
-            partial.unlink(missing_ok=True)
-        except OSError:
-            pass
+        content = pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)
+    except pickle.PicklingError:
+        return
+    place = path.name[:len(_CACHE_PREFIX) + 13]  # the prefix and the data folder's digest
+    _replace_cache_file(path, content, f"{place}*.pickle")
 
 
 def data_version(data_dir: Path) -> tuple:
