@@ -51,9 +51,7 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
     """
     kb = kb if kb is not None else load_knowledge_base()
     effects, disagreeing, levels = _prepared(kb)
-    missing = [i for i in effect_ids if i not in effects.index]
-    if missing:  # as helpers.queries.rows_by_id says it
-        raise ValueError(f"Unknown effect id(s) {', '.join(map(repr, missing))}; see data/therapy_effects.csv")
+    queries.check_ids(effects.index, effect_ids, "effect id(s)", "therapy_effects.csv")
     items = []
     for effect_id in effect_ids:
         e = effects.loc[effect_id]

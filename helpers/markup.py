@@ -109,6 +109,14 @@ def table_html(headers: Sequence | None, rows: Iterable[Sequence] = (), caption=
     return Html(f'<table class="{classes}" style="{style}">{cap}{head}<tbody>{body}</tbody></table>')
 
 
+def scroll_region_html(content: str, label: str, css_class: str) -> Html:
+    """``content`` (a wide table) in a region that scrolls sideways on a narrow screen. A region that
+    can scroll must be reachable from the keyboard (axe: scrollable-region-focusable), so it is
+    focusable and named by ``label``."""
+    return Html(f'<div class="{attr(css_class)}" role="region" aria-label="{attr(label)}" tabindex="0" '
+                f'style="overflow-x:auto;max-width:100%">{content}</div>')
+
+
 def img_html(png: bytes, alt: str, style: str = "max-width:100%;height:auto") -> Html:
     """A PNG as an HTML ``<img>`` with its text alternative: HTML carries ``alt`` to JupyterLab,
     Voilà, nbconvert and the static site, which all ignore ``alt`` in output metadata."""

@@ -199,11 +199,16 @@ def rows_by_id(frame: pd.DataFrame, key: str, ids, what: str, source: str, list_
     for short tables) or the data file ``source`` to look in.
     """
     indexed = frame.set_index(key)
-    missing = [i for i in ids if i not in indexed.index]
-    if missing:
-        where = f"valid: {', '.join(map(str, indexed.index))}" if list_valid else f"see data/{source}"
-        raise ValueError(f"Unknown {what} {', '.join(map(repr, missing))}; {where}")
+    check_ids(indexed.index, ids, what, source, list_valid)
     return indexed
+
+
+def check_ids(index: pd.Index, ids, what: str, source: str, list_valid: bool = False) -> None:
+    """The check of :func:`rows_by_id`, for a frame already indexed by its ids (``index``)."""
+    missing = [i for i in ids if i not in index]
+    if missing:
+        where = f"valid: {', '.join(map(str, index))}" if list_valid else f"see data/{source}"
+        raise ValueError(f"Unknown {what} {', '.join(map(repr, missing))}; {where}")
 
 
 def design_table() -> pd.DataFrame:

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Collection, Mapping
-
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:  # the plotting library is imported by the functions that draw: the codes and marks
-    from matplotlib.figure import Figure  # here serve HTML views that need no figure
-
 from ..style import (CAVEAT_MARKS, DAGGER_KEY, DAGGER_MARK, DISEASE_COLOURS, EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS,
                      OKABE_ITO, REPAIR_KEY, REPAIR_LABEL, SIZE_KEY, caveat_marks, figure_style, trial_size_text)
+
+if TYPE_CHECKING:  # the functions that draw import matplotlib: the codes and marks here serve views without a figure
+    from matplotlib.figure import Figure
 
 #: Short codes printed in evidence-map cells (so the map reads without colour).
 #: (The same codes are in data/evidence_levels.csv, column ``code``; a test keeps them equal.)

@@ -15,7 +15,7 @@ from IPython.display import HTML
 
 from .. import queries
 from ..data import DESIGNS, KnowledgeBase
-from ..markup import Cell, Html, esc, table_html
+from ..markup import Cell, Html, esc, scroll_region_html, table_html
 from ..style import EVIDENCE_COLOURS, EVIDENCE_TEXT_COLOURS, status_tag_html
 
 DESIGN_SHORT = {"rct_clinical": "RCT,\nclinical\nendpoint", "rct_surrogate": "RCT,\nsurrogate or\nsecondary",
@@ -77,7 +77,7 @@ def evidence_standing_html(kb: KnowledgeBase) -> str:
     column. Nothing is counted or added up. Then :func:`describe_evidence_standing` in words."""
     standing = evidence_standing(kb)
     levels = dict(zip(kb.evidence_levels["level_id"].astype(str), kb.evidence_levels["label"].astype(str)))
-    designs = [d for d in DESIGN_HEADS if d in DESIGNS]
+    designs = list(DESIGN_HEADS)
     mark_style = "text-align:center;vertical-align:middle;font-weight:600;border:1px solid #888"
 
     def mark(direction: str, level: str) -> Cell:
@@ -111,9 +111,8 @@ def evidence_standing_html(kb: KnowledgeBase) -> str:
            + ", ".join(f"{symbol} {DIRECTION_MARKERS[d][1]}" for d, symbol in DIRECTION_SYMBOLS.items())
            + ". A ✖ in another column of the same row is a harm seen in a weaker study. The colour repeats the "
              "evidence badge of the legend above; the status tag is a separate question.")
-    return (f'<div class="series-evidence-standing" role="region" aria-label="Where each treatment stands" '
-            f'tabindex="0" style="overflow-x:auto;max-width:100%">{table}</div>'
-            f"<p>{esc(key)}</p><p>{esc(describe_evidence_standing(kb))}</p>")
+    return (scroll_region_html(table, "Where each treatment stands", "series-evidence-standing")
+            + f"<p>{esc(key)}</p><p>{esc(describe_evidence_standing(kb))}</p>")
 
 
 def evidence_standing_table(kb: KnowledgeBase) -> HTML:

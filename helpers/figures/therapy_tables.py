@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 import textwrap
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from typing import TYPE_CHECKING
-
 from IPython.display import HTML
 
 from .. import models, queries
+from ..claims import _effects_with_names, effect_claims_html  # noqa: F401 (effect_claims_html: re-exported)
 from ..data import CAVEAT_COLUMNS, DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
 from ..style import (ACTIVE_CONTROL_MARK, CAVEAT_MARKS, CLAIM_AIMS, DAGGER_KEY, DAGGER_MARK, EVIDENCE_COLOURS, GREYS,
@@ -29,7 +29,6 @@ from .settings import LESSON_TRIAL_COUNT, POWER_CURVE_ARM_SIZES, POWER_CURVE_EFF
 
 if TYPE_CHECKING:  # imported by the functions that draw: the tables and texts here need no figure
     from matplotlib.figure import Figure
-from ..claims import _effects_with_names, effect_claims_html  # noqa: F401 (effect_claims_html: re-exported)
 
 
 #: Therapy kinds that can count as a cell-based therapy (when the therapy names a cell type).

@@ -61,7 +61,7 @@ def lean(widget_class: type, *args, layout: dict | widgets.Layout | None = None,
     return widget_class(*args, layout=layout, style=shared_style(widget_class, **(style or {})), **kwargs)
 
 
-LAYOUT_WIDE = widgets.Layout(width="auto", max_width="900px")
+LAYOUT_WIDE = shared_layout(width="auto", max_width="900px")
 STYLE_LABEL = {"description_width": "initial"}
 
 

@@ -14,7 +14,7 @@ from IPython.display import HTML
 
 from .. import queries
 from ..data import KnowledgeBase, load_knowledge_base
-from ..markup import Cell, Html, attr, esc, join, table_html
+from ..markup import Cell, Html, esc, join, scroll_region_html, table_html
 from ..figures.evidence import EVIDENCE_CODES, evidence_map_figure, map_keys, map_mark, result_label, trial_landscape_figure
 from ..figures.therapy_tables import (cell_trial_therapy_ids, describe_trial_landscape, repair_summary,
                                       unpublished_sentence)
@@ -282,11 +282,9 @@ def evidence_map_table_html(disease: str, kb: KnowledgeBase | None = None) -> st
     disease = queries.resolve("disease", disease, kb)
     matrix = queries.evidence_matrix(disease, kb=kb)
     marks = queries.map_marks(disease, kb)
-    # a region that can scroll must be reachable from the keyboard (axe: scrollable-region-focusable)
-    label = attr(f"Evidence map: {_disease_name(kb, disease)}")
-    return (f'<div class="series-evidence-map" role="region" aria-label="{label}" tabindex="0" '
-            f'style="overflow-x:auto;max-width:100%">{evidence_map_html(matrix, disease, kb, marks)}</div>'
-            f"{evidence_map_summary_html(matrix, disease, kb, marks)}")
+    return (scroll_region_html(evidence_map_html(matrix, disease, kb, marks),
+                               f"Evidence map: {_disease_name(kb, disease)}", "series-evidence-map")
+            + evidence_map_summary_html(matrix, disease, kb, marks))
 
 
 def evidence_map_table(disease: str, kb: KnowledgeBase | None = None) -> HTML:

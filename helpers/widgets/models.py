@@ -29,9 +29,9 @@ from ..figures.models import (LESSON_TRIAL_COUNT, ConductionPlot, MotorUnitPlot,
 from ..figures.therapy_tables import monte_carlo_note
 from ..style import blit_png, canvas_image, figure_style
 from ..markup import Html, esc, table_html
-from .common import STYLE_LABEL, FigureImage, assemble, lean, notice_html, shared_style
+from .common import STYLE_LABEL, FigureImage, assemble, lean, notice_html, shared_layout, shared_style
 
-SLIDER_LAYOUT = widgets.Layout(width="95%", max_width="560px")
+SLIDER_LAYOUT = shared_layout(width="95%", max_width="560px")
 TEACHING_BANNER = ("<p style='margin:4px 0'><strong>Teaching model.</strong> It shows one mechanism with numbers "
                    "from published sources; it is not a prediction for any person.</p>")
 
