@@ -33,8 +33,14 @@ def _images(box) -> list:
     return found
 
 
+def trial_browser_with_its_figure():
+    box = explorer.trial_browser()
+    box.controls["figure"].value = True  # drawn on request
+    return box
+
+
 @pytest.mark.parametrize("make", [models.conduction_explorer, models.motor_unit_explorer, models.trial_simulator,
-                                  models.ms_relapse_explorer, cells.cell_type_map, explorer.trial_browser],
+                                  models.ms_relapse_explorer, cells.cell_type_map, trial_browser_with_its_figure],
                          ids=lambda f: f.__name__)
 def test_widget_images_carry_alt_text(make):
     box = make()

@@ -131,6 +131,8 @@ def test_evidence_map_and_trial_browser_update_their_images(page, lab):
     page.wait_for_function(f"() => document.querySelector('.series-evidence-map caption').innerText"
                            f".includes({names['als']!r})")
     scope = ".series-trial-browser"
+    assert page.locator(f"{scope} img").count() == 0  # the figure is drawn on request
+    page.locator(f"{scope} input[type=checkbox]").check()  # the box's label names it for screen readers
     page.wait_for_selector(f"{scope} img")
     before = page.locator(f"{scope} img").first.get_attribute("src")
     page.locator(f"{scope} select").first.select_option(label=names["ms"])

@@ -11,6 +11,7 @@ import pytest
 
 from helpers import queries
 from helpers.data import load_knowledge_base
+from helpers.figures.therapy_tables import describe_trial_landscape
 from helpers.widgets import explorer
 from helpers.widgets.intro import claims_at_level_html, evidence_level_explorer
 from widget_combinations import TRIAL_BROWSER_CONTROLS, trial_browser_combinations
@@ -156,18 +157,45 @@ def test_trial_browser_every_combination(kb):
     c, out = widget.controls, widget.outputs
     assert c["kind"].value == "cell"  # the series' subject first; drug trials on request
     combos = 0
-    for values in trial_browser_combinations(c):
-        for name, value in zip(TRIAL_BROWSER_CONTROLS, values):
-            c[name].value = value
-        trials = explorer.trial_browser_data(*values, kb=kb)
-        assert out["table"].value == explorer.trial_table_html(trials, kb)
-        assert bytes(out["image"].png).startswith(b"\x89PNG")
-        if trials.empty:
-            assert "No trial" in out["table"].value
-        else:
-            assert out["table"].value.count("<tr>") == len(trials) + 1
-        combos += 1
-    assert combos >= 100
+    for show_figure in (False, True):
+        c["figure"].value = show_figure
+        for values in trial_browser_combinations(c):
+            for name, value in zip(TRIAL_BROWSER_CONTROLS, values):
+                c[name].value = value
+            trials = explorer.trial_browser_data(*values, kb=kb)
+            assert out["table"].value == explorer.trial_table_html(trials, kb)
+            if show_figure:
+                assert bytes(out["image"].png).startswith(b"\x89PNG")
+                assert out["image"].alt == describe_trial_landscape(trials, kb)
+            else:
+                assert out["image"].png == b"" and out["image"].value == ""
+            if trials.empty:
+                assert "No trial" in out["table"].value
+            else:
+                assert out["table"].value.count("<tr>") == len(trials) + 1
+            combos += 1
+    assert combos >= 200
+
+
+def test_trial_browser_draws_its_figure_only_on_request(kb):
+    """The table comes first; the figure is drawn when the box is ticked, follows the filters while it
+    is shown, and is hidden (and dropped from the widget's state) when the box is cleared."""
+    widget = explorer.trial_browser()
+    c, image = widget.controls, widget.outputs["image"]
+    assert not c["figure"].value and image.layout.display == "none" and image.value == ""
+    assert c["figure"].description and "figure" in c["figure"].description
+    order = list(widget.children)
+    assert order.index(c["figure"]) < order.index(image) < order.index(widget.outputs["table"])
+    c["figure"].value = True
+    assert image.layout.display is None and image.png.startswith(b"\x89PNG")
+    every_cell_trial = image.png
+    c["disease"].value = "ms"
+    trials = explorer.trial_browser_data(disease="ms", kind="cell", kb=kb)
+    assert image.png != every_cell_trial and image.alt == describe_trial_landscape(trials, kb)
+    c["figure"].value = False
+    assert image.layout.display == "none" and image.png == b"" and image.value == ""
+    c["disease"].value = "als"  # hidden: nothing is drawn
+    assert image.png == b""
 
 
 def test_trial_browser_greys_out_cell_type_for_drug_trials(kb):

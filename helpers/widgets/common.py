@@ -83,6 +83,11 @@ class FigureImage(widgets.HTML):
         self.png, self.alt = bytes(png), alt
         self.value = img_html(self.png, alt)
 
+    def clear(self) -> None:
+        """Show nothing (and keep no picture in the widget's state)."""
+        self.png, self.alt = b"", ""
+        self.value = ""
+
 
 def notice_html(text: str, kind: str = "info") -> str:
     """An HTML box for messages such as an empty selection or an empty result."""

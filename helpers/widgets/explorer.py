@@ -442,8 +442,13 @@ def _trial_png(trial_ids: tuple[str, ...], key: tuple) -> bytes:
 
 
 def trial_browser() -> widgets.VBox:
-    """Filter the clinical trials (cell therapies by default; the drug trials beside them on request);
-    see a table and a figure of size against start year."""
+    """Filter the clinical trials (cell therapies by default; the drug trials beside them on request)
+    and read them in a table; a figure of the same trials, in order of start year, on request.
+
+    Without the figure the table sits right under the filters, so a change shows where it was made.
+    The figure (above the table) is drawn only when asked for: with no filter it would repeat, in
+    another order, lesson 07's chart of every cell trial just above the browser, and it is about as
+    tall as the table."""
     from ..data import data_version
 
     kb = load_knowledge_base()
@@ -462,15 +467,18 @@ def trial_browser() -> widgets.VBox:
                                                                   for r in kb.trials["result"].cat.categories
                                                                   if r in set(kb.trials["result"].astype(str))],
                           value=ANY, description="Result:", style=STYLE_LABEL)
-    image = FigureImage()
+    figure_control = lean(widgets.Checkbox, value=False, indent=False, layout={"width": "auto"},
+                          description="Show these trials as a figure, in order of start year")
+    image = FigureImage(layout=widgets.Layout(display="none"))  # its own layout: shown and hidden
     table = lean(widgets.HTML)
     controls = {"disease": disease_control, "cell_type": cell_control, "phase": phase_control,
                 "design": design_control, "result": result_control, "kind": kind_control}
 
     def update(*_):
         trials = trial_browser_data(*(c.value for c in controls.values()), kb=kb)
-        image.show(_trial_png(tuple(trials["trial_id"]), data_version(kb.data_dir)),
-                   describe_trial_landscape(trials, kb))
+        if figure_control.value:
+            image.show(_trial_png(tuple(trials["trial_id"]), data_version(kb.data_dir)),
+                       describe_trial_landscape(trials, kb))
         table.value = trial_table_html(trials, kb)
 
     def on_kind(change):
@@ -481,9 +489,19 @@ def trial_browser() -> widgets.VBox:
         else:
             update()
 
+    def on_figure(change):
+        if change["new"]:
+            update()
+            image.layout.display = None
+        else:
+            image.layout.display = "none"
+            image.clear()
+
     update()
     for control in controls.values():
         control.observe(on_kind if control is kind_control else update, names="value")
+    figure_control.observe(on_figure, names="value")
     children = [widgets.HBox([disease_control, cell_control, phase_control]),
-                widgets.HBox([kind_control, design_control, result_control]), image, table]
-    return assemble(children, controls, {"image": image, "table": table}, "trial_browser", title="Trial browser")
+                widgets.HBox([kind_control, design_control, result_control]), figure_control, image, table]
+    return assemble(children, dict(controls, figure=figure_control), {"image": image, "table": table},
+                    "trial_browser", title="Trial browser")
