@@ -90,11 +90,12 @@ def test_the_mechanism_chart_marks_mists_segments_and_says_so_in_words(kb):
 
 # --------------------------------------------------------------------------- approval scope
 def test_the_status_tag_says_where_and_for_what_an_approval_holds(kb):
-    """'Approved' beside PERSEUS (primary progressive MS, R0) must not read as approval for that form."""
+    """An approval tag beside PERSEUS (primary progressive MS, R0) must not read as approval for that form."""
     from helpers.style import status_tag_html
 
     html = effect_claims_html(["e058"], kb)  # PERSEUS
-    assert ">Approved (non-relapsing secondary progressive MS only; EU (type of authorisation not reported), and provisionally the UAE; not the US)</span>" in html
+    assert (">Conditional / accelerated approval (non-relapsing secondary progressive MS only; EU (type of authorisation "
+            "not confirmed), and provisionally the UAE; not the US)</span>") in html
     assert treatment_table_html(["tolebrutinib"], "ms", kb).count("non-relapsing secondary progressive MS only;") == 1
     assert status_tag_html("full_approval").endswith(">Approved</span>")  # riluzole: no scope given
     assert "white-space:nowrap" not in status_tag_html("full_approval", "relapsing MS")  # long tags may wrap
