@@ -94,8 +94,8 @@ def test_the_status_tag_says_where_and_for_what_an_approval_holds(kb):
     from helpers.style import status_tag_html
 
     html = effect_claims_html(["e058"], kb)  # PERSEUS
-    assert (">Conditional / accelerated approval (non-relapsing secondary progressive MS only; EU (type of authorisation "
-            "not confirmed), and provisionally the UAE; not the US)</span>") in html
+    assert (">Conditional / accelerated approval (non-relapsing secondary progressive MS only; provisionally in the UAE; "
+            "EU (2026; whether standard or conditional not confirmed); not the US)</span>") in html
     assert treatment_table_html(["tolebrutinib"], "ms", kb).count("non-relapsing secondary progressive MS only;") == 1
     assert status_tag_html("full_approval").endswith(">Approved</span>")  # riluzole: no scope given
     assert "white-space:nowrap" not in status_tag_html("full_approval", "relapsing MS")  # long tags may wrap

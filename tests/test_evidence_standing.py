@@ -50,7 +50,8 @@ def test_every_row_names_the_treatment_in_full_with_its_status_tag_and_limits(kb
     assert html.count("<tr>") == len(standing) + 2 + 1  # two group titles, one header row
     assert "…" not in html  # names are whole
     assert "Autologous haematopoietic stem cell transplantation (aHSCT) <small>(MS)</small>" in html
-    assert "approval (non-relapsing secondary progressive MS only; EU" in html and "not the US)" in html  # tolebrutinib
+    assert "approval (non-relapsing secondary progressive MS only; provisionally in the UAE; EU" in html  # tolebrutinib
+    assert "not the US)" in html
     riluzole = next(r for r in html.split("<tr>") if ">Riluzole <small>" in r)
     assert ">Approved</span>" in riluzole
     assert "Clemastine fumarate (as a remyelinating drug) (MS), harm seen in an early" in overview.describe_evidence_standing(kb)
