@@ -15,7 +15,7 @@ from .markup import esc
 from .style import CLAIM_AIMS, caveat_tags_html, evidence_badge_html, status_tag_html
 
 
-def _effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
+def effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
     """The claims with their therapy's name, status and approval scope, the damage's name, the grade
     as text (``level``) and whether the therapy has a trial in this disease (``has_trial``)."""
     effects = kb.therapy_effects.merge(kb.therapies[["therapy_id", "name", "status", "approved_for"]].astype({"status": str}),
@@ -36,7 +36,7 @@ def _prepared(kb: KnowledgeBase) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     """(claims with names indexed by effect id, :func:`helpers.queries.disagreeing_trials`, evidence
     levels indexed by level id) for ``kb``; read-only for callers."""
     if _PREPARED[0] is not kb:
-        effects = _effects_with_names(kb)
+        effects = effects_with_names(kb)
         effects.index = effects["effect_id"].astype(str)
         levels = kb.evidence_levels.set_index(kb.evidence_levels["level_id"].astype(str))
         _PREPARED[:] = [kb, (effects, queries.disagreeing_trials(kb), levels)]

@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from .. import models, queries
-from ..claims import _effects_with_names, effect_claims_html  # noqa: F401 (effect_claims_html: re-exported)
+from ..claims import effect_claims_html, effects_with_names  # noqa: F401 (effect_claims_html: re-exported)
 from ..data import CAVEAT_COLUMNS, DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base
 from ..markup import Html, esc, join, table_html
 from ..style import (ACTIVE_CONTROL_MARK, CAVEAT_MARKS, CLAIM_AIMS, DAGGER_KEY, DAGGER_MARK, EVIDENCE_COLOURS, GREYS,
@@ -133,7 +133,7 @@ def mechanism_examples(kb: KnowledgeBase | None = None) -> pd.DataFrame:
     trial, or that are sold without evidence, as ``"Therapy name: DISEASE, damage"`` strings.
     """
     kb = _kb(kb)
-    effects = _effects_with_names(kb)
+    effects = effects_with_names(kb)
     unconfirmed = queries.unconfirmed_claims(kb)
     cell_ids = cell_based_therapy_ids(kb)
     rows = []
@@ -490,7 +490,7 @@ def untreated_damage_frame(disease: str, above: str = "lab", kb: KnowledgeBase |
     """
     kb = _kb(kb)
     ids = queries.untreated_damage(disease, above, kb)
-    effects = _effects_with_names(kb).sort_values(**queries.DECISIVE_ORDER, kind="stable")
+    effects = effects_with_names(kb).sort_values(**queries.DECISIVE_ORDER, kind="stable")
     names = dict(zip(kb.damage["damage_id"], kb.damage["name"]))
     rows = []
     for damage_id in ids:
