@@ -110,6 +110,11 @@ def _params(model: str, params: Mapping[str, float] | None) -> Mapping[str, floa
     return p
 
 
+def _params_key(p: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+    """Model parameters as a hashable key for the remembered simulations (sorted, floats)."""
+    return tuple(sorted((k, float(v)) for k, v in p.items()))
+
+
 # =========================================================================== 1. conduction
 CONDUCTION_LEFT_OUT = (
     "ion channels and the shape of the action potential (no Hodgkin–Huxley equations); temperature; "
@@ -639,8 +644,7 @@ def simulate_alsfrs_trials(patients_per_arm: int | None = None, treatment_slowin
     effect = float(p["treatment_slowing_fraction"] if treatment_slowing is None else treatment_slowing)
     duration = int(p["trial_duration_months"] if duration_months is None else duration_months)
     bias = float(p["historical_control_bias_fraction"] if historical_bias is None else historical_bias)
-    key = tuple(sorted((k, float(v)) for k, v in p.items()))
-    return _simulation(n, effect, int(n_trials), int(seed), duration, bias, float(alpha), key)
+    return _simulation(n, effect, int(n_trials), int(seed), duration, bias, float(alpha), _params_key(p))
 
 
 @lru_cache(maxsize=16)
@@ -688,9 +692,9 @@ def trial_power_curve(patients_per_arm_values, treatment_slowing: float, n_trial
     description that ask for the same curve simulate it once. Same model as
     :func:`simulate_alsfrs_trials`.
     """
-    key = tuple(sorted((k, float(v)) for k, v in _params("alsfrs", params).items()))
     sizes = tuple(int(n) for n in patients_per_arm_values)
-    return np.array(_power_curve(sizes, float(treatment_slowing), int(n_trials), int(seed), key))
+    return np.array(_power_curve(sizes, float(treatment_slowing), int(n_trials), int(seed),
+                                 _params_key(_params("alsfrs", params))))
 
 
 @lru_cache(maxsize=128)
