@@ -887,16 +887,20 @@ def _replace_cache_file(path: Path, content: bytes, older: str) -> None:
             pass
 
 
+def _knowledge_base_stem(data_dir: Path) -> str:
+    """The start of the names of a data folder's cache files (the prefix and a digest of the folder's
+    path): one file per data folder, and per version of its files after this stem."""
+    return f"{_CACHE_PREFIX}{hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]}-"
+
+
 def _cached_knowledge_base(data_dir: Path) -> tuple[Path | None, KnowledgeBase | None]:
     """(the cache file for these files, the knowledge base stored in it or ``None``). A cache file that
     cannot be read back is removed: it is only a copy, made again from the data files."""
     folder = cache_folder()
     if folder is None:
         return None, None
-    # one file per data folder (named by a digest of its path) and version of its files
-    place = hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]
     try:
-        path = folder / f"{_CACHE_PREFIX}{place}-{_content_key(data_dir)}.pickle"
+        path = folder / f"{_knowledge_base_stem(data_dir)}{_content_key(data_dir)}.pickle"
     except OSError:
         return None, None
     try:
@@ -925,8 +929,7 @@ def _store_knowledge_base(path: Path | None, kb: KnowledgeBase) -> None:
         content = pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)
     except pickle.PicklingError:
         return
-    place = path.name[:len(_CACHE_PREFIX) + 13]  # the prefix and the data folder's digest
-    _replace_cache_file(path, content, f"{place}*.pickle")
+    _replace_cache_file(path, content, f"{_knowledge_base_stem(kb.data_dir)}*.pickle")
 
 
 def data_version(data_dir: Path) -> tuple:
