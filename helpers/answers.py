@@ -23,7 +23,7 @@ import re
 import ipywidgets as widgets
 
 from . import record as learner_record
-from .widgets.common import SeriesWidget, lean, notice_html
+from .widgets.common import STYLE_LABEL, SeriesWidget, lean, notice_html
 from .markup import attr, esc, sentence
 
 #: Self-assessment for Think! prompts.
@@ -118,7 +118,7 @@ def answer_box(answer_id: str, lesson: int, title: str, model_answer: str, kind:
     rec = learner_record.get_record()
     saved = rec.answer(answer_id) or {}
     text = lean(widgets.Textarea, value=str(saved.get("text", "")), placeholder="Write your answer here.",
-                description="Your answer:", style={"description_width": "initial"},
+                description="Your answer:", style=STYLE_LABEL,
                 layout={"width": "100%", "max_width": "900px", "height": "8em"})
     save = lean(widgets.Button, description="Save my answer", button_style="primary",
                 tooltip="Save your answer in your personal record (kept on this computer only)")

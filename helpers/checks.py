@@ -32,7 +32,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from .data import QUIZ_OPTION_COLUMNS, KnowledgeBase, load_knowledge_base
-from .widgets.common import SeriesWidget, lean, notice_html
+from .widgets.common import STYLE_LABEL, SeriesWidget, lean, notice_html
 from .markup import attr, esc
 
 #: Callables that receive ``{"quiz_id", "lesson", "chosen", "correct", "attempt", "confidence"}``
@@ -237,10 +237,10 @@ def check_question(quiz_id: str) -> CheckWidget:
     item = check_item(quiz_id)
     question = lean(widgets.HTML, f"<b>Check your understanding.</b> {esc(item.question)}")
     choice = lean(widgets.RadioButtons, options=[(text, i) for i, text in enumerate(item.options)], value=None,
-                  description="Answer:", layout={"width": "auto"}, style={"description_width": "initial"})
+                  description="Answer:", layout={"width": "auto"}, style=STYLE_LABEL)
     confidence = lean(widgets.RadioButtons, options=[("Sure", "sure"), ("Unsure", "unsure")], value=None,
                       description="How sure are you? (optional)", layout={"width": "auto"},
-                      style={"description_width": "initial"})
+                      style=STYLE_LABEL)
     button = lean(widgets.Button, description="Check", tooltip="Check your answer", button_style="primary")
     feedback = lean(widgets.HTML, "")
     state = {"attempt": 1, "final": False}

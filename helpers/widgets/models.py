@@ -29,7 +29,7 @@ from ..figures.models import (LESSON_TRIAL_COUNT, ConductionPlot, MotorUnitPlot,
 from ..figures.therapy_tables import monte_carlo_note
 from ..style import blit_png, canvas_image, figure_style
 from ..markup import Html, esc, table_html
-from .common import STYLE_LABEL, FigureImage, assemble, lean, notice_html, shared_layout, shared_style
+from .common import STYLE_LABEL, FigureImage, assemble, lean, notice_html, shared_layout
 
 SLIDER_LAYOUT = shared_layout(width="95%", max_width="560px")
 TEACHING_BANNER = ("<p style='margin:4px 0'><strong>Teaching model.</strong> It shows one mechanism with numbers "
@@ -102,11 +102,11 @@ class FastRenderer:
 
 def _slider(kind, value, low, high, step, description, readout_format=None, **kwargs):
     options = {"value": value, "min": low, "max": high, "step": step, "description": description,
-               "continuous_update": False, "style": shared_style(kind, **STYLE_LABEL), "layout": SLIDER_LAYOUT}
+               "continuous_update": False}
     if readout_format:
         options["readout_format"] = readout_format
     options.update(kwargs)
-    return kind(**options)
+    return lean(kind, layout=SLIDER_LAYOUT, style=STYLE_LABEL, **options)
 
 
 def _range(ranges: dict, key: str) -> tuple[float, float]:

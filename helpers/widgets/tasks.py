@@ -17,7 +17,7 @@ import ipywidgets as widgets
 
 from .. import record as learner_record
 from ..style import figure_to_png
-from .common import FigureImage, assemble, lean, notice_html
+from .common import STYLE_LABEL, FigureImage, assemble, lean, notice_html
 from ..markup import esc
 
 CHOOSE_FIRST = "Choose a prediction first, then press the button."
@@ -171,7 +171,7 @@ def predict_then_check(task_id: str):
     question = lean(widgets.HTML, f"<p><b>Predict, then check: {esc(task.title)}.</b> "
                     f"{esc(task.question)}</p>")
     choice = lean(widgets.RadioButtons, options=[(o, i) for i, o in enumerate(task.options)], value=None,
-                  description="My prediction:", style={"description_width": "initial"},
+                  description="My prediction:", style=STYLE_LABEL,
                   layout={"width": "auto"})
     button = lean(widgets.Button, description=task.button, button_style="primary",
                   tooltip="Run the model and compare it with your prediction")
