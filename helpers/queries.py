@@ -203,8 +203,9 @@ def rows_by_id(frame: pd.DataFrame, key: str, ids, what: str, source: str, list_
     return indexed
 
 
-def check_ids(index: pd.Index, ids, what: str, source: str, list_valid: bool = False) -> None:
-    """The check of :func:`rows_by_id`, for a frame already indexed by its ids (``index``)."""
+def check_ids(index, ids, what: str, source: str, list_valid: bool = False) -> None:
+    """The check of :func:`rows_by_id`, for a frame already indexed by its ids (``index``, or any
+    collection of the valid ids)."""
     missing = [i for i in ids if i not in index]
     if missing:
         where = f"valid: {', '.join(map(str, index))}" if list_valid else f"see data/{source}"
@@ -557,28 +558,35 @@ def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str 
         return "—" if form == "text" else Html("—")
     frame = _kb(kb).references
     if _CITED["frame"] is not frame:  # formatted citations are remembered for one knowledge base at a time
-        _CITED.update(frame=frame, text={})
+        _CITED.update(frame=frame, text={}, rows=_rows_by_ref_id(frame))
     key = (tuple(ids), form, sep)
     if key not in _CITED["text"]:
-        _CITED["text"][key] = _cite(frame, ids, form, sep)
+        _CITED["text"][key] = _cite(_CITED["rows"], ids, form, sep)
     return _CITED["text"][key]
 
 
-#: The references table the remembered citations were formatted from, and those citations (strings,
-#: which nothing can change): a lesson cites the same works many times.
-_CITED: dict = {"frame": None, "text": {}}
+#: The references table the remembered citations were formatted from, its rows by id (plain dicts: a
+#: lesson formats hundreds of citations, and looking each row up in the table costs more than the
+#: formatting), and the citations formatted so far (strings, which nothing can change).
+_CITED: dict = {"frame": None, "text": {}, "rows": {}}
 
 
-def _cite(frame: pd.DataFrame, ids: list[str], form: str, sep: str) -> str:
+def _rows_by_ref_id(frame: pd.DataFrame) -> dict[str, dict]:
+    """Each reference row as a dict, by id; a missing value reads ``<NA>`` as in the table."""
+    return {str(row["ref_id"]): {k: pd.NA if v is None else v for k, v in row.items()}
+            for row in frame.to_dict("records")}
+
+
+def _cite(rows: dict[str, dict], ids: list[str], form: str, sep: str) -> str:
     from .markup import Html, attr, esc, sentence
 
-    refs = rows_by_id(frame, "ref_id", ids, "reference", "references.csv")
+    check_ids(rows.keys(), ids, "reference", "references.csv")
     parts = []
     # short form: works that would read alike ("Company (2025)") are told apart by their venue
-    who = {i: _short_who(refs.loc[i]) for i in ids} if form == "short" else {}
-    alike = Counter((name, refs.loc[i, "year"]) for i, name in who.items())
+    who = {i: _short_who(rows[i]) for i in ids} if form == "short" else {}
+    alike = Counter((name, rows[i]["year"]) for i, name in who.items())
     for ref_id in ids:
-        row = refs.loc[ref_id]
+        row = rows[ref_id]
         links = _reference_links(row)
         title = sentence(str(row["title"]))
         if form == "text":
