@@ -471,8 +471,14 @@ def welch_t_test(slopes_control: np.ndarray, slopes_treated: np.ndarray, alpha: 
     decline on treatment), ``t``, ``df`` (Welch–Satterthwaite), ``significant`` (two-sided at
     ``alpha``) and ``benefit`` (significant and in favour of treatment).
     """
-    m1, v1, n1 = _arm_summary(slopes_control)
-    m2, v2, n2 = _arm_summary(slopes_treated)
+    return _welch(_arm_summary(slopes_control), _arm_summary(slopes_treated), alpha)
+
+
+def _welch(control: tuple[np.ndarray, np.ndarray, np.ndarray], treated: tuple[np.ndarray, np.ndarray, np.ndarray],
+           alpha: float) -> dict[str, np.ndarray]:
+    """:func:`welch_t_test` from each arm's (mean, variance, count), as :func:`_arm_summary` gives them."""
+    m1, v1, n1 = control
+    m2, v2, n2 = treated
     with np.errstate(divide="ignore", invalid="ignore"):
         a, b = v1 / n1, v2 / n2
         se = np.sqrt(a + b)
@@ -483,6 +489,28 @@ def welch_t_test(slopes_control: np.ndarray, slopes_treated: np.ndarray, alpha: 
     significant = valid & (np.abs(t) > crit)
     return {"difference": m2 - m1, "t": t, "df": df, "significant": significant,
             "benefit": significant & (t > 0), "n_control": n1, "n_treated": n2}
+
+
+def _first_patients_summary(slopes: np.ndarray, sizes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_arm_summary` of the first ``n`` patients of each trial (row of ``slopes``), for every ``n``
+    in ``sizes`` at once (one column each), from running sums along the patients.
+
+    Each trial's slopes are first centred on their own mean, so that the sum of squares does not lose
+    the variance to rounding.
+    """
+    ok = ~np.isnan(slopes)
+    x = np.where(ok, slopes, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = x.sum(-1, keepdims=True) / ok.sum(-1, keepdims=True)
+    x = np.where(ok, x - np.nan_to_num(centre), 0.0)
+    ends = np.asarray(sizes) - 1
+    n = np.cumsum(ok, axis=-1)[..., ends]
+    s = np.cumsum(x, axis=-1)[..., ends]
+    q = np.cumsum(x * x, axis=-1)[..., ends]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = s / n
+        var = np.maximum(q - s * mean, 0.0) / (n - 1)
+    return mean + np.nan_to_num(centre), var, n
 
 
 def one_sample_t_test(slopes: np.ndarray, reference_slope, alpha: float = 0.05) -> dict[str, np.ndarray]:
@@ -686,51 +714,88 @@ def trial_power_curve(patients_per_arm_values, treatment_slowing: float, n_trial
                       seed: int = DEFAULT_SEED, params: Mapping[str, float] | None = None) -> np.ndarray:
     """Power (share of randomized trials with a significant benefit) for each arm size given.
 
-    The same simulated patients serve every size: each trial enrols the first ``n`` patients of
-    a pool drawn for the largest size (nested samples, so the curve is smooth and costs one
-    simulation). Seeded and pure, so results are also remembered: a figure and its text
-    description that ask for the same curve simulate it once. Same model as
-    :func:`simulate_alsfrs_trials`.
+    One curve of :func:`trial_power_curves`, which gives the same numbers for it whichever other
+    curves are asked for with it. Same model as :func:`simulate_alsfrs_trials`.
+    """
+    return trial_power_curves(patients_per_arm_values, (treatment_slowing,), n_trials, seed, params)[0]
+
+
+def trial_power_curves(patients_per_arm_values, treatment_slowing_values, n_trials: int = 1000,
+                       seed: int = DEFAULT_SEED, params: Mapping[str, float] | None = None) -> np.ndarray:
+    """Power for each treatment effect (rows) and arm size (columns) given, from one simulation.
+
+    The same simulated patients serve every size and every effect: each trial enrols the first ``n``
+    patients of a pool drawn for the largest size (nested samples, so a curve is smooth), and the
+    treated arm is the same patients for every effect (common random numbers: curves for different
+    effects differ only by the effect). Trials are simulated a block at a time
+    (:data:`POWER_BLOCK_TRIALS`, each block from its own random stream of ``seed``), which keeps the
+    arrays small and makes a curve the same whichever other effects are computed with it.
+
+    Seeded and pure, so each curve is also remembered: a figure and its text description that ask
+    for the same curve simulate it once, and lesson 09 finds the curves lesson 07 computed
+    (:func:`~helpers.data.remembered`).
     """
     sizes = tuple(int(n) for n in patients_per_arm_values)
-    return np.array(_power_curve(sizes, float(treatment_slowing), int(n_trials), int(seed),
-                                 _params_key(_params("alsfrs", params))))
+    effects = tuple(float(e) for e in treatment_slowing_values)
+    if not sizes or min(sizes) < 1:
+        raise ValueError(f"Arm sizes must be whole numbers of at least 1, not {patients_per_arm_values!r}")
+    if not effects:
+        raise ValueError("Name at least one treatment effect (a fraction of decline removed, 0-1)")
+    return np.array(_power_curves(sizes, effects, int(n_trials), int(seed), _params_key(_params("alsfrs", params))))
 
 
-@lru_cache(maxsize=128)
-def _power_curve(sizes: tuple[int, ...], treatment_slowing: float, n_trials: int, seed: int,
-                 params: tuple[tuple[str, float], ...]) -> tuple[float, ...]:
+#: Trials the power curves simulate at a time: a block's arrays (about a megabyte each at 400 patients
+#: per arm) stay in the processor's cache, and no array of a whole curve's patients is ever built.
+POWER_BLOCK_TRIALS = 50
+
+#: Power curves computed in this session, by (sizes, effect, trials, seed, parameters).
+_CURVES: dict[tuple, tuple[float, ...]] = {}
+
+
+def _power_curves(sizes: tuple[int, ...], effects: tuple[float, ...], n_trials: int, seed: int,
+                  params: tuple[tuple[str, float], ...]) -> list[tuple[float, ...]]:
     from .data import remembered
 
-    # Kept between sessions: lesson 09 asks the question lesson 07 answered, with the same model.
-    return tuple(remembered("power-curves", (sizes, treatment_slowing, n_trials, seed, params),
-                            lambda: _simulated_power_curve(sizes, treatment_slowing, n_trials, seed, params)))
+    if len(_CURVES) > 256:
+        _CURVES.clear()
+    missing = [e for e in dict.fromkeys(effects) if (sizes, e, n_trials, seed, params) not in _CURVES]
+    simulated: dict[float, tuple[float, ...]] = {}
+
+    def simulate(effect: float) -> tuple[float, ...]:
+        if not simulated:  # once, for every curve not yet known: one pass over the patients serves them all
+            simulated.update(zip(missing, _simulated_power_curves(sizes, tuple(missing), n_trials, seed, params)))
+        return simulated[effect]
+
+    for effect in missing:
+        key = (sizes, effect, n_trials, seed, params)
+        # kept between sessions, one entry per curve: lesson 09 asks the question lesson 07 answered
+        _CURVES[key] = tuple(remembered("power-curves", key, lambda effect=effect: simulate(effect)))
+    return [_CURVES[sizes, e, n_trials, seed, params] for e in effects]
 
 
-def _simulated_power_curve(sizes: tuple[int, ...], treatment_slowing: float, n_trials: int, seed: int,
-                           params: tuple[tuple[str, float], ...]) -> tuple[float, ...]:
-    p = dict(params)
-    months, control, treated = _power_pool(max(sizes), n_trials, seed, params)
-    slopes, noise, last_visit, weights, scores = treated
-    arm = _prefix_slopes(_scores(slopes, 1.0 - treatment_slowing, noise, months, p, out=scores), last_visit,
-                         months, weights)
-    return tuple(float(welch_t_test(control[:, :n], arm[:, :n])["benefit"].mean()) for n in sizes)
-
-
-@lru_cache(maxsize=2)
-def _power_pool(size: int, n_trials: int, seed: int, params: tuple[tuple[str, float], ...]):
-    """The patients of :func:`trial_power_curve`: the control arm's slopes, and the treated arm's
-    random parts, which every treatment effect shares (common random numbers: the curves for
-    different effects differ only by the effect, and the pool is drawn once), with their visit weights
-    and a buffer for their scores (overwritten by each effect in turn)."""
+def _simulated_power_curves(sizes: tuple[int, ...], effects: tuple[float, ...], n_trials: int, seed: int,
+                            params: tuple[tuple[str, float], ...], alpha: float = 0.05) -> list[tuple[float, ...]]:
     p = dict(params)
     months = np.arange(int(p["trial_duration_months"]) + 1, dtype=float)
-    rng = np.random.default_rng(seed)
-    slopes, noise, last_visit = _draw_patients(rng, n_trials, size, months, p)
-    scores = _scores(slopes, 1.0, noise, months, p)
-    control = _prefix_slopes(scores, last_visit, months)
-    slopes, noise, last_visit = _draw_patients(rng, n_trials, size, months, p)
-    return months, control, (slopes, noise, last_visit, _visit_weights(last_visit, months), scores)
+    size = max(sizes)
+    benefit = np.zeros((len(effects), len(sizes)))
+    starts = range(0, n_trials, POWER_BLOCK_TRIALS)
+    scores = None
+    for start, stream in zip(starts, np.random.SeedSequence(seed).spawn(len(starts))):
+        rng = np.random.default_rng(stream)
+        count = min(POWER_BLOCK_TRIALS, n_trials - start)
+        slopes, noise, last_visit = _draw_patients(rng, count, size, months, p)
+        if scores is None or scores.shape != noise.shape:
+            scores = np.empty_like(noise)  # one buffer, overwritten by each arm and effect in turn
+        control = _first_patients_summary(_prefix_slopes(_scores(slopes, 1.0, noise, months, p, out=scores),
+                                                         last_visit, months), sizes)
+        slopes, noise, last_visit = _draw_patients(rng, count, size, months, p)
+        weights = _visit_weights(last_visit, months)
+        for k, effect in enumerate(effects):
+            arm = _prefix_slopes(_scores(slopes, 1.0 - effect, noise, months, p, out=scores), last_visit, months,
+                                 weights)
+            benefit[k] += _welch(control, _first_patients_summary(arm, sizes), alpha)["benefit"].sum(axis=0)
+    return [tuple(float(v) for v in row / n_trials) for row in benefit]
 
 
 # =========================================================================== 4. MS relapses

@@ -511,6 +511,53 @@ def test_power_curve_rises_with_size_and_effect_and_matches_the_trial_simulator(
     assert models.trial_power_curve((50, 200), 0.0, 4000, params=pa).max() < 0.04
 
 
+def test_power_curves_are_the_same_whichever_curves_are_computed_with_them(pa):
+    sizes = (10, 50, 120)
+    together = models.trial_power_curves(sizes, (0.4, 0.15, 0.25), 120, params=pa)
+    models._CURVES.clear()
+    for row, effect in zip(together, (0.4, 0.15, 0.25)):
+        assert models.trial_power_curve(sizes, effect, 120, params=pa).tolist() == row.tolist()
+    # one simulation serves every curve not yet known
+    models._CURVES.clear()
+    calls = []
+    real = models._simulated_power_curves
+    def counted(*args):
+        calls.append(args[1])
+        return real(*args)
+    import helpers.data
+    original = helpers.data.remembered
+    try:
+        helpers.data.remembered = lambda name, key, compute: compute()  # nothing kept between calls
+        models._simulated_power_curves = counted
+        models.trial_power_curves(sizes, (0.4, 0.15), 120, params=pa)
+    finally:
+        models._simulated_power_curves = real
+        helpers.data.remembered = original
+    assert calls == [(0.4, 0.15)]
+    # a block size that does not divide the trials: the last block is smaller, and every trial counts
+    assert models.trial_power_curves((5,), (0.25,), models.POWER_BLOCK_TRIALS + 7, params=pa).shape == (1, 1)
+
+
+def test_power_curve_tests_each_size_on_its_first_patients():
+    # the running-sum summary of the first n patients equals the direct one, missing slopes included
+    rng = np.random.default_rng(3)
+    slopes = rng.normal(-1.0, 0.5, (6, 40))
+    slopes[rng.random(slopes.shape) < 0.1] = np.nan
+    slopes[0, :3] = np.nan  # a trial whose first patients all left before a second visit
+    sizes = (1, 2, 3, 4, 17, 40)
+    mean, var, n = models._first_patients_summary(slopes, sizes)
+    for j, size in enumerate(sizes):
+        m, v, k = models._arm_summary(slopes[:, :size])
+        assert np.array_equal(k, n[:, j])
+        assert np.allclose(mean[:, j], m, equal_nan=True, rtol=1e-12, atol=1e-12)
+        tested = k >= 2  # a variance exists from two patients on; below that the test counts as not significant
+        assert np.allclose(var[tested, j], v[tested], rtol=1e-9, atol=1e-12)
+    with pytest.raises(ValueError, match="at least 1"):
+        models.trial_power_curves((0, 10), (0.25,), 10)
+    with pytest.raises(ValueError, match="at least one treatment effect"):
+        models.trial_power_curves((10,), (), 10)
+
+
 def test_power_curve_is_remembered_but_follows_changed_parameters(pa):
     first = models.trial_power_curve((50, 200), 0.25, 300, params=pa)
     assert (models.trial_power_curve((50, 200), 0.25, 300, params=dict(pa)) == first).all()
@@ -522,29 +569,29 @@ def test_power_curves_are_kept_between_sessions_with_the_same_numbers(tmp_path, 
     # lesson 09 asks the question lesson 07 answered: the second kernel reads the curve back
     monkeypatch.setenv("SERIES_CACHE_DIR", str(tmp_path))
     sizes = (20, 60)
-    models._power_curve.cache_clear()
+    models._CURVES.clear()
     first = models.trial_power_curve(sizes, 0.3, n_trials=200)
     [stored] = tmp_path.glob("power-curves-*.json")
-    models._power_curve.cache_clear()  # a new session
-    monkeypatch.setattr(models, "_simulated_power_curve", lambda *a: pytest.fail("simulated again"))
+    models._CURVES.clear()  # a new session
+    monkeypatch.setattr(models, "_simulated_power_curves", lambda *a: pytest.fail("simulated again"))
     again = models.trial_power_curve(sizes, 0.3, n_trials=200)
     assert again.tolist() == first.tolist()  # the very same floats
     # other inputs (here the seed) are a different question, simulated anew
     monkeypatch.undo()
     monkeypatch.setenv("SERIES_CACHE_DIR", str(tmp_path))
-    models._power_curve.cache_clear()
+    models._CURVES.clear()
     assert models.trial_power_curve(sizes, 0.3, n_trials=200, seed=7).tolist() != first.tolist()
     # a damaged file counts as empty; with the cache turned off nothing is written
     stored.write_text("{not json", encoding="utf-8")
-    models._power_curve.cache_clear()
+    models._CURVES.clear()
     assert models.trial_power_curve(sizes, 0.3, n_trials=200).tolist() == first.tolist()
     monkeypatch.setenv("SERIES_CACHE_DIR", "off")
-    models._power_curve.cache_clear()
+    models._CURVES.clear()
     for path in tmp_path.iterdir():
         path.unlink()
     assert models.trial_power_curve(sizes, 0.3, n_trials=200).tolist() == first.tolist()
     assert not list(tmp_path.iterdir())
-    models._power_curve.cache_clear()
+    models._CURVES.clear()
 
 
 def test_a_change_to_the_code_starts_a_new_store(tmp_path, monkeypatch):

@@ -565,8 +565,8 @@ def power_curve_figure(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_pe
     with figure_style():
         fig = Figure(figsize=(7.5, 4.3), layout="constrained")
         ax = fig.add_subplot()
-        for i, effect in enumerate(treatment_slowing_values):
-            power = models.trial_power_curve(patients_per_arm_values, effect, n_trials, params=p)
+        curves = models.trial_power_curves(patients_per_arm_values, treatment_slowing_values, n_trials, params=p)
+        for i, (effect, power) in enumerate(zip(treatment_slowing_values, curves)):
             ls, marker = styles[i % len(styles)]
             ax.plot(patients_per_arm_values, 100 * power, color=ALS, ls=ls, marker=marker, lw=2,
                     label=f"treatment slows decline by {_pct(effect)}")

@@ -718,8 +718,8 @@ def power_summary(treatment_slowing_values=POWER_CURVE_EFFECTS, patients_per_arm
     crosses), which is what a caption should report.
     """
     rows = []
-    for effect in treatment_slowing_values:
-        power = models.trial_power_curve(patients_per_arm_values, effect, n_trials)
+    curves = models.trial_power_curves(patients_per_arm_values, treatment_slowing_values, n_trials)
+    for effect, power in zip(treatment_slowing_values, curves):
         reach = [n for n, p in zip(patients_per_arm_values, power) if p >= target]
         rows.append({"treatment_slowing": effect, **{int(n): float(p) for n, p in zip(patients_per_arm_values, power)},
                      "smallest_n_for_target": reach[0] if reach else None,

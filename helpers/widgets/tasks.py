@@ -71,7 +71,7 @@ def _conduction():
 
 #: 10 per arm (a typical small study), then the arm sizes the power-curve caption gives for a 40%, 25% and
 #: 15% slowing (tests/test_tasks.py keeps them equal).
-POWER_OPTIONS = (10, 45, 120, 320)
+POWER_OPTIONS = (10, 40, 110, 340)
 
 
 def power_outcome(treatment_slowing: float = 0.25) -> tuple[int, float | None]:
