@@ -32,14 +32,17 @@ def effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
 _PREPARED: list = [None, None]
 
 
-def _prepared(kb: KnowledgeBase) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
-    """(claims with names indexed by effect id, :func:`helpers.queries.disagreeing_trials`, evidence
-    levels indexed by level id) for ``kb``; read-only for callers."""
+def _prepared(kb: KnowledgeBase) -> tuple[dict[str, dict], dict, dict[str, str]]:
+    """(each claim with names, :func:`effects_with_names`, as a dict by effect id;
+    :func:`helpers.queries.disagreeing_trials`; each evidence level's badge text, its code and label, by
+    level id) for ``kb``; read-only for callers."""
     if _PREPARED[0] is not kb:
-        effects = effects_with_names(kb)
-        effects.index = effects["effect_id"].astype(str)
-        levels = kb.evidence_levels.set_index(kb.evidence_levels["level_id"].astype(str))
-        _PREPARED[:] = [kb, (effects, queries.disagreeing_trials(kb), levels)]
+        # plain dicts: a lesson quotes about a hundred claims, and a table lookup costs more than the quoting
+        claims = {str(row["effect_id"]): {k: pd.NA if v is None else v for k, v in row.items()}
+                  for row in effects_with_names(kb).to_dict("records")}
+        badges = {str(level): f"{code} {label}" for level, code, label in
+                  zip(kb.evidence_levels["level_id"], kb.evidence_levels["code"], kb.evidence_levels["label"])}
+        _PREPARED[:] = [kb, (claims, queries.disagreeing_trials(kb), badges)]
     return _PREPARED[1]
 
 
@@ -50,16 +53,16 @@ def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -
     restating it in prose.
     """
     kb = kb if kb is not None else load_knowledge_base()
-    effects, disagreeing, levels = _prepared(kb)
-    queries.check_ids(effects.index, effect_ids, "effect id(s)", "therapy_effects.csv")
+    claims, disagreeing, badges = _prepared(kb)
+    queries.check_ids(claims, effect_ids, "effect id(s)", "therapy_effects.csv")
     items = []
     for effect_id in effect_ids:
-        e = effects.loc[effect_id]
+        e = claims[effect_id]
         aim = CLAIM_AIMS[str(e["action"])]
-        link = queries.claim_link_note(dict(e, effect_id=effect_id), kb, disagreeing)
+        link = queries.claim_link_note(e, kb, disagreeing)
         link = f" {link}" if link else ""
         caveat = caveat_tags_html(e)
-        badge = evidence_badge_html(e["level"], f"{levels.loc[e['level'], 'code']} {levels.loc[e['level'], 'label']}")
+        badge = evidence_badge_html(e["level"], badges[e["level"]])
         items.append(f"<li style='margin-bottom:6px'>{badge} {caveat}{status_tag_html(str(e['status']), e['approved_for'])} "
                      f"<b>{esc(e['name'])}</b> ({str(e['disease_id']).upper()}, {esc(e['damage'])}; "
                      f"claim about {aim}): {esc(e['note'])}{esc(link)}"

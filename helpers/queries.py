@@ -181,15 +181,41 @@ def resolve(kind: str, value: str, kb: KnowledgeBase | None = None, within: pd.D
     if kind not in _TABLE_KEYS:
         raise ValueError(f"Unknown kind {kind!r}; valid: {', '.join(_TABLE_KEYS)}")
     table, key, label = _TABLE_KEYS[kind]
-    frame = within if within is not None else (design_table() if table == "designs" else getattr(_kb(kb), table))
-    ids = frame[key].astype(str).tolist()
-    names = frame[label].astype(str).tolist()
-    wanted = str(value).strip().lower()
-    for id_, name in zip(ids, names):
-        if wanted in (id_.lower(), name.lower()):
-            return id_
+    if within is not None:
+        ids, names, lookup = _name_lookup(within, key, label)
+    else:  # a whole table: its lookup is made once per knowledge base (lessons resolve names hundreds of times)
+        kb = _kb(kb)
+        ids, names, lookup = _for_kb(kb, ("names", kind), lambda: _name_lookup(
+            design_table() if table == "designs" else getattr(kb, table), key, label))
+    found = lookup.get(str(value).strip().lower())
+    if found is not None:
+        return found
     choices = "; ".join(f"{i} ({n})" for i, n in zip(ids, names))
     raise ValueError(f"Unknown {kind} {value!r}. Valid choices: {choices}")
+
+
+def _name_lookup(frame: pd.DataFrame, key: str, label: str) -> tuple[list[str], list[str], dict[str, str]]:
+    """(ids, names, id for each lower-case id or name): the first row that has it, as :func:`resolve` reads."""
+    ids = frame[key].astype(str).tolist()
+    names = frame[label].astype(str).tolist()
+    lookup: dict[str, str] = {}
+    for id_, name in zip(ids, names):
+        lookup.setdefault(id_.lower(), id_)
+        lookup.setdefault(name.lower(), id_)
+    return ids, names, lookup
+
+
+#: Tables derived from one knowledge base, by name: (the knowledge base, the value). A new knowledge
+#: base (after an edit) replaces them.
+_DERIVED: dict = {}
+
+
+def _for_kb(kb: KnowledgeBase, name, build):
+    """``build()``, remembered for ``kb`` under ``name``; read-only for callers."""
+    entry = _DERIVED.get(name)
+    if entry is None or entry[0] is not kb:
+        entry = _DERIVED[name] = (kb, build())
+    return entry[1]
 
 
 def rows_by_id(frame: pd.DataFrame, key: str, ids, what: str, source: str, list_valid: bool = False) -> pd.DataFrame:
@@ -610,6 +636,17 @@ def split_ids(value: str) -> list[str]:
     return [v for v in str(value).split(";") if v and v != "<NA>"]
 
 
+def _claim_rows(kb: KnowledgeBase) -> tuple[list[tuple[str, ...]], dict[str, int]]:
+    """The claims as (effect, therapy, disease, damage, mechanism) id tuples in file order, and each
+    claim's place in the order :func:`decisive_claims` sorts them in. That sort is stable, so among
+    any subset of the claims the decisive one is the one placed first in the whole table's order."""
+    effects = kb.therapy_effects
+    columns = ["effect_id", "therapy_id", "disease_id", "damage_id", "mechanism_id"]
+    rows = list(zip(*(effects[c].astype(str).tolist() for c in columns)))
+    order = decisive_claims(effects, per=("effect_id",))["effect_id"].astype(str)
+    return rows, {effect_id: place for place, effect_id in enumerate(order)}
+
+
 def claim_ids(*therapies: str, disease: str | None = None, damage=None, mechanism: str | None = None,
               most_decisive: bool = False, kb: KnowledgeBase | None = None) -> list[str]:
     """Ids of the graded claims (``therapy_effects.csv``) about the named therapies, in the order the
@@ -623,21 +660,22 @@ def claim_ids(*therapies: str, disease: str | None = None, damage=None, mechanis
     if not therapies:
         raise ValueError("Name at least one therapy; valid choices: "
                          + "; ".join(f"{i} ({n})" for n, i in choices("therapy", kb)))
-    effects = kb.therapy_effects
+    rows, decisive_rank = _for_kb(kb, "claim rows", lambda: _claim_rows(kb))
     if disease is not None:
-        effects = effects[effects["disease_id"] == resolve("disease", disease, kb)]
+        disease_id = resolve("disease", disease, kb)
+        rows = [r for r in rows if r[2] == disease_id]
     if damage is not None:
-        wanted = [resolve("damage", d, kb) for d in ([damage] if isinstance(damage, str) else damage)]
-        effects = effects[effects["damage_id"].isin(wanted)]
+        wanted = {resolve("damage", d, kb) for d in ([damage] if isinstance(damage, str) else damage)}
+        rows = [r for r in rows if r[3] in wanted]
     if mechanism is not None:
-        effects = effects[effects["mechanism_id"] == resolve("mechanism", mechanism, kb)]
+        mechanism_id = resolve("mechanism", mechanism, kb)
+        rows = [r for r in rows if r[4] == mechanism_id]
     ids: list[str] = []
     for therapy in therapies:
         therapy_id = resolve("therapy", therapy, kb)
-        mine = effects[effects["therapy_id"] == therapy_id]
-        if most_decisive:
-            mine = decisive_claims(mine, per=("therapy_id",))
-        found = mine["effect_id"].astype(str).tolist()
+        found = [r[0] for r in rows if r[1] == therapy_id]
+        if most_decisive and found:
+            found = [min(found, key=decisive_rank.__getitem__)]
         if not found:
             raise ValueError(f"The knowledge base has no claim about {therapy!r}"
                              + (f" in {disease!r}" if disease else "") + (" for that damage" if damage else "")

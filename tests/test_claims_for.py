@@ -27,6 +27,49 @@ def test_names_select_the_claims_in_the_order_given():
                      most_decisive=True) == ["e049", "e048", "e050", "e033"]
 
 
+def _claim_ids_from_the_table(therapy, disease=None, damage=None, mechanism=None, most_decisive=False):
+    """The selection read straight off the claims table with pandas: what claim_ids must give."""
+    from helpers.data import load_knowledge_base
+    from helpers.queries import decisive_claims
+
+    effects = load_knowledge_base().therapy_effects
+    if disease is not None:
+        effects = effects[effects["disease_id"] == disease]
+    if damage is not None:
+        effects = effects[effects["damage_id"].isin(damage)]
+    if mechanism is not None:
+        effects = effects[effects["mechanism_id"] == mechanism]
+    mine = effects[effects["therapy_id"] == therapy]
+    if most_decisive:
+        mine = decisive_claims(mine, per=("therapy_id",))
+    return mine["effect_id"].astype(str).tolist()
+
+
+def test_every_selection_matches_the_claims_table():
+    from helpers.data import load_knowledge_base
+
+    kb = load_knowledge_base()
+    effects = kb.therapy_effects
+    checked = 0
+    for therapy in kb.therapies["therapy_id"].astype(str):
+        for disease in (None, "als", "ms"):
+            for decisive in (False, True):
+                selections = [{}]
+                mine = effects[effects["therapy_id"] == therapy]
+                selections += [{"mechanism": m} for m in sorted(set(mine["mechanism_id"].astype(str)))]
+                damages = sorted(set(mine["damage_id"].astype(str)))
+                selections += [{"damage": [d]} for d in damages] + ([{"damage": damages[:2]}] if damages else [])
+                for selection in selections:
+                    expected = _claim_ids_from_the_table(therapy, disease, most_decisive=decisive, **selection)
+                    if not expected:
+                        with pytest.raises(ValueError, match="no claim"):
+                            claim_ids(therapy, disease=disease, most_decisive=decisive, **selection)
+                        continue
+                    assert claim_ids(therapy, disease=disease, most_decisive=decisive, **selection) == expected
+                    checked += 1
+    assert checked > 300
+
+
 def test_claims_for_shows_the_same_claims_as_the_ids():
     assert claims_for("clinic_stem_cells")._repr_html_() == effect_claims_html(["e031", "e032", "e051", "e052"])
 
