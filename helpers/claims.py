@@ -38,8 +38,7 @@ def _prepared(kb: KnowledgeBase) -> tuple[dict[str, dict], dict, dict[str, str]]
     level id) for ``kb``; read-only for callers."""
     if _PREPARED[0] is not kb:
         # plain dicts: a lesson quotes about a hundred claims, and a table lookup costs more than the quoting
-        claims = {str(row["effect_id"]): {k: pd.NA if v is None else v for k, v in row.items()}
-                  for row in effects_with_names(kb).to_dict("records")}
+        claims = {str(row["effect_id"]): row for row in queries.plain_rows(effects_with_names(kb))}
         badges = {str(level): f"{code} {label}" for level, code, label in
                   zip(kb.evidence_levels["level_id"], kb.evidence_levels["code"], kb.evidence_levels["label"])}
         _PREPARED[:] = [kb, (claims, queries.disagreeing_trials(kb), badges)]

@@ -598,9 +598,15 @@ _CITED: dict = {"frame": None, "text": {}, "rows": {}}
 
 
 def _rows_by_ref_id(frame: pd.DataFrame) -> dict[str, dict]:
-    """Each reference row as a dict, by id; a missing value reads ``<NA>`` as in the table."""
-    return {str(row["ref_id"]): {k: pd.NA if v is None else v for k, v in row.items()}
-            for row in frame.to_dict("records")}
+    """Each reference row as a dict (:func:`plain_rows`), by id."""
+    return {str(row["ref_id"]): row for row in plain_rows(frame)}
+
+
+def plain_rows(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` as plain dicts, a missing value as ``pd.NA`` (read ``<NA>``, as in the table):
+    for code that reads many rows one by one, where a table lookup per row would cost more than the work."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
 
 
 def _cite(rows: dict[str, dict], ids: list[str], form: str, sep: str) -> str:
