@@ -1041,6 +1041,14 @@ def _shown_name(data_dir: Path, table: str) -> str:
     return str(data_dir / f"{table}.csv")
 
 
+#: The data folder :func:`find_data_dir` gave for the last call without one, by (``SERIES_DATA_DIR``,
+#: working directory). Each lesson asks for the knowledge base hundreds of times; finding the folder
+#: again each time cost more than checking its files. Any change to a file of that folder, to the
+#: variable or to the working directory looks the folder up again; a link to the folder pointed
+#: elsewhere while none of these change is noticed in the next session.
+_FOUND: dict[tuple[str | None, str], Path] = {}
+
+
 def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
     """Load, validate and return the knowledge base.
 
@@ -1058,7 +1066,16 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
     KnowledgeBaseError
         listing every problem found, each with file, spreadsheet row, column and value.
     """
-    data_dir = _data_folder(data_dir)
+    if data_dir is None:  # the usual call: the folder found last time from here, if none of its files changed
+        found = _FOUND.get((os.environ.get("SERIES_DATA_DIR"), os.getcwd()))
+        if found is not None and (kb := _CACHE.get(_fingerprint(found))) is not None:
+            return kb
+    where = (os.environ.get("SERIES_DATA_DIR"), os.getcwd())
+    folder = _data_folder(data_dir)
+    if data_dir is None:
+        _FOUND.clear()
+        _FOUND[where] = folder
+    data_dir = folder
     key = _fingerprint(data_dir)
     if key in _CACHE:
         return _CACHE[key]

@@ -491,6 +491,34 @@ def test_edit_is_picked_up_without_restart(data_copy):
     assert "An edited definition." in set(second.glossary["definition"])
 
 
+def test_without_a_folder_named_the_folder_is_found_again_when_where_to_look_changes(data_copy, tmp_path,
+                                                                                       monkeypatch):
+    # load_knowledge_base() remembers the folder it found from here; a change of SERIES_DATA_DIR, of the
+    # working directory or of a file must still be seen on the next call
+    monkeypatch.delenv("SERIES_DATA_DIR", raising=False)
+    project = load_knowledge_base()
+    monkeypatch.setenv("SERIES_DATA_DIR", str(data_copy))
+    _set(data_copy, "glossary", 2, "definition", "A copy's definition.")
+    copy = load_knowledge_base()
+    assert copy.data_dir == data_copy.resolve() and "A copy's definition." in set(copy.glossary["definition"])
+    _set(data_copy, "glossary", 2, "definition", "Edited again.")
+    assert "Edited again." in set(load_knowledge_base().glossary["definition"])
+    monkeypatch.delenv("SERIES_DATA_DIR")
+    back = load_knowledge_base()
+    assert back.data_dir == project.data_dir and "Edited again." not in set(back.glossary["definition"])
+    # a checkout found from the working directory: a copy of the project with its own data
+    checkout = tmp_path / "checkout"
+    (checkout / "helpers").mkdir(parents=True)
+    (checkout / "helpers" / "data.py").write_text("", encoding="utf-8")
+    shutil.copytree(data_copy, checkout / "data")
+    (checkout / "notebooks").mkdir()
+    monkeypatch.chdir(checkout / "notebooks")
+    assert load_knowledge_base().data_dir == (checkout / "data").resolve()
+    monkeypatch.setenv("SERIES_DATA_DIR", str(tmp_path / "no_such_folder"))
+    with pytest.raises(KnowledgeBaseError, match="does not exist"):
+        load_knowledge_base()
+
+
 def test_an_approval_scope_on_a_therapy_that_is_not_approved_is_named(data_copy):
     rows = _rows(data_copy / "therapies.csv")
     row = next(i for i, r in enumerate(rows, start=1) if r[0] == "elezanumab")  # investigational

@@ -21,6 +21,7 @@ import pandas as pd
 from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, FancyBboxPatch, Polygon, Rectangle
+from matplotlib.text import Annotation
 
 from .. import models, queries
 from ..data import CAVEAT_COLUMNS, KnowledgeBase, load_knowledge_base
@@ -141,6 +142,12 @@ def motor_pathway_figure(highlight: str | None = None) -> Figure:
                 gid="nmj")
         ax.annotate("Neuromuscular junction", xy=(8.35, 2.8), xytext=(7.4, 4.6), fontsize=11, va="center",
                     arrowprops={"arrowstyle": "->", "color": GREYS["dark"]})
+
+        # The labels and their arrows lie inside the axes, whose own box is what the layout needs: measuring
+        # the arrows (clipped to each label's box) cost the layout about 20 ms per figure.
+        for label in ax.texts:
+            if isinstance(label, Annotation):
+                label.set_in_layout(False)
 
         # --- disease marks
         if als:
