@@ -277,17 +277,19 @@ class PotencyMapPlot:
             self.boxes: dict[str, FancyBboxPatch] = {}
             self.halos: dict[str, FancyBboxPatch] = {}
             self.labels: dict[str, object] = {}
+            # Patches go in with add_artist, not add_patch: the limits are set below, and add_patch would first
+            # work out each patch's extent for autoscaling (for a curved arrow, its whole drawn path).
             for cell_id, (x, y) in pos.items():
                 row = self.rows.loc[cell_id]
                 box = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H, boxstyle="round,pad=0.02",
                                      facecolor=ROLE_FILL[str(row["role"])], edgecolor=OKABE_ITO["black"], zorder=3,
                                      **STEM_EDGE[str(row["is_stem_cell"])])
-                ax.add_patch(box)
+                ax.add_artist(box)
                 self.boxes[cell_id] = box
                 halo = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H, boxstyle="round,pad=0.11",
                                       facecolor=HIGHLIGHT_FILL, edgecolor=GREYS["dark"], linewidth=0.8, zorder=2.8,
                                       visible=False)
-                ax.add_patch(halo)
+                ax.add_artist(halo)
                 self.halos[cell_id] = halo
                 self.labels[cell_id] = ax.text(x, y, short_label(cell_id, str(row["name"])), ha="center",
                                                va="center", fontsize=9.5, zorder=4, linespacing=1.05)
@@ -331,7 +333,7 @@ class PotencyMapPlot:
         path = Path([start, self.arc_control(start, end, rad), end], [Path.MOVETO, Path.CURVE3, Path.CURVE3])
         line = PathPatch(path, facecolor="none", edgecolor=OKABE_ITO["black"], linewidth=1.8,
                          linestyle=NOT_SHOWN_STYLE["linestyle"], zorder=2.6)
-        self.ax.add_patch(line)
+        self.ax.add_artist(line)
         points = self.arc_points(start, end, rad, t=np.linspace(0.5, 1.0, 201))
         gap_x = x1 - COL_STEP / 2
         mark = points[int(np.argmin(np.abs(points[:, 0] - gap_x)))]
@@ -406,11 +408,11 @@ class PotencyMapPlot:
                 if not self.boxes_crossed(self.polyline_points(corners), link):
                     codes = [Path.MOVETO] + [Path.LINETO] * 3
                     arrow = FancyArrowPatch(path=Path(corners, codes), **kwargs)
-                    self.ax.add_patch(arrow)
+                    self.ax.add_artist(arrow)
                     self._drawn[arrow] = self.polyline_points(corners)
                     return arrow
         arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", shrinkA=1, shrinkB=1, **kwargs)
-        self.ax.add_patch(arrow)
+        self.ax.add_artist(arrow)
         self._drawn[arrow] = self.arc_points(start, end, rad)
         return arrow
 
