@@ -315,7 +315,7 @@ def blit_png(canvas, background, artists, overlay=None) -> bytes:
     laying ``overlay`` (an RGBA image of the canvas's size, from :func:`canvas_image`) on top.
 
     Used where a widget redraws a few changing artists over a picture laid out once: much
-    faster than drawing the whole figure. Light compression: the image is sent at once, not kept.
+    faster than drawing the whole figure. Encoded by :func:`widget_png`.
     """
     from PIL import Image
 
@@ -327,6 +327,12 @@ def blit_png(canvas, background, artists, overlay=None) -> bytes:
     image = canvas_image(canvas)
     if overlay is not None:
         image = Image.alpha_composite(image, overlay)
+    return widget_png(image)
+
+
+def widget_png(image) -> bytes:
+    """PNG bytes of a PIL image shown in a widget: RGB, no metadata, light compression (the image is
+    sent at once, not kept)."""
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="png", compress_level=1)
     return buffer.getvalue()

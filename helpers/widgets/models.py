@@ -27,7 +27,7 @@ from .. import models
 from ..figures.models import (LESSON_TRIAL_COUNT, ConductionPlot, MotorUnitPlot, MS_THERAPY_LABELS, MsRelapsePlot,
                               TrialPlot, describe_alsfrs_trial, describe_conduction, describe_ms_relapses, describe_motor_units)
 from ..figures.therapy_tables import monte_carlo_note
-from ..style import blit_png, canvas_image, figure_style
+from ..style import blit_png, canvas_image, figure_style, widget_png
 from ..markup import Html, esc, table_html
 from .common import STYLE_LABEL, FigureImage, assemble, lean, notice_html, shared_layout
 
@@ -40,8 +40,9 @@ TEACHING_BANNER = ("<p style='margin:4px 0'><strong>Teaching model.</strong> It 
 class FastRenderer:
     """Render a plot's figure to PNG bytes quickly, for widget updates.
 
-    The first render (and any render after the plot's ``static_key()`` changes) draws the
-    figure once and splits it into two layers: a *background* of everything a full draw puts
+    The first render is one ordinary draw of the whole figure, which lays it out. The next
+    render (and any render after the plot's ``static_key()`` changes) draws the
+    figure once more and splits it into two layers: a *background* of everything a full draw puts
     below the plot's ``dynamic_artists()``, and a transparent *overlay* of the static artists a
     full draw puts above them (per axes, in matplotlib's own order: by zorder, ties in the
     order the axes lists its children; e.g. keys over data lines). Later renders restore the
@@ -94,6 +95,11 @@ class FastRenderer:
     def png(self) -> bytes:
         with figure_style():
             key = self.plot.static_key()
+            if self.key is None:  # the first view: one ordinary draw shows it; the layers wait for the next one
+                self.canvas.draw()
+                self.plot.fig.set_layout_engine("none")  # laid out once, with every artist
+                self.key = key
+                return widget_png(canvas_image(self.canvas))
             if self.background is None or key != self.key:
                 self._draw_layers()
                 self.key = key
