@@ -1067,15 +1067,15 @@ def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
         listing every problem found, each with file, spreadsheet row, column and value.
     """
     if data_dir is None:  # the usual call: the folder found last time from here, if none of its files changed
-        found = _FOUND.get((os.environ.get("SERIES_DATA_DIR"), os.getcwd()))
+        where = (os.environ.get("SERIES_DATA_DIR"), os.getcwd())
+        found = _FOUND.get(where)
         if found is not None and (kb := _CACHE.get(_fingerprint(found))) is not None:
             return kb
-    where = (os.environ.get("SERIES_DATA_DIR"), os.getcwd())
-    folder = _data_folder(data_dir)
-    if data_dir is None:
+        data_dir = _data_folder(None)
         _FOUND.clear()
-        _FOUND[where] = folder
-    data_dir = folder
+        _FOUND[where] = data_dir
+    else:
+        data_dir = _data_folder(data_dir)
     key = _fingerprint(data_dir)
     if key in _CACHE:
         return _CACHE[key]
