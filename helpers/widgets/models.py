@@ -75,13 +75,11 @@ class FastRenderer:
         fig = self.plot.fig
         dynamic, above = self.plot.dynamic_artists(), self.static_above()
         # "animated" artists are left out of a draw, but unlike hidden ones they still count for the
-        # layout and the positions matplotlib works out while drawing (e.g. of axes titles)
+        # positions matplotlib works out while drawing (e.g. of axes titles)
         animated = [a.get_animated() for a in dynamic + above]
         for artist in dynamic + above:
             artist.set_animated(True)
-        self.canvas.draw()
-        if fig.get_layout_engine() is not None:  # laid out once, with every artist; keep positions from now on
-            fig.set_layout_engine("none")
+        self.canvas.draw()  # the layout was fixed by the first view (png), which draws every artist
         self.background = self.canvas.copy_from_bbox(fig.bbox)
         for artist, was_animated in zip(dynamic + above, animated):
             artist.set_animated(was_animated)
