@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import queries
-from .data import KnowledgeBase, load_knowledge_base
+from .data import KnowledgeBase, derived, load_knowledge_base
 from .markup import esc
 from .style import CLAIM_AIMS, caveat_tags_html, evidence_badge_html, status_tag_html
 
@@ -27,22 +27,19 @@ def effects_with_names(kb: KnowledgeBase) -> pd.DataFrame:
     return effects
 
 
-#: The tables every quoted list needs, for the knowledge base they were made from (a lesson quotes
-#: claims two dozen times from one knowledge base; a new one, after an edit, replaces them).
-_PREPARED: list = [None, None]
-
-
 def _prepared(kb: KnowledgeBase) -> tuple[dict[str, dict], dict, dict[str, str]]:
     """(each claim with names, :func:`effects_with_names`, as a dict by effect id;
     :func:`helpers.queries.disagreeing_trials`; each evidence level's badge text, its code and label, by
-    level id) for ``kb``; read-only for callers."""
-    if _PREPARED[0] is not kb:
+    level id) for ``kb``: what every quoted list needs, made once per knowledge base (a lesson quotes
+    claims two dozen times from one); read-only for callers."""
+    def build():
         # plain dicts: a lesson quotes about a hundred claims, and a table lookup costs more than the quoting
         claims = {str(row["effect_id"]): row for row in queries.plain_rows(effects_with_names(kb))}
         badges = {str(level): f"{code} {label}" for level, code, label in
                   zip(kb.evidence_levels["level_id"], kb.evidence_levels["code"], kb.evidence_levels["label"])}
-        _PREPARED[:] = [kb, (claims, queries.disagreeing_trials(kb), badges)]
-    return _PREPARED[1]
+        return claims, queries.disagreeing_trials(kb), badges
+
+    return derived(kb, "quoted claims", build)
 
 
 def effect_claims_html(effect_ids: list[str], kb: KnowledgeBase | None = None) -> str:

@@ -1041,6 +1041,20 @@ def _shown_name(data_dir: Path, table: str) -> str:
     return str(data_dir / f"{table}.csv")
 
 
+#: Values derived from one knowledge base, by name: (the knowledge base, the value) (:func:`derived`).
+_DERIVED: dict = {}
+
+
+def derived(kb: KnowledgeBase, name, build):
+    """``build()``, remembered for ``kb`` under ``name`` (any hashable): for tables and lookups that views
+    derive from the knowledge base and ask for on every call. A new knowledge base (after an edit)
+    replaces the value. The value is shared: callers must not change what others read from it."""
+    entry = _DERIVED.get(name)
+    if entry is None or entry[0] is not kb:
+        entry = _DERIVED[name] = (kb, build())
+    return entry[1]
+
+
 #: The data folder :func:`find_data_dir` gave for the last call without one, by (``SERIES_DATA_DIR``,
 #: working directory). Each lesson asks for the knowledge base hundreds of times; finding the folder
 #: again each time cost more than checking its files. Any change to a file of that folder, to the

@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .data import CAVEAT_COLUMNS, DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, load_knowledge_base, registry_record_url
+from .data import (CAVEAT_COLUMNS, DESIGNS, RANDOMIZED_DESIGNS, KnowledgeBase, derived, load_knowledge_base,
+                   registry_record_url)
 from .style import CAVEAT_MARKS
 
 #: When several claims meet in one cell of the evidence matrix, the decisive one has the
@@ -185,7 +186,7 @@ def resolve(kind: str, value: str, kb: KnowledgeBase | None = None, within: pd.D
         ids, names, lookup = _name_lookup(within, key, label)
     else:  # a whole table: its lookup is made once per knowledge base (lessons resolve names hundreds of times)
         kb = _kb(kb)
-        ids, names, lookup = _for_kb(kb, ("names", kind), lambda: _name_lookup(
+        ids, names, lookup = derived(kb, ("names", kind), lambda: _name_lookup(
             design_table() if table == "designs" else getattr(kb, table), key, label))
     found = lookup.get(str(value).strip().lower())
     if found is not None:
@@ -203,19 +204,6 @@ def _name_lookup(frame: pd.DataFrame, key: str, label: str) -> tuple[list[str], 
         lookup.setdefault(id_.lower(), id_)
         lookup.setdefault(name.lower(), id_)
     return ids, names, lookup
-
-
-#: Tables derived from one knowledge base, by name: (the knowledge base, the value). A new knowledge
-#: base (after an edit) replaces them.
-_DERIVED: dict = {}
-
-
-def _for_kb(kb: KnowledgeBase, name, build):
-    """``build()``, remembered for ``kb`` under ``name``; read-only for callers."""
-    entry = _DERIVED.get(name)
-    if entry is None or entry[0] is not kb:
-        entry = _DERIVED[name] = (kb, build())
-    return entry[1]
 
 
 def rows_by_id(frame: pd.DataFrame, key: str, ids, what: str, source: str, list_valid: bool = False) -> pd.DataFrame:
@@ -666,7 +654,7 @@ def claim_ids(*therapies: str, disease: str | None = None, damage=None, mechanis
     if not therapies:
         raise ValueError("Name at least one therapy; valid choices: "
                          + "; ".join(f"{i} ({n})" for n, i in choices("therapy", kb)))
-    rows, decisive_rank = _for_kb(kb, "claim rows", lambda: _claim_rows(kb))
+    rows, decisive_rank = derived(kb, "claim rows", lambda: _claim_rows(kb))
     if disease is not None:
         disease_id = resolve("disease", disease, kb)
         rows = [r for r in rows if r[2] == disease_id]

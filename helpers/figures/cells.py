@@ -27,7 +27,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, PathPatch
 from matplotlib.path import Path
 
 from .. import queries
-from ..data import CAVEAT_COLUMNS, POTENCY, KnowledgeBase, load_knowledge_base
+from ..data import CAVEAT_COLUMNS, POTENCY, KnowledgeBase, derived, load_knowledge_base
 from ..markup import Html, attr, esc, table_html
 from ..style import GREYS, OKABE_ITO, blit_png, evidence_badge_html, figure_style, caveat_tags_html
 
@@ -172,27 +172,23 @@ def link_supported(link: Link, kb: KnowledgeBase | None = None) -> bool:
     return _supported_in(link, _kb(kb).cell_types.set_index("cell_type_id"))
 
 
-#: Per knowledge base (kept with it, so a new one is checked anew): the supported links and the
-#: parts of the map's description that do not depend on the selection. Widgets ask for them on
-#: every change; checking 28 links against the table each time cost more than drawing the map.
-_DERIVED: dict[int, tuple[KnowledgeBase, dict]] = {}
-
-
 def _derived(kb: KnowledgeBase) -> dict:
-    hit = _DERIVED.get(id(kb))
-    if hit is None or hit[0] is not kb:
+    """The supported links and the parts of the map's description that do not depend on the selection,
+    made once per knowledge base (a new one is checked anew). Widgets ask for them on every change;
+    checking 28 links against the table each time cost more than drawing the map."""
+    def build():
         cells = kb.cell_types.set_index("cell_type_id")
-        derived = {"lineage": tuple(link for link in LINEAGE if _supported_in(link, cells)),
-                   "not_shown": tuple(link for link in NOT_SHOWN if _supported_in(link, cells)),
-                   "names": {str(c): str(n) for c, n in zip(kb.cell_types["cell_type_id"], kb.cell_types["name"])}}
-        hit = _DERIVED[id(kb)] = (kb, derived)
-    return hit[1]
+        return {"lineage": tuple(link for link in LINEAGE if _supported_in(link, cells)),
+                "not_shown": tuple(link for link in NOT_SHOWN if _supported_in(link, cells)),
+                "names": {str(c): str(n) for c, n in zip(kb.cell_types["cell_type_id"], kb.cell_types["name"])}}
+
+    return derived(kb, "cell map", build)
 
 
 def supported_links(kb: KnowledgeBase | None = None) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
     """The arrows of :data:`LINEAGE` and :data:`NOT_SHOWN` whose source text supports them (cached per knowledge base)."""
-    derived = _derived(_kb(kb))
-    return derived["lineage"], derived["not_shown"]
+    parts = _derived(_kb(kb))
+    return parts["lineage"], parts["not_shown"]
 
 
 def _supported_in(link: Link, cells: pd.DataFrame) -> bool:
@@ -494,13 +490,13 @@ def _names(ids: Iterable[str], cells: pd.DataFrame | dict) -> str:
 def describe_potency_map(highlight: str | None = None, kb: KnowledgeBase | None = None) -> str:
     """One-sentence text alternative for :func:`potency_map_figure`, computed from the data."""
     kb = _kb(kb)
-    derived = _derived(kb)
-    if "text" not in derived:
-        derived["text"] = _describe_whole_map(kb)
-    text = derived["text"]
+    parts = _derived(kb)
+    if "text" not in parts:  # the whole map's description, remembered with the rest
+        parts["text"] = _describe_whole_map(kb)
+    text = parts["text"]
     if highlight is None:
         return text + "."
-    names = derived["names"]
+    names = parts["names"]
     lineage, not_shown = supported_links(kb)
     links = [link for link in lineage if highlight in (link.parent, link.child)]
     made = [link for link in links if link.column == "sources"]
