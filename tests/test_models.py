@@ -511,7 +511,11 @@ def test_power_curve_rises_with_size_and_effect_and_matches_the_trial_simulator(
     assert models.trial_power_curve((50, 200), 0.0, 4000, params=pa).max() < 0.04
 
 
-def test_power_curves_are_the_same_whichever_curves_are_computed_with_them(pa):
+def test_power_curves_are_the_same_whichever_curves_are_computed_with_them(pa, monkeypatch):
+    import helpers.data
+
+    # nothing kept between calls: each curve below is simulated, not read back from the cache folder
+    monkeypatch.setattr(helpers.data, "remembered", lambda name, key, compute: compute())
     sizes = (10, 50, 120)
     together = models.trial_power_curves(sizes, (0.4, 0.15, 0.25), 120, params=pa)
     models._CURVES.clear()
@@ -521,21 +525,20 @@ def test_power_curves_are_the_same_whichever_curves_are_computed_with_them(pa):
     models._CURVES.clear()
     calls = []
     real = models._simulated_power_curves
-    def counted(*args):
-        calls.append(args[1])
-        return real(*args)
-    import helpers.data
-    original = helpers.data.remembered
-    try:
-        helpers.data.remembered = lambda name, key, compute: compute()  # nothing kept between calls
-        models._simulated_power_curves = counted
-        models.trial_power_curves(sizes, (0.4, 0.15), 120, params=pa)
-    finally:
-        models._simulated_power_curves = real
-        helpers.data.remembered = original
+    monkeypatch.setattr(models, "_simulated_power_curves", lambda *args: calls.append(args[1]) or real(*args))
+    models.trial_power_curves(sizes, (0.4, 0.15), 120, params=pa)
     assert calls == [(0.4, 0.15)]
+    models._CURVES.clear()
     # a block size that does not divide the trials: the last block is smaller, and every trial counts
-    assert models.trial_power_curves((5,), (0.25,), models.POWER_BLOCK_TRIALS + 7, params=pa).shape == (1, 1)
+    n_trials = models.POWER_BLOCK_TRIALS + 7
+    summarized = []
+    summary = models._first_patients_summary
+    monkeypatch.setattr(models, "_first_patients_summary",
+                        lambda slopes, sizes: summarized.append(slopes.shape[0]) or summary(slopes, sizes))
+    power = models.trial_power_curves((5, 60), (0.25,), n_trials, params=pa)
+    assert power.shape == (1, 2)
+    assert summarized == [models.POWER_BLOCK_TRIALS] * 2 + [7] * 2  # control and treated arm of each block
+    models._CURVES.clear()
 
 
 def test_power_curve_tests_each_size_on_its_first_patients():
