@@ -570,19 +570,15 @@ def cite(ref_ids, kb: KnowledgeBase | None = None, form: str = "full", sep: str 
     ids = list(dict.fromkeys(ids))
     if not ids:
         return "—" if form == "text" else Html("—")
-    frame = _kb(kb).references
-    if _CITED["frame"] is not frame:  # formatted citations are remembered for one knowledge base at a time
-        _CITED.update(frame=frame, text={}, rows=_rows_by_ref_id(frame))
+    kb = _kb(kb)
+    # per knowledge base: its references by id (plain dicts: a lesson formats hundreds of citations, and
+    # looking each row up in the table costs more than the formatting) and the citations formatted so far
+    # (strings, which nothing can change: a lesson cites the same works many times)
+    rows, formatted = derived(kb, "citations", lambda: (_rows_by_ref_id(kb.references), {}))
     key = (tuple(ids), form, sep)
-    if key not in _CITED["text"]:
-        _CITED["text"][key] = _cite(_CITED["rows"], ids, form, sep)
-    return _CITED["text"][key]
-
-
-#: The references table the remembered citations were formatted from, its rows by id (plain dicts: a
-#: lesson formats hundreds of citations, and looking each row up in the table costs more than the
-#: formatting), and the citations formatted so far (strings, which nothing can change).
-_CITED: dict = {"frame": None, "text": {}, "rows": {}}
+    if key not in formatted:
+        formatted[key] = _cite(rows, ids, form, sep)
+    return formatted[key]
 
 
 def _rows_by_ref_id(frame: pd.DataFrame) -> dict[str, dict]:
